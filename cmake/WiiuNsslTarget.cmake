@@ -1,0 +1,15 @@
+# Settings every target of the project shares: warnings, sanitizers.
+set(WIIU_NSSL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+    -Wimplicit-fallthrough)
+
+if(WIIU_NSSL_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(wiiu_nssl_target_defaults target)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${WIIU_NSSL_WARNINGS}>)
+  if(WIIU_NSSL_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian packages the project needs to build, test and benchmark.
+# Idempotent: does nothing (and needs no network) when everything is already installed.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config
+  # libraries
+  libbearssl-dev libfmt-dev libspdlog-dev libboost-dev nlohmann-json3-dev libcli11-dev
+  # tests, sanitizers, fuzzing
+  libgtest-dev libgmock-dev clang libclang-rt-14-dev
+  # real TLS peers and network tools the tests talk to
+  openssl gnutls-bin socat python3 tshark
+  # PowerPC guest programs under Unicorn
+  libunicorn-dev gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
+  # benchmarks
+  libbenchmark-dev libssl-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,25 @@
+// PEM/DER input and digests shared by the certificate store, the NSSL layer and the tools.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pki/x509.h"
+
+namespace wiiu::pki {
+
+/// Every "-----BEGIN <label>-----" block of a PEM text, base64-decoded. An empty `label`
+/// accepts any label. Malformed base64 or an unterminated block is an error.
+Expected<std::vector<Bytes>, ParseError> decodePem(std::string_view text, std::string_view label = {});
+
+/// DER as is, or the first PEM block of `data` when it looks like PEM text.
+Expected<Bytes, ParseError> derFromDerOrPem(ByteView data, std::string_view label = {});
+
+std::array<std::uint8_t, 20> sha1(ByteView data);
+std::array<std::uint8_t, 32> sha256(ByteView data);
+std::string toHex(ByteView data);  ///< lower-case, no separators
+
+}  // namespace wiiu::pki

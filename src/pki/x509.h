@@ -1,0 +1,56 @@
+// The X.509 certificate fields BearSSL does not expose: serial, names, validity, CA flag.
+// Parsed by the project's one strict DER reader (pki/der.h); nothing is read twice elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/expected.h"
+
+namespace wiiu::pki {
+
+using Bytes = std::vector<std::uint8_t>;
+using ByteView = std::span<const std::uint8_t>;
+/// Seconds since 1970-01-01T00:00:00Z. 64-bit: X.509 GeneralizedTime reaches year 9999.
+using UnixTime = std::int64_t;
+
+/// Why some DER input was refused, and where.
+struct ParseError {
+    std::string what;         ///< e.g. "truncated length", "trailing bytes after certificate"
+    std::size_t offset = 0;   ///< byte offset into the input at which it went wrong
+};
+
+enum class KeyType { Rsa, Ec, Other };
+
+struct Certificate {
+    Bytes der;          ///< the whole certificate, as given
+    Bytes serial;       ///< INTEGER content octets, as encoded (sign byte kept)
+    Bytes issuer;       ///< DER of the issuer Name, tag and length included
+    Bytes subject;      ///< DER of the subject Name, tag and length included
+    UnixTime notBefore = 0;
+    UnixTime notAfter = 0;
+    bool isCA = false;  ///< basicConstraints cA = TRUE
+    KeyType keyType = KeyType::Other;
+    unsigned keyBits = 0;  ///< RSA modulus size or EC field size in bits
+
+    std::string subjectText() const;  ///< e.g. "CN=Nintendo CA - G3, O=Nintendo Co., Ltd, C=US"
+    std::string issuerText() const;
+};
+
+/// Strictly parses one DER certificate; refuses anything malformed or followed by extra bytes.
+Expected<Certificate, ParseError> parseCertificate(ByteView der);
+
+/// One-line text of a DER Name ("CN=..., O=..."), in the order the RDNs appear reversed
+/// (most specific first, as OpenSSL's RFC 2253 output does).
+std::string nameToText(ByteView nameDer);
+
+/// ISO 8601 UTC, e.g. "2037-12-31T23:59:59Z".
+std::string formatTime(UnixTime t);
+
+/// True when `keyDer` (PKCS#1 RSAPrivateKey, PKCS#8 or SEC1 EC private key, DER) is the private
+/// half of the certificate's public key. A key that cannot be decoded gives an error.
+Expected<bool, ParseError> privateKeyMatches(ByteView keyDer, const Certificate& cert);
+
+}  // namespace wiiu::pki
