@@ -12,11 +12,16 @@
 namespace wiiu::pki {
 
 /// Every "-----BEGIN <label>-----" block of a PEM text, base64-decoded. An empty `label`
-/// accepts any label. Malformed base64 or an unterminated block is an error.
+/// accepts any label. Malformed base64 or an unterminated block is an error; text without
+/// any matching block gives an empty list. Text between blocks is ignored (as OpenSSL does).
 Expected<std::vector<Bytes>, ParseError> decodePem(std::string_view text, std::string_view label = {});
 
-/// DER as is, or the first PEM block of `data` when it looks like PEM text.
+/// DER as is, or the first PEM block of `data` when it looks like PEM text (starts with
+/// "-----BEGIN " after optional whitespace). PEM text without a matching block is an error.
 Expected<Bytes, ParseError> derFromDerOrPem(ByteView data, std::string_view label = {});
+
+/// PEM text of one block: "-----BEGIN <label>-----", base64 in 64-column lines, END line.
+std::string encodePem(std::string_view label, ByteView der);
 
 std::array<std::uint8_t, 20> sha1(ByteView data);
 std::array<std::uint8_t, 32> sha256(ByteView data);

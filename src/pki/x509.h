@@ -8,21 +8,10 @@
 #include <vector>
 
 #include "common/expected.h"
+#include "pki/signature.h"
+#include "pki/types.h"
 
 namespace wiiu::pki {
-
-using Bytes = std::vector<std::uint8_t>;
-using ByteView = std::span<const std::uint8_t>;
-/// Seconds since 1970-01-01T00:00:00Z. 64-bit: X.509 GeneralizedTime reaches year 9999.
-using UnixTime = std::int64_t;
-
-/// Why some DER input was refused, and where.
-struct ParseError {
-    std::string what;         ///< e.g. "truncated length", "trailing bytes after certificate"
-    std::size_t offset = 0;   ///< byte offset into the input at which it went wrong
-};
-
-enum class KeyType { Rsa, Ec, Other };
 
 struct Certificate {
     Bytes der;          ///< the whole certificate, as given
@@ -34,6 +23,15 @@ struct Certificate {
     bool isCA = false;  ///< basicConstraints cA = TRUE
     KeyType keyType = KeyType::Other;
     unsigned keyBits = 0;  ///< RSA modulus size or EC field size in bits
+
+    // Added for signature checks and display; all copies of parts of `der`.
+    int version = 1;       ///< 1, 2 or 3 (the number, not the encoded 0..2)
+    Bytes tbs;             ///< DER of tbsCertificate: what the issuer signed
+    SignatureAlgorithm sigAlg = SignatureAlgorithm::Unknown;
+    Bytes signature;       ///< signatureValue BIT STRING content (unused-bits octet dropped)
+    Bytes spki;            ///< DER of SubjectPublicKeyInfo (see pki/public_key.h)
+    int pathLen = -1;      ///< basicConstraints pathLenConstraint, -1 when absent
+    std::vector<std::string> dnsNames;  ///< subjectAltName dNSName entries, in order
 
     std::string subjectText() const;  ///< e.g. "CN=Nintendo CA - G3, O=Nintendo Co., Ltd, C=US"
     std::string issuerText() const;
