@@ -15,6 +15,11 @@
 
 #include "pki/types.h"
 
+/// Binds `var` to the Expected result of `expr`, returning its error from the caller on failure.
+#define WIIU_PKI_TRY(var, expr) \
+    auto var = (expr);          \
+    if (!var) return ::wiiu::fail(var.error())
+
 namespace wiiu::pki::der {
 
 // Universal tags (class bits included, as they appear on the wire).

@@ -1,5 +1,7 @@
 #include "pki/x509.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "pki/der.h"
@@ -10,35 +12,31 @@
 namespace wiiu::pki {
 namespace {
 
-#define WIIU_TRY(var, expr)                  \
-    auto var = (expr);                       \
-    if (!var) return fail(var.error())
-
 Expected<void, ParseError> readBasicConstraints(const Extension& ext, Certificate& cert)
 {
     // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER (0..MAX) OPTIONAL }
     der::Reader outer(ext.value, ext.valueOffset);
-    WIIU_TRY(seq, outer.sequence());
-    WIIU_TRY(end, outer.expectEnd("basicConstraints"));
+    WIIU_PKI_TRY(seq, outer.sequence());
+    WIIU_PKI_TRY(end, outer.expectEnd("basicConstraints"));
     if (seq->peekTag() == der::kBoolean) {
-        WIIU_TRY(ca, seq->boolean());
+        WIIU_PKI_TRY(ca, seq->boolean());
         cert.isCA = *ca;
     }
     if (seq->peekTag() == der::kInteger) {
-        WIIU_TRY(len, seq->smallInteger(0, 0x7fffffff));
+        WIIU_PKI_TRY(len, seq->smallInteger(0, 0x7fffffff));
         cert.pathLen = static_cast<int>(*len);
     }
-    WIIU_TRY(seqEnd, seq->expectEnd("basicConstraints fields"));
+    WIIU_PKI_TRY(seqEnd, seq->expectEnd("basicConstraints fields"));
     return {};
 }
 
 Expected<void, ParseError> readSubjectAltName(const Extension& ext, Certificate& cert)
 {
     der::Reader outer(ext.value, ext.valueOffset);
-    WIIU_TRY(names, outer.sequence());
-    WIIU_TRY(end, outer.expectEnd("subjectAltName"));
+    WIIU_PKI_TRY(names, outer.sequence());
+    WIIU_PKI_TRY(end, outer.expectEnd("subjectAltName"));
     while (!names->atEnd()) {
-        WIIU_TRY(name, names->read());
+        WIIU_PKI_TRY(name, names->read());
         if (name->tag == der::contextTag(2, false))  // dNSName [2] IA5String
             cert.dnsNames.emplace_back(name->value.begin(), name->value.end());
     }
@@ -47,54 +45,54 @@ Expected<void, ParseError> readSubjectAltName(const Extension& ext, Certificate&
 
 Expected<void, ParseError> readTbs(der::Reader& tbs, Certificate& cert, ByteView& innerAlg)
 {
-    WIIU_TRY(versionField, tbs.optionalExplicit(0));
+    WIIU_PKI_TRY(versionField, tbs.optionalExplicit(0));
     if (*versionField) {
-        WIIU_TRY(v, (*versionField)->smallInteger(0, 2));
-        WIIU_TRY(vEnd, (*versionField)->expectEnd("version"));
+        WIIU_PKI_TRY(v, (*versionField)->smallInteger(0, 2));
+        WIIU_PKI_TRY(vEnd, (*versionField)->expectEnd("version"));
         cert.version = static_cast<int>(*v) + 1;
     }
-    WIIU_TRY(serial, tbs.integer());
+    WIIU_PKI_TRY(serial, tbs.integer());
     cert.serial.assign(serial->begin(), serial->end());
-    WIIU_TRY(alg, readSignatureAlgorithm(tbs));
+    WIIU_PKI_TRY(alg, readSignatureAlgorithm(tbs));
     innerAlg = alg->der;
-    WIIU_TRY(issuer, readName(tbs));
+    WIIU_PKI_TRY(issuer, readName(tbs));
     cert.issuer.assign(issuer->begin(), issuer->end());
-    WIIU_TRY(validity, tbs.sequence());
-    WIIU_TRY(notBefore, validity->time());
-    WIIU_TRY(notAfter, validity->time());
-    WIIU_TRY(validityEnd, validity->expectEnd("validity"));
+    WIIU_PKI_TRY(validity, tbs.sequence());
+    WIIU_PKI_TRY(notBefore, validity->time());
+    WIIU_PKI_TRY(notAfter, validity->time());
+    WIIU_PKI_TRY(validityEnd, validity->expectEnd("validity"));
     cert.notBefore = *notBefore;
     cert.notAfter = *notAfter;
-    WIIU_TRY(subject, readName(tbs));
+    WIIU_PKI_TRY(subject, readName(tbs));
     cert.subject.assign(subject->begin(), subject->end());
 
     const std::size_t spkiAt = tbs.offset();
-    WIIU_TRY(spki, tbs.read(der::kSequence));
-    WIIU_TRY(key, parsePublicKey(spki->whole, spkiAt));
+    WIIU_PKI_TRY(spki, tbs.read(der::kSequence));
+    WIIU_PKI_TRY(key, parsePublicKey(spki->whole, spkiAt));
     cert.spki.assign(spki->whole.begin(), spki->whole.end());
     cert.keyType = key->type;
     cert.keyBits = key->bits;
 
     // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING): v2+ only, ignored.
     for (unsigned n = 1; n <= 2; ++n) {
-        WIIU_TRY(uid, tbs.readOptional(der::contextTag(n, false)));
+        WIIU_PKI_TRY(uid, tbs.readOptional(der::contextTag(n, false)));
         if (*uid && cert.version < 2) return fail(ParseError{"unique identifier in a v1 certificate", (*uid)->offset});
     }
     const std::size_t extAt = tbs.offset();
-    WIIU_TRY(extField, tbs.optionalExplicit(3));
+    WIIU_PKI_TRY(extField, tbs.optionalExplicit(3));
     if (*extField) {
         if (cert.version < 3) return fail(ParseError{"extensions in a pre-v3 certificate", extAt});
-        WIIU_TRY(exts, readExtensions(**extField));
-        WIIU_TRY(extEnd, (*extField)->expectEnd("extensions"));
+        WIIU_PKI_TRY(exts, readExtensions(**extField));
+        WIIU_PKI_TRY(extEnd, (*extField)->expectEnd("extensions"));
         for (const auto& ext : *exts) {
             if (der::oidEquals(ext.oid, oid::kBasicConstraints)) {
-                WIIU_TRY(ok, readBasicConstraints(ext, cert));
+                WIIU_PKI_TRY(ok, readBasicConstraints(ext, cert));
             } else if (der::oidEquals(ext.oid, oid::kSubjectAltName)) {
-                WIIU_TRY(ok, readSubjectAltName(ext, cert));
+                WIIU_PKI_TRY(ok, readSubjectAltName(ext, cert));
             }
         }
     }
-    WIIU_TRY(tbsEnd, tbs.expectEnd("tbsCertificate"));
+    WIIU_PKI_TRY(tbsEnd, tbs.expectEnd("tbsCertificate"));
     return {};
 }
 
@@ -103,24 +101,24 @@ Expected<void, ParseError> readTbs(der::Reader& tbs, Certificate& cert, ByteView
 Expected<Certificate, ParseError> parseCertificate(ByteView der)
 {
     der::Reader top(der);
-    WIIU_TRY(certificate, top.sequence());
-    WIIU_TRY(end, top.expectEnd("certificate"));
+    WIIU_PKI_TRY(certificate, top.sequence());
+    WIIU_PKI_TRY(end, top.expectEnd("certificate"));
 
     Certificate cert;
-    WIIU_TRY(tbsTlv, certificate->read(der::kSequence));
+    WIIU_PKI_TRY(tbsTlv, certificate->read(der::kSequence));
     cert.tbs.assign(tbsTlv->whole.begin(), tbsTlv->whole.end());
     der::Reader tbs(tbsTlv->value, tbsTlv->valueOffset);
     ByteView innerAlg;
-    WIIU_TRY(tbsOk, readTbs(tbs, cert, innerAlg));
+    WIIU_PKI_TRY(tbsOk, readTbs(tbs, cert, innerAlg));
 
     const std::size_t algAt = certificate->offset();
-    WIIU_TRY(alg, readSignatureAlgorithm(*certificate));
-    if (!der::oidEquals(alg->der, innerAlg))
+    WIIU_PKI_TRY(alg, readSignatureAlgorithm(*certificate));
+    if (!std::equal(alg->der.begin(), alg->der.end(), innerAlg.begin(), innerAlg.end()))
         return fail(ParseError{"signature algorithm differs from the one in tbsCertificate", algAt});
     cert.sigAlg = alg->alg;
-    WIIU_TRY(sig, certificate->bitString());
+    WIIU_PKI_TRY(sig, certificate->bitString());
     cert.signature.assign(sig->bytes.begin(), sig->bytes.end());
-    WIIU_TRY(certEnd, certificate->expectEnd("signature"));
+    WIIU_PKI_TRY(certEnd, certificate->expectEnd("signature"));
     cert.der.assign(der.begin(), der.end());
     return cert;
 }
