@@ -1,0 +1,35 @@
+# Install rules: the layer libraries, their headers (below include/wiiu_nssl/) and a CMake
+# package, so an emulator can `find_package(wiiu_nssl)` and link `wiiu_nssl::wiiu_nssl`.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+get_property(layers GLOBAL PROPERTY WIIU_NSSL_LAYERS)
+install(TARGETS ${layers} EXPORT wiiu_nssl_targets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wiiu_nssl
+        FILES_MATCHING PATTERN "*.h")
+install(EXPORT wiiu_nssl_targets NAMESPACE wiiu_nssl::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/wiiu_nssl)
+install(FILES ${PROJECT_SOURCE_DIR}/cmake/FindBearSSL.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/wiiu_nssl)
+
+file(WRITE ${PROJECT_BINARY_DIR}/wiiu_nsslConfig.cmake.in [=[
+@PACKAGE_INIT@
+include(CMakeFindDependencyMacro)
+list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}")
+find_dependency(Threads)
+find_dependency(fmt CONFIG)
+find_dependency(spdlog CONFIG)
+find_dependency(Boost CONFIG)
+find_dependency(nlohmann_json CONFIG)
+find_dependency(BearSSL)
+include("${CMAKE_CURRENT_LIST_DIR}/wiiu_nssl_targets.cmake")
+]=])
+configure_package_config_file(${PROJECT_BINARY_DIR}/wiiu_nsslConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/wiiu_nsslConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/wiiu_nssl)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/wiiu_nsslConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/wiiu_nsslConfig.cmake ${PROJECT_BINARY_DIR}/wiiu_nsslConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/wiiu_nssl)

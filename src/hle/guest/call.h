@@ -1,0 +1,66 @@
+// One guest call into an export: the registers the emulator hands over, and what the export sees.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "hle/guest/guest_memory.h"
+
+namespace wiiu {
+class Process;  // hle/process.h: every library's state for one guest process
+}
+
+namespace wiiu::guest {
+
+/// Identifies the calling guest thread (e.g. the address of its OSThread). Per-thread state such
+/// as socketlasterr() is keyed by it.
+using GuestThreadId = std::uint64_t;
+
+/// The PowerPC EABI registers an export call uses. The emulator copies r1 and r3..r10 in, calls
+/// the import table, and copies r3 (the result) back.
+struct CallFrame {
+    std::array<std::uint32_t, 11> gpr{};  ///< r0..r10; r1 is the stack pointer, r3..r10 the arguments
+    GuestThreadId thread = 0;             ///< the calling guest thread
+
+    std::uint32_t result() const { return gpr[3]; }
+    void setResult(std::uint32_t value) { gpr[3] = value; }
+};
+
+using ExportIndex = std::uint32_t;
+struct ExportEntry;  // hle/guest/import_table.h
+
+/// What an export function receives: the calling process, its memory and the raw frame.
+class Call {
+public:
+    Call(Process& process, GuestMemory& memory, CallFrame& frame, const ExportEntry& entry, ExportIndex index)
+        : process_(process), memory_(memory), frame_(frame), entry_(entry), index_(index)
+    {
+    }
+
+    Process& process() const { return process_; }
+    GuestMemory& memory() const { return memory_; }
+    CallFrame& frame() const { return frame_; }
+    GuestThreadId thread() const { return frame_.thread; }
+    ExportIndex exportIndex() const { return index_; }
+    const ExportEntry& exportEntry() const { return entry_; }
+
+    /// The n-th 32-bit argument word: r3..r10, then the caller's parameter area at r1 + 8.
+    /// A stack word outside guest memory reads as 0 (a null pointer / zero), which every export
+    /// already refuses; it can only come from a broken stack pointer.
+    std::uint32_t argument(unsigned n) const
+    {
+        if (n < 8)
+            return frame_.gpr[3 + n];
+        const GuestAddress slot = frame_.gpr[1] + 8 + 4 * (n - 8);
+        return memory_.load(GuestPtr<const be32>{slot}).value_or(be32(0u));
+    }
+
+private:
+    Process& process_;
+    GuestMemory& memory_;
+    CallFrame& frame_;
+    const ExportEntry& entry_;
+    ExportIndex index_;
+};
+
+}  // namespace wiiu::guest

@@ -1,0 +1,92 @@
+// Embedding hooks: what the module needs from the emulator that hosts it. Every hook has a
+// working default (DefaultHooks); an emulator overrides the ones its design needs, typically
+// wait() so that a blocking guest call yields to its scheduler instead of freezing a host thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <memory>
+#include <span>
+
+#include "hle/guest/guest_heap.h"
+
+namespace wiiu::guest {
+
+using Deadline = std::optional<std::chrono::steady_clock::time_point>;  ///< nullopt = no deadline
+
+/// One host descriptor a wait watches, and what became of it.
+struct WaitItem {
+    int fd = -1;
+    bool readable = false;  ///< wait for readability
+    bool writable = false;  ///< wait for writability
+    // Results, filled by wait():
+    bool readReady = false;
+    bool writeReady = false;
+    bool failed = false;  ///< error or hang-up on the descriptor (counts as ready)
+
+    bool ready() const { return readReady || writeReady || failed; }
+};
+
+/// A one-shot wake-up signal a wait can include (an eventfd). Closing a socket or tearing down a
+/// process signals it, which ends every wait that includes it; it stays signalled.
+class Interrupt {
+public:
+    Interrupt();
+    ~Interrupt();
+    Interrupt(const Interrupt&) = delete;
+    Interrupt& operator=(const Interrupt&) = delete;
+
+    void signal();
+    bool signalled() const;
+    /// A WaitItem that becomes readable once signalled.
+    WaitItem waitItem() const { return WaitItem{.fd = fd_, .readable = true}; }
+
+private:
+    int fd_;
+};
+
+class EmbeddingHooks {
+public:
+    virtual ~EmbeddingHooks() = default;
+
+    /// Blocks the calling guest thread until at least one item is ready or the deadline passes,
+    /// and fills in the items' results. Returns the number of ready items (0 on timeout).
+    /// The default polls on the host thread. Spurious early returns are allowed.
+    virtual int wait(std::span<WaitItem> items, Deadline deadline);
+
+    /// The emulated console clock (what NSSL's date checks and the resolver's caches see).
+    virtual std::chrono::system_clock::time_point now();
+
+    /// Allocates guest memory for structures the module returns to the guest (resolver results).
+    /// Returns 0 when no memory is left. The default has no guest heap and always returns 0.
+    virtual std::uint32_t guestAlloc(std::uint32_t size, std::uint32_t alignment);
+    virtual void guestFree(std::uint32_t address);
+};
+
+/// The defaults, optionally with a guest heap region the module may allocate results in.
+class DefaultHooks : public EmbeddingHooks {
+public:
+    DefaultHooks() = default;
+    /// Resolver results are built in guest memory [heapStart, heapStart + heapSize).
+    DefaultHooks(std::uint32_t heapStart, std::uint32_t heapSize)
+        : heap_(std::make_unique<GuestHeap>(heapStart, heapSize))
+    {
+    }
+
+    std::uint32_t guestAlloc(std::uint32_t size, std::uint32_t alignment) override
+    {
+        return heap_ ? heap_->allocate(size, alignment) : 0;
+    }
+    void guestFree(std::uint32_t address) override
+    {
+        if (heap_)
+            heap_->free(address);
+    }
+    const GuestHeap* heap() const { return heap_.get(); }
+
+private:
+    std::unique_ptr<GuestHeap> heap_;
+};
+
+}  // namespace wiiu::guest

@@ -1,0 +1,76 @@
+#include "hle/guest/import_table.h"
+
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "common/log.h"
+
+namespace wiiu::guest {
+
+namespace {
+
+std::string_view withoutRplSuffix(std::string_view library)
+{
+    constexpr std::string_view suffix = ".rpl";
+    if (library.size() > suffix.size() && library.substr(library.size() - suffix.size()) == suffix)
+        library.remove_suffix(suffix.size());
+    return library;
+}
+
+}  // namespace
+
+std::string ImportTable::key(std::string_view library, std::string_view name)
+{
+    return fmt::format("{}\n{}", withoutRplSuffix(library), name);
+}
+
+ExportIndex ImportTable::add(ExportEntry entry)
+{
+    // Registration happens once at start-up from the module's own code; a duplicate is a bug in
+    // that code, not guest input, so it is reported loudly.
+    auto [it, inserted] = byName_.emplace(key(entry.library, entry.name), static_cast<ExportIndex>(entries_.size()));
+    if (!inserted)
+        throw std::logic_error(fmt::format("export {}::{} registered twice", entry.library, entry.name));
+    if (!entry.logger)
+        entry.logger = &log::guest();
+    entries_.push_back(std::move(entry));
+    return it->second;
+}
+
+std::optional<ExportIndex> ImportTable::find(std::string_view library, std::string_view name) const
+{
+    auto it = byName_.find(key(library, name));
+    if (it == byName_.end())
+        return std::nullopt;
+    return it->second;
+}
+
+bool ImportTable::call(ExportIndex index, Process& process, GuestMemory& memory, CallFrame& frame) const
+{
+    if (index >= entries_.size()) {
+        log::guest().error("import table: call of unknown export index {}", index);
+        return false;
+    }
+    Call call(process, memory, frame, entries_[index], index);
+    entries_[index].function(call);
+    return true;
+}
+
+std::string ImportTable::coverageReport() const
+{
+    std::map<std::string, std::pair<int, int>> counts;  // library -> (implemented, total)
+    std::string out;
+    for (const ExportEntry& e : entries_) {
+        out += fmt::format("{:<10} {:<40} {}\n", e.library, e.name, e.implemented ? "implemented" : "not implemented");
+        auto& [done, total] = counts[e.library];
+        done += e.implemented ? 1 : 0;
+        ++total;
+    }
+    for (const auto& [library, c] : counts)
+        out += fmt::format("{}: {} of {} exports implemented\n", library, c.first, c.second);
+    return out;
+}
+
+}  // namespace wiiu::guest

@@ -1,0 +1,55 @@
+// The import table: every export the module knows, by library and name. An emulator resolves a
+// guest module's imports once (find), then dispatches each guest call by index (call).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "hle/guest/call.h"
+
+namespace wiiu::guest {
+
+/// The host side of one export. Reads its arguments from the call and writes the result to r3.
+using HostFunction = void (*)(Call&);
+
+struct ExportEntry {
+    std::string library;  ///< "nsysnet", "nn_nets2" (without ".rpl")
+    std::string name;     ///< the export's symbol name, e.g. "NSSLRead"
+    HostFunction function = nullptr;
+    bool implemented = false;  ///< false: the function logs once per process and returns a documented error
+    spdlog::logger* logger = nullptr;  ///< where traces of this export go
+};
+
+class ImportTable {
+public:
+    /// Registers an export; names are unique per library. Returns its stable index.
+    ExportIndex add(ExportEntry entry);
+
+    /// The export's index; `library` may carry the ".rpl" suffix. Nothing when unknown.
+    std::optional<ExportIndex> find(std::string_view library, std::string_view name) const;
+
+    /// Runs export `index` for `process` with the registers in `frame`; the result is in r3.
+    /// An index the table never returned is refused (false) and logged: that is an emulator bug.
+    bool call(ExportIndex index, Process& process, GuestMemory& memory, CallFrame& frame) const;
+
+    const ExportEntry& entry(ExportIndex index) const { return entries_.at(index); }
+    std::span<const ExportEntry> entries() const { return entries_; }
+
+    /// "library name implemented|not implemented" lines plus a count per library.
+    std::string coverageReport() const;
+
+private:
+    static std::string key(std::string_view library, std::string_view name);
+
+    std::vector<ExportEntry> entries_;
+    std::unordered_map<std::string, ExportIndex> byName_;
+};
+
+}  // namespace wiiu::guest

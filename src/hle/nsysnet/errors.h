@@ -1,0 +1,69 @@
+// The nsysnet SO_E* codes socketlasterr() returns (decaf's values, wut's errno map, SDK names).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace wiiu::nsysnet {
+
+#define WIIU_SO_ERRORS(X)      \
+    X(SO_SUCCESS, 0)           \
+    X(SO_ENOBUFS, 1)           \
+    X(SO_ETIMEDOUT, 2)         \
+    X(SO_EISCONN, 3)           \
+    X(SO_EOPNOTSUPP, 4)        \
+    X(SO_ECONNABORTED, 5)      \
+    X(SO_EWOULDBLOCK, 6)       \
+    X(SO_ECONNREFUSED, 7)      \
+    X(SO_ECONNRESET, 8)        \
+    X(SO_ENOTCONN, 9)          \
+    X(SO_EALREADY, 10)         \
+    X(SO_EINVAL, 11)           \
+    X(SO_EMSGSIZE, 12)         \
+    X(SO_EPIPE, 13)            \
+    X(SO_EDESTADDRREQ, 14)     \
+    X(SO_ESHUTDOWN, 15)        \
+    X(SO_ENOPROTOOPT, 16)      \
+    X(SO_EHAVEOOB, 17)         \
+    X(SO_ENOMEM, 18)           \
+    X(SO_EADDRNOTAVAIL, 19)    \
+    X(SO_EADDRINUSE, 20)       \
+    X(SO_EAFNOSUPPORT, 21)     \
+    X(SO_EINPROGRESS, 22)      \
+    X(SO_ELOWER, 23)           \
+    X(SO_ENOTSOCK, 24)         \
+    X(SO_EIEIO, 27)            \
+    X(SO_ETOOMANYREFS, 28)     \
+    X(SO_EFAULT, 29)           \
+    X(SO_ENETUNREACH, 30)      \
+    X(SO_EPROTONOSUPPORT, 31)  \
+    X(SO_EPROTOTYPE, 32)       \
+    X(SO_ERROR, 41)            \
+    X(SO_ENOLIBRM, 42)         \
+    X(SO_ELIBNOTREADY, 43)     \
+    X(SO_EBUSY, 44)            \
+    X(SO_EUNKNOWN, 45)         \
+    X(SO_ENORESOURCES, 48)     \
+    X(SO_EBADF, 49)            \
+    X(SO_EABORTED, 50)         \
+    X(SO_EMFILE, 51)
+
+enum class SoError : std::int32_t {
+#define WIIU_SO_ENUM(name, value) name = value,
+    WIIU_SO_ERRORS(WIIU_SO_ENUM)
+#undef WIIU_SO_ENUM
+};
+
+constexpr std::string_view errorName(SoError e)
+{
+    switch (e) {
+#define WIIU_SO_NAME(name, value) \
+    case SoError::name:           \
+        return #name;
+        WIIU_SO_ERRORS(WIIU_SO_NAME)
+#undef WIIU_SO_NAME
+    }
+    return "SO_E?";
+}
+
+}  // namespace wiiu::nsysnet

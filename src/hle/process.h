@@ -1,0 +1,34 @@
+// The per-process object: every emulated library's state for one guest process. The emulator
+// creates one per guest process (title) and destroys it when the process ends; destruction tears
+// down every socket, context, connection and session deterministically and wakes every waiter.
+#pragma once
+
+#include <mutex>
+#include <unordered_set>
+
+#include "hle/guest/call.h"
+#include "hle/guest/hooks.h"
+
+namespace wiiu {
+
+class Process {
+public:
+    explicit Process(guest::EmbeddingHooks& hooks);
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    guest::EmbeddingHooks& hooks() const { return hooks_; }
+
+    /// True the first time this process calls export `index`; used to log a not-implemented
+    /// export once per process instead of on every call.
+    bool firstCallOf(guest::ExportIndex index);
+
+private:
+    guest::EmbeddingHooks& hooks_;
+
+    std::mutex reportedMutex_;
+    std::unordered_set<guest::ExportIndex> reported_;
+};
+
+}  // namespace wiiu

@@ -1,0 +1,113 @@
+// A guest process for tests: flat guest memory, default hooks with a guest heap, a Process, and
+// a call() that passes arguments exactly as an emulator would (r3..r10, then the stack at r1+8).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+#include "hle/exports.h"
+#include "hle/guest/guest_memory.h"
+#include "hle/guest/hooks.h"
+#include "hle/process.h"
+
+namespace wiiu::test {
+
+class GuestEnv {
+public:
+    static constexpr guest::GuestAddress kBase = 0x10000000;
+    static constexpr std::uint32_t kSize = 16u << 20;
+    static constexpr guest::GuestAddress kStackTop = kBase + 0x100000;  ///< stack grows down from here
+    static constexpr guest::GuestAddress kDataBase = kBase + 0x100000;  ///< test data (bump allocated)
+    static constexpr guest::GuestAddress kHeapBase = kBase + 0x800000;  ///< hooks' guest heap
+
+    explicit GuestEnv(const guest::ImportTable& table = importTable())
+        : ram_(kSize), memory_(ram_.data(), kBase, kSize), hooks_(kHeapBase, kBase + kSize - kHeapBase),
+          table_(table), process_(std::make_unique<Process>(hooks_))
+    {
+    }
+
+    guest::FlatGuestMemory& memory() { return memory_; }
+    guest::DefaultHooks& hooks() { return hooks_; }
+    Process& process() { return *process_; }
+    const guest::ImportTable& table() const { return table_; }
+    /// Destroys the process (as an emulator does when the title ends) and starts a fresh one.
+    void restartProcess()
+    {
+        process_.reset();
+        process_ = std::make_unique<Process>(hooks_);
+    }
+
+    /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
+    guest::GuestAddress alloc(std::uint32_t size)
+    {
+        const guest::GuestAddress at = next_;
+        next_ += (size + 7) & ~7u;
+        std::memset(host(at), 0, size);
+        return at;
+    }
+    template <class T>
+    guest::GuestPtr<T> put(const T& value)
+    {
+        const auto at = alloc(sizeof(T));
+        std::memcpy(host(at), &value, sizeof(T));
+        return {at};
+    }
+    guest::GuestPtr<const char> putString(std::string_view s)
+    {
+        const auto at = alloc(static_cast<std::uint32_t>(s.size() + 1));
+        std::memcpy(host(at), s.data(), s.size());
+        return {at};
+    }
+    std::byte* host(guest::GuestAddress at) { return ram_.data() + (at - kBase); }
+    template <class T>
+    T read(guest::GuestAddress at)
+    {
+        T v;
+        std::memcpy(&v, host(at), sizeof(T));
+        return v;
+    }
+    std::uint32_t readBe32(guest::GuestAddress at) { return read<guest::be32>(at); }
+
+    /// Calls library::name with the given argument words from guest thread `thread`.
+    std::uint32_t call(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,
+                       guest::GuestThreadId thread = 1)
+    {
+        auto index = table_.find(library, name);
+        if (!index)
+            throw std::runtime_error("no such export");
+        return callIndex(*index, args, thread);
+    }
+    std::uint32_t callIndex(guest::ExportIndex index, std::initializer_list<std::uint32_t> args,
+                            guest::GuestThreadId thread = 1)
+    {
+        guest::CallFrame frame;
+        frame.thread = thread;
+        // Each guest thread gets its own 64 KiB of stack so concurrent calls do not share slots.
+        frame.gpr[1] = kStackTop - static_cast<std::uint32_t>(thread % 15) * 0x10000 - 0x100;
+        unsigned n = 0;
+        for (std::uint32_t word : args) {
+            if (n < 8)
+                frame.gpr[3 + n] = word;
+            else
+                memory_.store(guest::GuestPtr<guest::be32>{frame.gpr[1] + 8 + 4 * (n - 8)}, guest::be32(word));
+            ++n;
+        }
+        table_.call(index, *process_, memory_, frame);
+        return frame.result();
+    }
+
+private:
+    std::vector<std::byte> ram_;
+    guest::FlatGuestMemory memory_;
+    guest::DefaultHooks hooks_;
+    const guest::ImportTable& table_;
+    std::unique_ptr<Process> process_;
+    guest::GuestAddress next_ = kDataBase;
+};
+
+}  // namespace wiiu::test
