@@ -1,0 +1,64 @@
+// The loaded certificate store: immutable after construction, shared by every emulated process.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "certstore/entry.h"
+#include "common/expected.h"
+
+namespace wiiu::certstore {
+
+/// Why an export was refused; the NSSL layer maps these to console codes.
+enum class ExportError {
+    UnknownId,      ///< no such ID in the store        (NSSL_ERROR_INVALID_CERT_ID2)
+    NotExportable,  ///< PROPERTIES lacks 0x2             (NSSL_ERROR_CERT_NOT_EXPORTABLE)
+    WrongType,      ///< TYPE is not the one asked for    (NSSL_ERROR_INVALID_CERT_TYPE)
+    WrongEncoding,  ///< ENCODING is not 1 (DER)          (NSSL_ERROR_INVALID_CERT_ENCODING)
+};
+
+std::string_view exportErrorName(ExportError e);
+
+/// Views into the store; valid as long as the store lives.
+struct ClientExport {
+    std::span<const std::uint8_t> certDer;
+    std::span<const std::uint8_t> keyDer;
+};
+
+/// A load or parse failure, with the file (and line, field) it concerns in `message`.
+struct LoadError {
+    std::string message;
+};
+
+class CertStore {
+public:
+    /// Takes the entries as they are; refuses duplicate IDs and client entries without a key.
+    static Expected<std::shared_ptr<const CertStore>, LoadError> create(std::vector<Entry> entries);
+
+    const Entry* find(std::int32_t id) const;
+    /// Entries with any of `mask`'s group bits, in ascending ID order.
+    std::vector<const Entry*> inGroups(std::uint32_t mask) const;
+    /// IDs the known table puts in `mask`'s groups that this store does not hold
+    /// (NSSLAddServerPKIGroups' invalid count).
+    int missingInGroups(std::uint32_t mask) const;
+
+    /// DER of an internal CA for NSSLExportInternalServerCertificate.
+    Expected<std::span<const std::uint8_t>, ExportError> exportServerCertificate(std::int32_t id) const;
+    /// DER certificate and PKCS#1 key for NSSLExportInternalClientCertificate.
+    Expected<ClientExport, ExportError> exportClientCertificate(std::int32_t id) const;
+
+    /// All entries, ascending by ID.
+    std::span<const Entry> entries() const { return entries_; }
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    explicit CertStore(std::vector<Entry> entries) : entries_(std::move(entries)) {}
+    Expected<const Entry*, ExportError> exportable(std::int32_t id, std::int32_t type) const;
+
+    std::vector<Entry> entries_;  // sorted by id
+};
+
+}  // namespace wiiu::certstore
