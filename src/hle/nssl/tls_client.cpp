@@ -1,0 +1,396 @@
+#include "hle/nssl/tls_client.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include <fmt/format.h>
+
+#include "common/log.h"
+#include "hle/nssl/cipher_suites.h"
+#include "hle/nssl/secure_wipe.h"
+
+namespace wiiu::nssl {
+
+namespace {
+
+std::string hex(const unsigned char* p, std::size_t n)
+{
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string s(n * 2, '0');
+    for (std::size_t i = 0; i < n; ++i) {
+        s[2 * i] = kDigits[p[i] >> 4];
+        s[2 * i + 1] = kDigits[p[i] & 15];
+    }
+    return s;
+}
+
+TlsFailure configError(std::string text)
+{
+    return TlsFailure{VerifyFailure::BadConfig, 0, -1, std::move(text)};
+}
+
+}  // namespace
+
+std::string_view tlsStatusName(TlsStatus status)
+{
+    switch (status) {
+    case TlsStatus::Ok: return "Ok";
+    case TlsStatus::WantRead: return "WantRead";
+    case TlsStatus::WantWrite: return "WantWrite";
+    case TlsStatus::ZeroReturn: return "ZeroReturn";
+    case TlsStatus::IoError: return "IoError";
+    case TlsStatus::HandshakeFailed: return "HandshakeFailed";
+    case TlsStatus::Closed: return "Closed";
+    }
+    return "?";
+}
+
+SessionParameters::~SessionParameters() { secureWipe(&raw_, sizeof raw_); }
+
+TlsClient::TlsClient(std::shared_ptr<Transport> transport) : transport_(std::move(transport)) {}
+
+TlsClient::~TlsClient()
+{
+    secureWipe(&cc_, sizeof cc_);
+    secureWipe(iobuf_, sizeof iobuf_);
+}
+
+Expected<std::unique_ptr<TlsClient>, TlsFailure> TlsClient::create(
+    ClientConfig config, std::shared_ptr<Transport> transport)
+{
+    try {
+        if (!transport) return fail(configError("no transport"));
+        std::unique_ptr<TlsClient> client(new (std::nothrow) TlsClient(std::move(transport)));
+        if (!client) return fail(TlsFailure{VerifyFailure::Internal, 0, -1, "out of memory"});
+        if (auto ok = client->setup(config); !ok) return fail(ok.error());
+        return client;
+    } catch (...) {  // allocation failure while copying the configuration
+        return fail(TlsFailure{VerifyFailure::Internal, 0, -1, "out of memory"});
+    }
+}
+
+Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
+{
+    unsigned minV = std::max(config.minVersion, unsigned{BR_TLS10});
+    unsigned maxV = std::min(config.maxVersion, unsigned{BR_TLS12});
+    if (config.minVersion < BR_TLS10)
+        log::nssl().debug("TLS minimum version {:#06x} raised to TLS 1.0", config.minVersion);
+    if (minV > maxV)
+        return fail(configError(fmt::format("no usable protocol version in [{:#06x}, {:#06x}]",
+                                            config.minVersion, config.maxVersion)));
+
+    std::vector<std::uint16_t> suites;
+    if (config.suites.empty()) {
+        auto d = defaultCipherSuites();
+        suites.assign(d.begin(), d.end());
+    } else {
+        for (std::uint16_t s : config.suites)
+            if (isSupportedCipherSuite(s)) suites.push_back(s);
+        if (suites.empty()) return fail(configError("none of the requested cipher suites is supported"));
+    }
+    if (config.hostName.size() > 255) return fail(configError("host name longer than 255 bytes"));
+    if (config.hostName.find('\0') != std::string::npos)
+        return fail(configError("host name contains a NUL byte"));
+
+    hostName_ = config.hostName;
+    VerifyPolicy policy;
+    policy.flags = config.verifyFlags & verify::All;
+    policy.hostName = config.hostName;
+    policy.now = config.now;
+    policy.minRsaBytes = std::max(1, (config.minRsaBits + 7) / 8);
+    policy.trust = std::move(config.trust);
+    policy.extraCheck = std::move(config.extraCheck);
+    verifier_.setPolicy(std::move(policy));
+
+    br_ssl_client_init_full(&cc_, &verifier_.minimal(), nullptr, 0);
+    br_ssl_engine_set_versions(eng(), minV, maxV);
+    br_ssl_engine_set_suites(eng(), suites.data(), suites.size());
+    br_ssl_engine_set_x509(eng(), verifier_.vtable());
+    if (config.identity) {
+        identity_ = std::move(config.identity);
+        identity_->install(cc_);
+    }
+    br_ssl_engine_set_buffer(eng(), iobuf_, sizeof iobuf_, 1);
+
+    const bool resume = config.resume && !config.resume->sessionId().empty();
+    if (resume) {
+        br_ssl_engine_set_session_parameters(eng(), &config.resume->raw());
+        offeredIdLen_ = config.resume->sessionId().size();
+        std::memcpy(offeredId_, config.resume->sessionId().data(), offeredIdLen_);
+    }
+    const char* sni = config.sendSni && !config.hostName.empty() ? config.hostName.c_str() : nullptr;
+    if (!br_ssl_client_reset(&cc_, sni, resume ? 1 : 0))
+        return fail(failureFromBearSsl(br_ssl_engine_last_error(eng())));
+    return {};
+}
+
+TlsClient::Io TlsClient::sendRecords()
+{
+    std::size_t len = 0;
+    unsigned char* buf = br_ssl_engine_sendrec_buf(eng(), &len);
+    IoResult r = transport_->send({buf, len});
+    if (r.status == IoStatus::Ok && r.bytes > 0) {
+        br_ssl_engine_sendrec_ack(eng(), std::min(r.bytes, len));
+        return Io::Progress;
+    }
+    if (r.status == IoStatus::WouldBlock || r.status == IoStatus::Ok) return Io::Blocked;
+    failIo(r, true);
+    return Io::Failed;
+}
+
+TlsClient::Io TlsClient::receiveRecords()
+{
+    std::size_t len = 0;
+    unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
+    IoResult r = transport_->receive({buf, len});
+    if (r.status == IoStatus::Ok && r.bytes > 0) {
+        br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
+        return Io::Progress;
+    }
+    if (r.status == IoStatus::WouldBlock) return Io::Blocked;
+    failIo(r, false);
+    return Io::Failed;
+}
+
+TlsStatus TlsClient::terminate(TlsStatus status)
+{
+    terminal_ = status;
+    if (failure_)
+        log::nssl().warn("TLS {} {}: {} — {}", hostName_.empty() ? "(no host)" : hostName_,
+                         established_ ? "connection failed" : "handshake failed",
+                         verifyFailureName(failure_.reason), failure_.text);
+    return status;
+}
+
+TlsStatus TlsClient::failIo(const IoResult& result, bool sending)
+{
+    failure_.reason = VerifyFailure::Io;
+    failure_.bearsslError = BR_ERR_IO;
+    failure_.alert = -1;
+    if (result.status == IoStatus::Closed)
+        failure_.text = sending ? "transport closed while sending"
+                                : "end of stream without close_notify";
+    else
+        failure_.text = fmt::format("transport error while {} (errno {}: {})",
+                                    sending ? "sending" : "receiving", result.error,
+                                    std::strerror(result.error));
+    return terminate(TlsStatus::IoError);
+}
+
+TlsStatus TlsClient::finishClosed()
+{
+    const int err = br_ssl_engine_last_error(eng());
+    if (err == BR_ERR_OK)
+        return terminate(closeRequested_ ? TlsStatus::Closed : TlsStatus::ZeroReturn);
+    // The wrapper's verdict is more precise than the X.509 code the engine stored.
+    if (!established_ && verifier_.failure())
+        failure_ = verifier_.failure();
+    else
+        failure_ = failureFromBearSsl(err);
+    return terminate(established_ ? TlsStatus::IoError : TlsStatus::HandshakeFailed);
+}
+
+void TlsClient::onEstablished()
+{
+    established_ = true;
+    version_ = br_ssl_engine_get_version(eng());
+    br_ssl_session_parameters raw;
+    br_ssl_engine_get_session_parameters(eng(), &raw);
+    session_ = SessionParameters(raw);
+    secureWipe(&raw, sizeof raw);
+    resumed_ = offeredIdLen_ > 0 && offeredIdLen_ == session_.sessionId().size() &&
+               std::memcmp(offeredId_, session_.sessionId().data(), offeredIdLen_) == 0 &&
+               !verifier_.chainReceived();
+    log::nssl().debug("TLS {} established: {} {}{}", hostName_, protocolVersionName(version_),
+                      cipherSuiteName(), resumed_ ? " (resumed)" : "");
+}
+
+TlsStatus TlsClient::handshake()
+{
+    if (terminal_) return *terminal_;
+    if (established_) return TlsStatus::Ok;
+    for (;;) {
+        const unsigned st = br_ssl_engine_current_state(eng());
+        if (st & BR_SSL_CLOSED) return finishClosed();
+        if (st & BR_SSL_SENDREC) {
+            Io r = sendRecords();
+            if (r == Io::Progress) continue;
+            return r == Io::Blocked ? TlsStatus::WantWrite : *terminal_;
+        }
+        if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
+            onEstablished();
+            return TlsStatus::Ok;
+        }
+        if (st & BR_SSL_RECVREC) {
+            Io r = receiveRecords();
+            if (r == Io::Progress) continue;
+            return r == Io::Blocked ? TlsStatus::WantRead : *terminal_;
+        }
+        failure_ = {VerifyFailure::Internal, 0, -1, "TLS engine stalled"};
+        return terminate(TlsStatus::IoError);
+    }
+}
+
+TlsStatus TlsClient::read(std::span<std::uint8_t> buffer, std::size_t& got)
+{
+    got = 0;
+    if (terminal_) return *terminal_;
+    if (!established_) {
+        if (TlsStatus s = handshake(); s != TlsStatus::Ok) return s;
+    }
+    if (buffer.empty()) return TlsStatus::Ok;
+    for (;;) {
+        const unsigned st = br_ssl_engine_current_state(eng());
+        if (st & BR_SSL_RECVAPP) {
+            std::size_t len = 0;
+            unsigned char* data = br_ssl_engine_recvapp_buf(eng(), &len);
+            got = std::min(len, buffer.size());
+            std::memcpy(buffer.data(), data, got);
+            br_ssl_engine_recvapp_ack(eng(), got);
+            return TlsStatus::Ok;
+        }
+        if (st & BR_SSL_CLOSED) return finishClosed();
+        // Pending output goes first (the peer may wait for it); input is tried even when the
+        // output is stuck, so a peer that writes before it reads cannot deadlock us.
+        bool sendBlocked = false;
+        if (st & BR_SSL_SENDREC) {
+            Io r = sendRecords();
+            if (r == Io::Progress) continue;
+            if (r == Io::Failed) return *terminal_;
+            sendBlocked = true;
+        }
+        if (st & BR_SSL_RECVREC) {
+            Io r = receiveRecords();
+            if (r == Io::Progress) continue;
+            if (r == Io::Failed) return *terminal_;
+        }
+        return sendBlocked ? TlsStatus::WantWrite : TlsStatus::WantRead;
+    }
+}
+
+TlsStatus TlsClient::write(std::span<const std::uint8_t> data, std::size_t& accepted)
+{
+    accepted = 0;
+    if (terminal_) return *terminal_;
+    if (!established_) {
+        if (TlsStatus s = handshake(); s != TlsStatus::Ok) return s;
+    }
+    for (;;) {
+        const unsigned st = br_ssl_engine_current_state(eng());
+        if (st & BR_SSL_CLOSED) return finishClosed();
+        if (st & BR_SSL_SENDREC) {
+            Io r = sendRecords();
+            if (r == Io::Progress) continue;
+            if (r == Io::Failed) return *terminal_;
+            return accepted > 0 ? TlsStatus::Ok : TlsStatus::WantWrite;
+        }
+        if (accepted == data.size()) return TlsStatus::Ok;
+        if (st & BR_SSL_SENDAPP) {
+            std::size_t len = 0;
+            unsigned char* buf = br_ssl_engine_sendapp_buf(eng(), &len);
+            const std::size_t n = std::min(len, data.size() - accepted);
+            std::memcpy(buf, data.data() + accepted, n);
+            br_ssl_engine_sendapp_ack(eng(), n);
+            accepted += n;
+            br_ssl_engine_flush(eng(), 0);  // seal the record now: the caller may wait on a reply
+            continue;
+        }
+        if (st & BR_SSL_RECVREC) {  // e.g. a renegotiation must read before we may send
+            Io r = receiveRecords();
+            if (r == Io::Progress) continue;
+            if (r == Io::Failed) return *terminal_;
+            return accepted > 0 ? TlsStatus::Ok : TlsStatus::WantRead;
+        }
+        return accepted > 0 ? TlsStatus::Ok : TlsStatus::WantWrite;
+    }
+}
+
+TlsStatus TlsClient::close()
+{
+    if (terminal_) {
+        if (*terminal_ == TlsStatus::Closed || *terminal_ == TlsStatus::ZeroReturn)
+            return TlsStatus::Ok;
+        return *terminal_;
+    }
+    if (!established_) {  // nothing to say to a peer we never finished meeting
+        closeRequested_ = true;
+        terminal_ = TlsStatus::Closed;
+        return TlsStatus::Ok;
+    }
+    if (!closeRequested_) {
+        closeRequested_ = true;
+        br_ssl_engine_close(eng());
+    }
+    for (;;) {
+        const unsigned st = br_ssl_engine_current_state(eng());
+        if (st & BR_SSL_CLOSED) {
+            TlsStatus s = finishClosed();
+            return s == TlsStatus::Closed ? TlsStatus::Ok : s;
+        }
+        if (st & BR_SSL_RECVAPP) {  // late application data: nobody will read it now
+            std::size_t len = 0;
+            br_ssl_engine_recvapp_buf(eng(), &len);
+            br_ssl_engine_recvapp_ack(eng(), len);
+            continue;
+        }
+        if (st & BR_SSL_SENDREC) {
+            Io r = sendRecords();
+            if (r == Io::Progress) continue;
+            if (r == Io::Failed) return *terminal_;
+            return TlsStatus::WantWrite;
+        }
+        if (st & BR_SSL_RECVREC) {
+            std::size_t len = 0;
+            unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
+            IoResult r = transport_->receive({buf, len});
+            if (r.status == IoStatus::Ok && r.bytes > 0) {
+                br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
+                continue;
+            }
+            if (r.status == IoStatus::WouldBlock) return TlsStatus::WantRead;
+            // Our close_notify is out; a peer that hangs up instead of answering is fine.
+            terminal_ = TlsStatus::Closed;
+            return TlsStatus::Ok;
+        }
+        terminal_ = TlsStatus::Closed;
+        return TlsStatus::Ok;
+    }
+}
+
+std::size_t TlsClient::pending() const
+{
+    if (terminal_) return 0;
+    std::size_t len = 0;
+    br_ssl_engine_recvapp_buf(eng(), &len);
+    return len;
+}
+
+bool TlsClient::hasPendingOutput() const
+{
+    if (terminal_) return false;
+    std::size_t len = 0;
+    br_ssl_engine_sendrec_buf(eng(), &len);
+    return len > 0;
+}
+
+std::string_view TlsClient::cipherSuiteName() const
+{
+    return established_ ? nssl::cipherSuiteName(session_.cipherSuite()) : std::string_view{};
+}
+
+std::optional<SessionParameters> TlsClient::session() const
+{
+    if (!established_ || session_.sessionId().empty()) return std::nullopt;
+    return session_;
+}
+
+std::string TlsClient::keyLogLine() const
+{
+    if (!established_) return {};
+    const auto& raw = session_.raw();
+    return "CLIENT_RANDOM " + hex(cc_.eng.client_random, sizeof cc_.eng.client_random) + " " +
+           hex(raw.master_secret, sizeof raw.master_secret);
+}
+
+}  // namespace wiiu::nssl

@@ -1,0 +1,152 @@
+// The TLS engine of one connection: a BearSSL client driven as a non-blocking state machine over
+// a Transport. Every step moves bytes between the engine and the transport until it has to
+// wait, then says which way it is blocked (WantRead / WantWrite); waiting is the caller's job.
+//
+// Memory: one heap block per connection (this object: br_ssl_client_context, the X.509 wrapper
+// and a full-duplex I/O buffer of BR_SSL_BUFSIZE_BIDI), plus the peer chain DER while it is kept.
+// Secrets (master secret, buffers) are wiped when the object is freed; nothing secret is logged.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bearssl.h"
+#include "common/expected.h"
+#include "hle/nssl/client_identity.h"
+#include "hle/nssl/tls_failure.h"
+#include "hle/nssl/transport.h"
+#include "hle/nssl/trust_store.h"
+#include "hle/nssl/x509_verifier.h"
+
+namespace wiiu::nssl {
+
+enum class TlsStatus {
+    Ok,
+    WantRead,         ///< blocked until the transport is readable
+    WantWrite,        ///< blocked until the transport is writable (records are waiting to go out)
+    ZeroReturn,       ///< the peer closed cleanly (close_notify)
+    IoError,          ///< transport error, reset, EOF without close_notify, or broken stream
+    HandshakeFailed,  ///< verification or negotiation failed; see failure()
+    Closed,           ///< we closed the connection
+};
+
+std::string_view tlsStatusName(TlsStatus status);
+
+/// Parameters of an established session, kept to offer it again (resumption). A value type;
+/// the master secret is wiped whenever a copy is destroyed.
+class SessionParameters {
+public:
+    SessionParameters() = default;
+    explicit SessionParameters(const br_ssl_session_parameters& raw) : raw_(raw) {}
+    SessionParameters(const SessionParameters&) = default;
+    SessionParameters& operator=(const SessionParameters&) = default;
+    ~SessionParameters();
+
+    const br_ssl_session_parameters& raw() const { return raw_; }
+    std::span<const std::uint8_t> sessionId() const { return {raw_.session_id, raw_.session_id_len}; }
+    std::uint16_t version() const { return raw_.version; }
+    std::uint16_t cipherSuite() const { return raw_.cipher_suite; }
+
+private:
+    br_ssl_session_parameters raw_{};
+};
+
+struct ClientConfig {
+    unsigned minVersion = BR_TLS10;  ///< clamped to TLS 1.0 (BearSSL cannot speak SSL 3.0)
+    unsigned maxVersion = BR_TLS12;  ///< clamped to TLS 1.2 (BearSSL has no TLS 1.3)
+    std::vector<std::uint16_t> suites;  ///< offer order; empty = defaultCipherSuites()
+    std::shared_ptr<const TrustStore> trust;
+    std::shared_ptr<const ClientIdentity> identity;  ///< optional client certificate + key
+    std::string hostName;          ///< used for SNI (if sendSni) and the name check (verify bit)
+    bool sendSni = true;
+    std::uint32_t verifyFlags = verify::All;  ///< 0x1 chain, 0x2 host name, 0x4 dates
+    pki::UnixTime now = 0;                    ///< the emulated clock
+    int minRsaBits = 1024;
+    std::optional<SessionParameters> resume;  ///< offer this session
+    ChainCheck extraCheck;                    ///< e.g. CRLs; runs after the normal checks pass
+};
+
+class TlsClient {
+public:
+    /// Validates the configuration and prepares the engine; no I/O happens yet.
+    static Expected<std::unique_ptr<TlsClient>, TlsFailure> create(
+        ClientConfig config, std::shared_ptr<Transport> transport);
+    ~TlsClient();
+    TlsClient(const TlsClient&) = delete;
+    TlsClient& operator=(const TlsClient&) = delete;
+
+    /// Runs or continues the handshake. Ok once established (all our records sent).
+    TlsStatus handshake();
+    /// Copies decrypted bytes; Ok with got >= 1 (or 0 for an empty buffer). Handshakes first.
+    TlsStatus read(std::span<std::uint8_t> buffer, std::size_t& got);
+    /// Encrypts and sends; `accepted` is what the engine took (Ok with a partial count when the
+    /// transport filled up). Records already built are flushed before new data is taken, so a
+    /// call can return WantWrite with accepted == 0. Handshakes first.
+    TlsStatus write(std::span<const std::uint8_t> data, std::size_t& accepted);
+    /// Sends close_notify and waits for the peer's (best effort: Ok also when the peer just
+    /// drops the connection afterwards). Repeat on WantRead / WantWrite.
+    TlsStatus close();
+
+    /// Decrypted bytes buffered and not yet read.
+    std::size_t pending() const;
+    /// Encrypted bytes built but not yet accepted by the transport (a waiter may also want
+    /// writability while it waits to read).
+    bool hasPendingOutput() const;
+
+    bool established() const { return established_; }
+    /// Why the connection failed (reason None while it has not).
+    const TlsFailure& failure() const { return failure_; }
+
+    // Available once established.
+    std::uint16_t version() const { return version_; }
+    std::uint16_t cipherSuite() const { return session_.cipherSuite(); }
+    std::string_view cipherSuiteName() const;
+    bool resumed() const { return resumed_; }
+    /// The session to offer on a later connection; nullopt without an established session ID.
+    std::optional<SessionParameters> session() const;
+    /// "CLIENT_RANDOM <client random hex> <master secret hex>" (SSLKEYLOGFILE), "" before.
+    std::string keyLogLine() const;
+
+    /// The peer chain as sent, leaf first; kept even when verification failed. Empty on a
+    /// resumed connection (no certificate is sent then).
+    std::span<const pki::Bytes> peerChain() const { return verifier_.chain(); }
+
+private:
+    enum class Io { Progress, Blocked, Failed };
+
+    explicit TlsClient(std::shared_ptr<Transport> transport);
+    br_ssl_engine_context* eng() { return &cc_.eng; }
+    const br_ssl_engine_context* eng() const { return &cc_.eng; }
+
+    Expected<void, TlsFailure> setup(ClientConfig& config);
+    Io sendRecords();
+    Io receiveRecords();
+    TlsStatus finishClosed();
+    TlsStatus failIo(const IoResult& result, bool sending);
+    TlsStatus terminate(TlsStatus status);
+    void onEstablished();
+
+    std::shared_ptr<Transport> transport_;
+    std::shared_ptr<const ClientIdentity> identity_;  // the engine links to its key
+    std::optional<TlsStatus> terminal_;
+    bool established_ = false;
+    bool closeRequested_ = false;
+    bool resumed_ = false;
+    std::uint16_t version_ = 0;
+    SessionParameters session_;
+    unsigned char offeredId_[32]{};
+    std::size_t offeredIdLen_ = 0;
+    std::string hostName_;  // for log lines only
+    TlsFailure failure_;
+    X509Verifier verifier_;
+    br_ssl_client_context cc_{};
+    unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI]{};
+};
+
+}  // namespace wiiu::nssl

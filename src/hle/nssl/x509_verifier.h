@@ -1,0 +1,118 @@
+// The X.509 wrapper the TLS engine hands to BearSSL: it buffers the peer chain as sent, keeps
+// the DER (even when verification fails), and decides once, in end_chain, by the verify bits.
+//
+// How each combination of bits is verified (all through br_x509_minimal, never by hand):
+//  - Chain (0x1): the buffered chain is run through br_x509_minimal against the trust store.
+//    BearSSL always checks validity dates at the time it is given, so:
+//      - with Dates (0x4) that time is the emulated clock;
+//      - without Dates the dates are ignored, not relaxed: we validate at an instant inside the
+//        validity window of every certificate (windows read by the PKI layer). Since BearSSL
+//        ignores certificates after the one a trust anchor issued, we try the intersection of
+//        the windows of the whole chain first, then of ever shorter prefixes; the first pass
+//        that does not fail on dates decides. Only a chain whose needed certificates were never
+//        valid at one common instant still fails (Expired, with a text saying so).
+//  - HostName (0x2) without Chain: the leaf alone is run through br_x509_minimal with a
+//    direct-trust anchor made from the leaf itself (same DN, same key), which BearSSL accepts
+//    without a signature and still name-checks (SAN dNSName, else CN).
+//  - Dates (0x4) without Chain: the leaf's window is compared with the clock (PKI layer), and
+//    the same direct-trust pass runs at the clock.
+//  - Neither Chain nor HostName nor Dates: the leaf's public key is extracted with
+//    br_x509_decoder and accepted for any usage.
+//  - The host name checked is the configured one, whatever name BearSSL passes to start_chain;
+//    so "SNI without name check" and "name check without SNI" both work.
+//  - After the checks pass, the optional extra chain check (CRLs) sees the whole chain.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/bearssl.h"
+#include "hle/nssl/tls_failure.h"
+#include "hle/nssl/trust_store.h"
+#include "pki/types.h"
+
+namespace wiiu::nssl {
+
+/// NSSL connection option bits (see abi.md "Verification and errors").
+namespace verify {
+inline constexpr std::uint32_t Chain = 0x1;
+inline constexpr std::uint32_t HostName = 0x2;
+inline constexpr std::uint32_t Dates = 0x4;
+inline constexpr std::uint32_t All = Chain | HostName | Dates;
+}  // namespace verify
+
+/// Extra check on a chain that passed the normal ones (the CRL feature): the chain as the peer
+/// sent it, leaf first. Return VerifyFailure::None to accept.
+using ChainCheck = std::function<VerifyFailure(std::span<const pki::Bytes> chainDer)>;
+
+struct VerifyPolicy {
+    std::uint32_t flags = verify::All;
+    std::string hostName;                     ///< checked when flags has HostName
+    pki::UnixTime now = 0;                    ///< the emulated clock, used when flags has Dates
+    int minRsaBytes = 128;                    ///< 128 = RSA-1024, the console era's size
+    std::shared_ptr<const TrustStore> trust;  ///< used when flags has Chain
+    ChainCheck extraCheck;                    ///< optional
+};
+
+class X509Verifier {
+public:
+    X509Verifier() = default;
+    X509Verifier(const X509Verifier&) = delete;
+    X509Verifier& operator=(const X509Verifier&) = delete;
+
+    void setPolicy(VerifyPolicy policy) { policy_ = std::move(policy); }
+
+    /// What to pass to br_ssl_engine_set_x509.
+    const br_x509_class** vtable() { return &hook_.vtable; }
+    /// Storage br_ssl_client_init_full initialises; reused for the verification passes.
+    br_x509_minimal_context& minimal() { return minimal_; }
+
+    /// The chain as last received (leaf first), kept whatever the verdict.
+    std::span<const pki::Bytes> chain() const { return chain_; }
+    /// True once the peer sent a Certificate message on this connection.
+    bool chainReceived() const { return chainReceived_; }
+    /// Why the last chain was refused; reason None when it was accepted.
+    const TlsFailure& failure() const { return failure_; }
+
+private:
+    struct Hook {  // BearSSL calls us with a pointer to the vtable pointer: it must come first
+        const br_x509_class* vtable;
+        X509Verifier* self;
+    };
+
+    static X509Verifier& from(const br_x509_class** ctx);
+    static void cbStartChain(const br_x509_class** ctx, const char* serverName);
+    static void cbStartCert(const br_x509_class** ctx, std::uint32_t length);
+    static void cbAppend(const br_x509_class** ctx, const unsigned char* buf, std::size_t len);
+    static void cbEndCert(const br_x509_class** ctx);
+    static unsigned cbEndChain(const br_x509_class** ctx);
+    static const br_x509_pkey* cbGetPkey(const br_x509_class* const* ctx, unsigned* usages);
+    static const br_x509_class kVtable;
+
+    unsigned decide();
+    unsigned refuse(unsigned error, VerifyFailure reason, std::string text);
+    unsigned refuseBearSsl(unsigned error);
+    unsigned runMinimal(const br_x509_trust_anchor* anchors, std::size_t count, const char* name,
+                        pki::UnixTime at);
+    unsigned runChainWithoutDates(const char* name);
+    VerifyFailure classifyDates(pki::UnixTime at) const;
+    bool keepKey(const br_x509_pkey& key, unsigned usages);
+
+    Hook hook_{&kVtable, this};
+    VerifyPolicy policy_;
+    br_x509_minimal_context minimal_{};
+    std::vector<pki::Bytes> chain_;
+    std::size_t chainBytes_ = 0;
+    bool overflow_ = false;
+    bool chainReceived_ = false;
+    TlsFailure failure_;
+    br_x509_pkey key_{};
+    unsigned usages_ = 0;
+    unsigned char keyBuf_[BR_X509_BUFSIZE_KEY]{};
+};
+
+}  // namespace wiiu::nssl
