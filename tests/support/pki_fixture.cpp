@@ -1,0 +1,61 @@
+#include "support/pki_fixture.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+namespace wiiu::test {
+
+const std::filesystem::path& pkiDir()
+{
+    static const std::filesystem::path dir = [] {
+        std::filesystem::path out = std::filesystem::path(WIIU_NSSL_BINARY_DIR) / "fixtures" / "pki";
+        std::filesystem::create_directories(out.parent_path());
+        const std::string lockPath = out.string() + ".lock";
+        const int lock = ::open(lockPath.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+        if (lock >= 0) ::flock(lock, LOCK_EX);
+        const std::string cmd = "sh '" WIIU_NSSL_SOURCE_DIR "/tests/fixtures/make_pki.sh' '" + out.string() + "'";
+        const int rc = std::system(cmd.c_str());
+        if (lock >= 0) ::close(lock);  // closing releases the flock
+        if (rc != 0) {
+            std::fprintf(stderr, "pki fixture: '%s' failed (%d)\n", cmd.c_str(), rc);
+            std::abort();
+        }
+        return out;
+    }();
+    return dir;
+}
+
+std::filesystem::path pkiPath(const std::string& name) { return pkiDir() / name; }
+
+std::vector<std::uint8_t> pkiBytes(const std::string& name)
+{
+    std::ifstream in(pkiPath(name), std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string pkiText(const std::string& name)
+{
+    const auto bytes = pkiBytes(name);
+    return {bytes.begin(), bytes.end()};
+}
+
+std::string runCommand(const std::string& command)
+{
+    std::string out;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+        ::pclose(pipe);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+}  // namespace wiiu::test

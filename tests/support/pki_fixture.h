@@ -1,0 +1,28 @@
+// The test PKI (tests/fixtures/make_pki.sh), generated once per build folder and shared by
+// every test process. See the top of make_pki.sh for the file names.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wiiu::test {
+
+/// Directory holding the generated PKI; runs make_pki.sh on first use (serialised across
+/// processes with a lock file, since ctest may run tests in parallel). Aborts the test
+/// program with a message if generation fails: every PKI test depends on it.
+const std::filesystem::path& pkiDir();
+
+/// Full path of a fixture file, e.g. pkiPath("server.der").
+std::filesystem::path pkiPath(const std::string& name);
+
+/// Contents of a fixture file (empty if missing; tests then fail on the parse).
+std::vector<std::uint8_t> pkiBytes(const std::string& name);
+std::string pkiText(const std::string& name);
+
+/// Runs a shell command and returns its standard output (trailing newline removed). For
+/// comparing with `openssl` output.
+std::string runCommand(const std::string& command);
+
+}  // namespace wiiu::test
