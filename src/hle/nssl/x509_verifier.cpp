@@ -17,11 +17,17 @@ namespace {
 constexpr std::size_t kMaxChainCerts = 16;
 constexpr std::size_t kMaxChainBytes = 64 * 1024;
 
-struct Window {
+}  // namespace
+
+struct X509Verifier::Window {
     pki::UnixTime notBefore = std::numeric_limits<pki::UnixTime>::min();
     pki::UnixTime notAfter = std::numeric_limits<pki::UnixTime>::max();
     bool known = false;
 };
+
+namespace {
+
+using Window = X509Verifier::Window;
 
 Window windowOf(const pki::Bytes& der)
 {
@@ -158,20 +164,21 @@ VerifyFailure X509Verifier::classifyDates(pki::UnixTime at) const
 }
 
 unsigned X509Verifier::runMinimal(const br_x509_trust_anchor* anchors, std::size_t count,
-                                  const char* name, pki::UnixTime at)
+                                  std::span<const pki::Bytes> certs, const char* name,
+                                  pki::UnixTime at, bool keepLeafKey)
 {
     br_x509_minimal_init_full(&minimal_, anchors, count);
     br_x509_minimal_set_minrsa(&minimal_, policy_.minRsaBytes);
     setMinimalTime(minimal_, at);
     const br_x509_class** x = &minimal_.vtable;
     (*x)->start_chain(x, name);
-    for (const auto& der : chain_) {
+    for (const auto& der : certs) {
         (*x)->start_cert(x, static_cast<std::uint32_t>(der.size()));
         (*x)->append(x, der.data(), der.size());
         (*x)->end_cert(x);
     }
     unsigned err = (*x)->end_chain(x);
-    if (err != BR_ERR_OK) return err;
+    if (err != BR_ERR_OK || !keepLeafKey) return err;
     unsigned usages = 0;
     const br_x509_pkey* pk = (*x)->get_pkey(x, &usages);
     if (!pk || !keepKey(*pk, usages))
@@ -203,10 +210,37 @@ unsigned X509Verifier::runChainWithoutDates(const char* name)
                                                                      : lo / 2 + hi / 2;
         if (lastTried && *lastTried == at) continue;
         lastTried = at;
-        err = runMinimal(anchors.data(), anchors.size(), name, at);
+        err = runMinimal(anchors.data(), anchors.size(), chain_, name, at, true);
         if (err != BR_ERR_X509_EXPIRED) return err;
     }
-    return err;
+    return runChainLinkByLink(name, windows);
+}
+
+unsigned X509Verifier::runChainLinkByLink(const char* name, std::span<const Window> windows)
+{
+    // No single instant fits: verify each certificate at a time of its own, against the trust
+    // store first and otherwise against the next certificate as its issuer. Path-length and
+    // issuer key-usage constraints are not enforced on this path (BearSSL only enforces them
+    // within one pass); the CA flag of every issuer used is.
+    const auto anchors = policy_.trust ? policy_.trust->anchors()
+                                       : std::span<const br_x509_trust_anchor>{};
+    for (std::size_t i = 0; i < chain_.size(); ++i) {
+        const Window& w = windows[i];
+        const pki::UnixTime at = w.known ? w.notBefore / 2 + w.notAfter / 2 : policy_.now;
+        const char* certName = i == 0 ? name : nullptr;
+        std::span<const pki::Bytes> one(&chain_[i], 1);
+        unsigned err = runMinimal(anchors.data(), anchors.size(), one, certName, at, i == 0);
+        if (err == BR_ERR_OK) return BR_ERR_OK;  // reached a trust anchor
+        if (err != BR_ERR_X509_NOT_TRUSTED) return err;
+        if (i + 1 == chain_.size()) return err;
+        auto issuer = OwnedAnchor::decode(chain_[i + 1]);
+        if (!issuer) return BR_ERR_X509_NOT_TRUSTED;
+        if (!issuer->isCA()) return BR_ERR_X509_NOT_CA;
+        const br_x509_trust_anchor link = issuer->anchor(BR_X509_TA_CA);
+        err = runMinimal(&link, 1, one, certName, at, i == 0);
+        if (err != BR_ERR_OK) return err;
+    }
+    return BR_ERR_X509_NOT_TRUSTED;
 }
 
 bool X509Verifier::keepKey(const br_x509_pkey& key, unsigned usages)
@@ -254,13 +288,9 @@ unsigned X509Verifier::decide()
         const auto anchors = policy_.trust ? policy_.trust->anchors()
                                            : std::span<const br_x509_trust_anchor>{};
         if (flags & verify::Dates) {
-            err = runMinimal(anchors.data(), anchors.size(), name, policy_.now);
+            err = runMinimal(anchors.data(), anchors.size(), chain_, name, policy_.now, true);
         } else {
             err = runChainWithoutDates(name);
-            if (err == BR_ERR_X509_EXPIRED)
-                return refuse(err, VerifyFailure::Expired,
-                              "no instant lies inside the validity of every certificate the "
-                              "chain needs (BR_ERR_X509_EXPIRED)");
         }
     } else if (flags & (verify::HostName | verify::Dates)) {
         // Direct trust in the leaf itself: no signature checked, name and key still processed.
@@ -280,7 +310,7 @@ unsigned X509Verifier::decide()
             at = leaf.notBefore / 2 + leaf.notAfter / 2;
         }
         const br_x509_trust_anchor direct = self->anchor(0);
-        err = runMinimal(&direct, 1, name, at);
+        err = runMinimal(&direct, 1, chain_, name, at, true);
     } else {
         br_x509_decoder_context dc;
         br_x509_decoder_init(&dc, nullptr, nullptr);

@@ -9,8 +9,10 @@
 //        validity window of every certificate (windows read by the PKI layer). Since BearSSL
 //        ignores certificates after the one a trust anchor issued, we try the intersection of
 //        the windows of the whole chain first, then of ever shorter prefixes; the first pass
-//        that does not fail on dates decides. Only a chain whose needed certificates were never
-//        valid at one common instant still fails (Expired, with a text saying so).
+//        that does not fail on dates decides. When no common instant exists (an old leaf under a
+//        re-issued CA), each certificate is verified at an instant of its own window, against
+//        the trust store or else against the next certificate as its issuer (CA flag checked;
+//        path length and issuer key usage are only enforced by the one-instant passes).
 //  - HostName (0x2) without Chain: the leaf alone is run through br_x509_minimal with a
 //    direct-trust anchor made from the leaf itself (same DN, same key), which BearSSL accepts
 //    without a signature and still name-checks (SAN dNSName, else CN).
@@ -78,6 +80,8 @@ public:
     /// Why the last chain was refused; reason None when it was accepted.
     const TlsFailure& failure() const { return failure_; }
 
+    struct Window;  ///< a certificate's validity (internal)
+
 private:
     struct Hook {  // BearSSL calls us with a pointer to the vtable pointer: it must come first
         const br_x509_class* vtable;
@@ -96,9 +100,11 @@ private:
     unsigned decide();
     unsigned refuse(unsigned error, VerifyFailure reason, std::string text);
     unsigned refuseBearSsl(unsigned error);
-    unsigned runMinimal(const br_x509_trust_anchor* anchors, std::size_t count, const char* name,
-                        pki::UnixTime at);
+    unsigned runMinimal(const br_x509_trust_anchor* anchors, std::size_t count,
+                        std::span<const pki::Bytes> certs, const char* name, pki::UnixTime at,
+                        bool keepLeafKey);
     unsigned runChainWithoutDates(const char* name);
+    unsigned runChainLinkByLink(const char* name, std::span<const Window> windows);
     VerifyFailure classifyDates(pki::UnixTime at) const;
     bool keepKey(const br_x509_pkey& key, unsigned usages);
 

@@ -1,0 +1,85 @@
+#include "support/tcp_transport.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace wiiu::test {
+
+std::shared_ptr<TcpTransport> TcpTransport::connect(std::uint16_t port, int sendBuffer,
+                                                    std::chrono::milliseconds timeout)
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return nullptr;
+    if (sendBuffer > 0) ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer);
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto transport = std::shared_ptr<TcpTransport>(new TcpTransport(fd));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        if (errno != EINPROGRESS) return nullptr;
+        if (!transport->wait(true, timeout)) return nullptr;
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) return nullptr;
+    }
+    return transport;
+}
+
+TcpTransport::~TcpTransport()
+{
+    if (fd_ >= 0) ::close(fd_);
+}
+
+nssl::IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
+{
+    for (;;) {
+        ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+        if (n > 0) return nssl::IoResult::ok(static_cast<std::size_t>(n));
+        if (n == 0) return nssl::IoResult::closed();
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            ++wouldBlock_;
+            return nssl::IoResult::wouldBlock();
+        }
+        return nssl::IoResult::failed(errno);
+    }
+}
+
+nssl::IoResult TcpTransport::send(std::span<const std::uint8_t> data)
+{
+    for (;;) {
+        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n >= 0) return nssl::IoResult::ok(static_cast<std::size_t>(n));
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            ++wouldBlock_;
+            return nssl::IoResult::wouldBlock();
+        }
+        if (errno == EPIPE) return nssl::IoResult::closed();
+        return nssl::IoResult::failed(errno);
+    }
+}
+
+void TcpTransport::shutdownWrite() { ::shutdown(fd_, SHUT_WR); }
+
+bool TcpTransport::wait(bool forWrite, std::chrono::milliseconds timeout) const
+{
+    pollfd p{fd_, static_cast<short>(forWrite ? POLLOUT : POLLIN), 0};
+    for (;;) {
+        int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
+        if (r < 0 && errno == EINTR) continue;
+        return r > 0;
+    }
+}
+
+}  // namespace wiiu::test

@@ -1,0 +1,57 @@
+// A non-blocking TCP client socket on 127.0.0.1 adapted to nssl::Transport, and a poll()-based
+// driver that turns the TLS engine's WantRead / WantWrite into waits (the tests' "blocking mode").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "hle/nssl/tls_client.h"
+#include "hle/nssl/transport.h"
+
+namespace wiiu::test {
+
+class TcpTransport : public nssl::Transport {
+public:
+    /// Connects to 127.0.0.1:`port` (waiting up to `timeout`), then switches to non-blocking.
+    /// nullptr on failure. `sendBuffer` > 0 shrinks SO_SNDBUF to force partial writes.
+    static std::shared_ptr<TcpTransport> connect(std::uint16_t port, int sendBuffer = 0,
+                                                 std::chrono::milliseconds timeout =
+                                                     std::chrono::seconds(5));
+    ~TcpTransport() override;
+
+    nssl::IoResult receive(std::span<std::uint8_t> buffer) override;
+    nssl::IoResult send(std::span<const std::uint8_t> data) override;
+
+    int fd() const { return fd_; }
+    /// Orderly shutdown of our sending side (FIN).
+    void shutdownWrite();
+    /// Waits until readable (`forWrite` false) or writable; false on timeout.
+    bool wait(bool forWrite, std::chrono::milliseconds timeout) const;
+
+    std::size_t wouldBlockCount() const { return wouldBlock_; }
+
+private:
+    explicit TcpTransport(int fd) : fd_(fd) {}
+    int fd_;
+    std::size_t wouldBlock_ = 0;
+};
+
+/// Repeats `step` (a callable returning nssl::TlsStatus) while it returns WantRead/WantWrite,
+/// polling the socket the way it asks. Returns the first other status; IoError on timeout.
+template <class Step>
+nssl::TlsStatus drive(const TcpTransport& socket, Step&& step,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10))
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        nssl::TlsStatus s = step();
+        if (s != nssl::TlsStatus::WantRead && s != nssl::TlsStatus::WantWrite) return s;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || !socket.wait(s == nssl::TlsStatus::WantWrite, left))
+            return nssl::TlsStatus::IoError;
+    }
+}
+
+}  // namespace wiiu::test
