@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <string_view>
 
+// <sys/socket.h> defines SO_ERROR as a macro; keep it out of the enumerator (and restore it after).
+#pragma push_macro("SO_ERROR")
+#undef SO_ERROR
+
 namespace wiiu::nsysnet {
 
 #define WIIU_SO_ERRORS(X)      \
@@ -67,3 +71,5 @@ constexpr std::string_view errorName(SoError e)
 }
 
 }  // namespace wiiu::nsysnet
+
+#pragma pop_macro("SO_ERROR")

@@ -1,0 +1,17 @@
+// The one table from host errors (errno values, Boost error codes) to the console's SO_E* codes.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include "hle/nsysnet/errors.h"
+
+namespace wiiu::nsysnet {
+
+/// SO_E* for a host errno value; 0 is SO_SUCCESS, anything unlisted is SO_EUNKNOWN.
+SoError soErrorFromErrno(int hostErrno);
+
+/// SO_E* for an error code from Asio: system-category codes go through soErrorFromErrno; Asio's
+/// own categories (EOF, misc) are mapped explicitly.
+SoError soErrorFrom(const boost::system::error_code& ec);
+
+}  // namespace wiiu::nsysnet

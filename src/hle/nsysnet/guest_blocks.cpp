@@ -1,0 +1,42 @@
+#include "hle/nsysnet/guest_blocks.h"
+
+namespace wiiu::nsysnet {
+
+GuestBlocks::~GuestBlocks()
+{
+    for (std::uint32_t address : blocks_)
+        hooks_.guestFree(address);
+    for (const auto& [name, address] : persistent_)
+        hooks_.guestFree(address);
+}
+
+std::uint32_t GuestBlocks::allocate(std::uint32_t size, std::uint32_t alignment)
+{
+    std::lock_guard lock(mutex_);
+    const std::uint32_t address = hooks_.guestAlloc(size, alignment);
+    if (address != 0)
+        blocks_.insert(address);
+    return address;
+}
+
+bool GuestBlocks::release(std::uint32_t address)
+{
+    std::lock_guard lock(mutex_);
+    if (blocks_.erase(address) == 0)
+        return false;
+    hooks_.guestFree(address);
+    return true;
+}
+
+std::uint32_t GuestBlocks::persistent(const std::string& name, std::uint32_t size, std::uint32_t alignment)
+{
+    std::lock_guard lock(mutex_);
+    if (auto it = persistent_.find(name); it != persistent_.end())
+        return it->second;
+    const std::uint32_t address = hooks_.guestAlloc(size, alignment);
+    if (address != 0)
+        persistent_.emplace(name, address);
+    return address;
+}
+
+}  // namespace wiiu::nsysnet

@@ -1,0 +1,412 @@
+#include "hle/nsysnet/host_socket.h"
+
+#include <cerrno>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <boost/asio/error.hpp>
+
+#include "hle/nsysnet/error_map.h"
+
+namespace wiiu::nsysnet {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+sockaddr_in toSockaddr(const Ipv4Endpoint& ep)
+{
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(ep.port);
+    sa.sin_addr.s_addr = htonl(ep.address);
+    return sa;
+}
+
+Ipv4Endpoint fromSockaddr(const sockaddr_in& sa)
+{
+    return {ntohl(sa.sin_addr.s_addr), ntohs(sa.sin_port)};
+}
+
+template <class Endpoint>
+Ipv4Endpoint fromAsio(const Endpoint& ep)
+{
+    if (!ep.address().is_v4())
+        return {};
+    return {ep.address().to_v4().to_uint(), ep.port()};
+}
+
+}  // namespace
+
+HostSocket::HostSocket(std::shared_ptr<asio::io_context> io, SocketKind kind) : io_(std::move(io)), kind_(kind) {}
+
+HostSocket::~HostSocket()
+{
+    close();
+}
+
+Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::open(std::shared_ptr<asio::io_context> io, SocketKind kind)
+{
+    std::shared_ptr<HostSocket> s(new HostSocket(std::move(io), kind));
+    error_code ec;
+    if (kind == SocketKind::Stream) {
+        s->stream_.emplace(*s->io_);
+        s->stream_->open(asio::ip::tcp::v4(), ec);
+        if (!ec)
+            s->stream_->non_blocking(true, ec);
+    } else {
+        s->datagram_.emplace(*s->io_);
+        s->datagram_->open(asio::ip::udp::v4(), ec);
+        if (!ec)
+            s->datagram_->non_blocking(true, ec);
+    }
+    if (ec)
+        return fail(soErrorFrom(ec));
+    s->fd_ = kind == SocketKind::Stream ? s->stream_->native_handle() : s->datagram_->native_handle();
+    return s;
+}
+
+int HostSocket::handleLocked() const
+{
+    return fd_;
+}
+
+int HostSocket::nativeHandle() const
+{
+    std::lock_guard lock(mutex_);
+    return handleLocked();
+}
+
+bool HostSocket::isListening() const
+{
+    std::lock_guard lock(mutex_);
+    return acceptor_.has_value();
+}
+
+void HostSocket::close()
+{
+    std::lock_guard lock(mutex_);
+    if (closed_.exchange(true))
+        return;
+    // Signal first: a waiter that wakes sees closed() and never touches the host descriptor.
+    closeSignal_.signal();
+    error_code ec;
+    if (stream_)
+        stream_->close(ec);
+    if (acceptor_)
+        acceptor_->close(ec);
+    if (datagram_)
+        datagram_->close(ec);
+    stream_.reset();
+    acceptor_.reset();
+    datagram_.reset();
+    fd_ = -1;
+}
+
+IoOutcome HostSocket::finishReceive(std::size_t n, const error_code& ec, std::size_t requested)
+{
+    if (!ec) {
+        if (n == 0 && requested > 0 && kind_ == SocketKind::Stream)
+            return IoOutcome::eof();
+        bytesIn_ += n;
+        return IoOutcome::ok(n);
+    }
+    if (ec == asio::error::eof)
+        return IoOutcome::eof();
+    if (ec == asio::error::would_block || ec == asio::error::try_again)
+        return IoOutcome::wouldBlock();
+    return IoOutcome::failed(soErrorFrom(ec));
+}
+
+IoOutcome HostSocket::finishSend(std::size_t n, const error_code& ec)
+{
+    if (!ec) {
+        bytesOut_ += n;
+        return IoOutcome::ok(n);
+    }
+    if (ec == asio::error::would_block || ec == asio::error::try_again)
+        return IoOutcome::wouldBlock();
+    return IoOutcome::failed(soErrorFrom(ec));
+}
+
+IoOutcome HostSocket::receiveSome(std::span<std::uint8_t> buffer, IoFlags flags)
+{
+    Ipv4Endpoint ignored;
+    return receiveFrom(buffer, flags, ignored);
+}
+
+IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint& from)
+{
+    std::lock_guard lock(mutex_);
+    if (closed_)
+        return IoOutcome::failed(SoError::SO_EBADF);
+    const asio::socket_base::message_flags f = flags.peek ? asio::socket_base::message_peek : 0;
+    error_code ec;
+    if (datagram_) {
+        asio::ip::udp::endpoint sender;
+        const std::size_t n = datagram_->receive_from(asio::buffer(buffer.data(), buffer.size()), sender, f, ec);
+        if (!ec)
+            from = fromAsio(sender);
+        return finishReceive(n, ec, buffer.size());
+    }
+    if (!stream_)  // listening
+        return IoOutcome::failed(SoError::SO_ENOTCONN);
+    if (buffer.empty())
+        return IoOutcome::ok(0);
+    const std::size_t n = stream_->receive(asio::buffer(buffer.data(), buffer.size()), f, ec);
+    if (!ec) {
+        error_code peerEc;
+        auto peer = stream_->remote_endpoint(peerEc);
+        if (!peerEc)
+            from = fromAsio(peer);
+    }
+    return finishReceive(n, ec, buffer.size());
+}
+
+IoOutcome HostSocket::sendSome(std::span<const std::uint8_t> data)
+{
+    std::lock_guard lock(mutex_);
+    if (closed_)
+        return IoOutcome::failed(SoError::SO_EBADF);
+    if (shutdown_.write)
+        return IoOutcome::failed(SoError::SO_ESHUTDOWN);
+    error_code ec;
+    std::size_t n = 0;
+    if (datagram_)
+        n = datagram_->send(asio::buffer(data.data(), data.size()), 0, ec);
+    else if (stream_)
+        n = stream_->send(asio::buffer(data.data(), data.size()), 0, ec);  // Asio adds MSG_NOSIGNAL
+    else
+        return IoOutcome::failed(SoError::SO_ENOTCONN);
+    return finishSend(n, ec);
+}
+
+IoOutcome HostSocket::sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to)
+{
+    if (kind_ == SocketKind::Stream)
+        return sendSome(data);  // a stream socket has one peer; the address is ignored as in BSD
+    std::lock_guard lock(mutex_);
+    if (closed_ || !datagram_)
+        return IoOutcome::failed(SoError::SO_EBADF);
+    if (shutdown_.write)
+        return IoOutcome::failed(SoError::SO_ESHUTDOWN);
+    error_code ec;
+    const std::size_t n =
+        datagram_->send_to(asio::buffer(data.data(), data.size()), {to.asioAddress(), to.port}, 0, ec);
+    return finishSend(n, ec);
+}
+
+SoError HostSocket::bind(const Ipv4Endpoint& local)
+{
+    std::lock_guard lock(mutex_);
+    const int fd = handleLocked();
+    if (closed_ || fd < 0)
+        return SoError::SO_EBADF;
+    const sockaddr_in sa = toSockaddr(local);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0)
+        return soErrorFromErrno(errno);
+    return SoError::SO_SUCCESS;
+}
+
+SoError HostSocket::listen(int backlog)
+{
+    std::lock_guard lock(mutex_);
+    if (closed_)
+        return SoError::SO_EBADF;
+    if (kind_ != SocketKind::Stream)
+        return SoError::SO_EOPNOTSUPP;
+    error_code ec;
+    if (acceptor_) {  // listening again only changes the backlog
+        acceptor_->listen(backlog, ec);
+        return soErrorFrom(ec);
+    }
+    if (connect_ != ConnectState::None)
+        return SoError::SO_EISCONN;
+    // Asio listens through an acceptor: move the descriptor over, keeping bind and options.
+    const auto fd = stream_->release(ec);
+    if (ec)
+        return soErrorFrom(ec);
+    stream_.reset();
+    acceptor_.emplace(*io_);
+    acceptor_->assign(asio::ip::tcp::v4(), fd, ec);
+    if (!ec)
+        acceptor_->non_blocking(true, ec);
+    if (!ec)  // otherwise Asio retries an aborted accept by polling, i.e. blocks
+        acceptor_->set_option(asio::socket_base::enable_connection_aborted(true), ec);
+    if (!ec)
+        acceptor_->listen(backlog, ec);
+    return soErrorFrom(ec);
+}
+
+Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::acceptOne(Ipv4Endpoint& peer)
+{
+    std::lock_guard lock(mutex_);
+    if (closed_)
+        return fail(SoError::SO_EBADF);
+    if (!acceptor_)
+        return fail(SoError::SO_EINVAL);  // BSD: accept on a socket that is not listening
+    std::shared_ptr<HostSocket> accepted(new HostSocket(io_, SocketKind::Stream));
+    accepted->stream_.emplace(*io_);
+    asio::ip::tcp::endpoint from;
+    error_code ec;
+    acceptor_->accept(*accepted->stream_, from, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again)
+        return fail(SoError::SO_EWOULDBLOCK);
+    if (!ec)
+        accepted->stream_->non_blocking(true, ec);
+    if (ec)
+        return fail(soErrorFrom(ec));
+    accepted->connect_ = ConnectState::Connected;
+    accepted->fd_ = accepted->stream_->native_handle();
+    peer = fromAsio(from);
+    return accepted;
+}
+
+SoError HostSocket::startConnect(const Ipv4Endpoint& peer)
+{
+    std::lock_guard lock(mutex_);
+    const int fd = handleLocked();
+    if (closed_ || fd < 0)
+        return SoError::SO_EBADF;
+    if (acceptor_)
+        return SoError::SO_EISCONN;
+    switch (pollConnectLocked()) {
+    case ConnectState::InProgress:
+        return SoError::SO_EALREADY;
+    case ConnectState::Connected:
+        if (kind_ == SocketKind::Stream)
+            return SoError::SO_EISCONN;
+        break;  // a datagram socket may change its default peer
+    case ConnectState::Failed: {
+        const SoError e = pendingError_;  // report the failure once, then allow a new attempt
+        pendingError_ = SoError::SO_SUCCESS;
+        connect_ = ConnectState::None;
+        return e;
+    }
+    case ConnectState::None:
+        break;
+    }
+    // Asio's synchronous connect always waits for completion, so the step is the POSIX call.
+    const sockaddr_in sa = toSockaddr(peer);
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0) {
+        connect_ = ConnectState::Connected;
+        return SoError::SO_SUCCESS;
+    }
+    const int err = errno;
+    if (err == EINPROGRESS || err == EAGAIN) {
+        connect_ = ConnectState::InProgress;
+        return SoError::SO_EINPROGRESS;
+    }
+    return soErrorFromErrno(err);
+}
+
+ConnectState HostSocket::connectState() const
+{
+    std::lock_guard lock(mutex_);
+    return connect_;
+}
+
+ConnectState HostSocket::pollConnect()
+{
+    std::lock_guard lock(mutex_);
+    return pollConnectLocked();
+}
+
+ConnectState HostSocket::pollConnectLocked()
+{
+    if (connect_ != ConnectState::InProgress)
+        return connect_;
+    const int fd = handleLocked();
+    if (closed_ || fd < 0) {
+        connect_ = ConnectState::Failed;
+        pendingError_ = SoError::SO_EABORTED;
+        return connect_;
+    }
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 0) <= 0)
+        return connect_;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        err = errno;
+    if (err == 0) {
+        connect_ = ConnectState::Connected;
+    } else if (err != EINPROGRESS && err != EALREADY) {
+        connect_ = ConnectState::Failed;
+        pendingError_ = soErrorFromErrno(err);
+    }
+    return connect_;
+}
+
+SoError HostSocket::takePendingError()
+{
+    std::lock_guard lock(mutex_);
+    pollConnectLocked();
+    if (pendingError_ != SoError::SO_SUCCESS) {
+        const SoError e = pendingError_;
+        pendingError_ = SoError::SO_SUCCESS;
+        if (connect_ == ConnectState::Failed)
+            connect_ = ConnectState::None;
+        return e;
+    }
+    const int fd = handleLocked();
+    if (fd < 0)
+        return SoError::SO_SUCCESS;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        return soErrorFromErrno(errno);
+    return soErrorFromErrno(err);
+}
+
+SoError HostSocket::shutdown(bool read, bool write)
+{
+    std::lock_guard lock(mutex_);
+    const int fd = handleLocked();
+    if (closed_ || fd < 0)
+        return SoError::SO_EBADF;
+    const int how = read && write ? SHUT_RDWR : (read ? SHUT_RD : SHUT_WR);
+    if (::shutdown(fd, how) != 0)
+        return soErrorFromErrno(errno);
+    shutdown_.read = shutdown_.read || read;
+    shutdown_.write = shutdown_.write || write;
+    return SoError::SO_SUCCESS;
+}
+
+ShutdownState HostSocket::shutdownState() const
+{
+    std::lock_guard lock(mutex_);
+    return shutdown_;
+}
+
+Expected<Ipv4Endpoint, SoError> HostSocket::localEndpoint() const
+{
+    std::lock_guard lock(mutex_);
+    const int fd = handleLocked();
+    if (closed_ || fd < 0)
+        return fail(SoError::SO_EBADF);
+    sockaddr_in sa{};
+    socklen_t len = sizeof sa;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0)
+        return fail(soErrorFromErrno(errno));
+    return fromSockaddr(sa);
+}
+
+Expected<Ipv4Endpoint, SoError> HostSocket::peerEndpoint() const
+{
+    std::lock_guard lock(mutex_);
+    const int fd = handleLocked();
+    if (closed_ || fd < 0)
+        return fail(SoError::SO_EBADF);
+    sockaddr_in sa{};
+    socklen_t len = sizeof sa;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0)
+        return fail(soErrorFromErrno(errno));
+    return fromSockaddr(sa);
+}
+
+}  // namespace wiiu::nsysnet

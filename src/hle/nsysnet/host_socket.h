@@ -1,0 +1,151 @@
+// One host socket behind a guest descriptor: a Boost.Asio TCP or UDP socket that is ALWAYS
+// non-blocking. Every operation here is one non-blocking step; waiting is the caller's job
+// (SocketTable::waitFor), so the nsysnet exports and the NSSL layer share one waiting strategy.
+//
+// Shared through std::shared_ptr: the socket table and an NSSL connection may hold the same
+// socket. Once close() ran (the guest closed the descriptor, or the process ended) every
+// operation fails cleanly with SO_EBADF and closeSignal() stays signalled.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "common/expected.h"
+#include "hle/guest/hooks.h"
+#include "hle/nsysnet/endpoint.h"
+#include "hle/nsysnet/errors.h"
+#include "hle/nsysnet/socket_options.h"
+
+namespace wiiu::nsysnet {
+
+enum class SocketKind { Stream, Datagram };
+
+enum class ConnectState {
+    None,        ///< no connect issued (or a failed one was reported and cleared)
+    InProgress,  ///< non-blocking connect pending; pollConnect() completes it
+    Connected,
+    Failed,      ///< the pending connect failed; the reason is in pendingError()
+};
+
+enum class IoStatus {
+    Ok,          ///< `bytes` moved (0 only for an empty buffer)
+    WouldBlock,  ///< nothing can move now (error = SO_EWOULDBLOCK)
+    Eof,         ///< orderly close by the peer (receive on a stream)
+    Error,       ///< `error` holds the SO_E* code
+};
+
+struct IoOutcome {
+    IoStatus status = IoStatus::Ok;
+    std::size_t bytes = 0;
+    SoError error = SoError::SO_SUCCESS;
+
+    static IoOutcome ok(std::size_t n) { return {IoStatus::Ok, n, SoError::SO_SUCCESS}; }
+    static IoOutcome wouldBlock() { return {IoStatus::WouldBlock, 0, SoError::SO_EWOULDBLOCK}; }
+    static IoOutcome eof() { return {IoStatus::Eof, 0, SoError::SO_SUCCESS}; }
+    static IoOutcome failed(SoError e) { return {IoStatus::Error, 0, e}; }
+};
+
+struct ShutdownState {
+    bool read = false;   ///< SHUT_RD or SHUT_RDWR done
+    bool write = false;  ///< SHUT_WR or SHUT_RDWR done: the transport can send no more
+};
+
+/// Flags of one receive/send step (MSG_PEEK is the only one the host needs to see).
+struct IoFlags {
+    bool peek = false;
+};
+
+class HostSocket {
+public:
+    /// Opens a new IPv4 socket of `kind` on `io`, already non-blocking on the host.
+    static Expected<std::shared_ptr<HostSocket>, SoError> open(std::shared_ptr<boost::asio::io_context> io,
+                                                                SocketKind kind);
+    ~HostSocket();
+    HostSocket(const HostSocket&) = delete;
+    HostSocket& operator=(const HostSocket&) = delete;
+
+    // --- identity and state ------------------------------------------------------------------
+    int nativeHandle() const;  ///< host descriptor, -1 once closed
+    SocketKind kind() const { return kind_; }
+    bool isStream() const { return kind_ == SocketKind::Stream; }
+    bool isListening() const;
+    bool guestNonBlocking() const { return guestNonBlocking_.load(); }
+    void setGuestNonBlocking(bool on) { guestNonBlocking_.store(on); }
+    bool closed() const { return closed_.load(); }
+    const guest::Interrupt& closeSignal() const { return closeSignal_; }
+    /// Closes the host socket and signals closeSignal(); idempotent.
+    void close();
+
+    // --- data (one non-blocking step each) ------------------------------------------------------
+    IoOutcome receiveSome(std::span<std::uint8_t> buffer, IoFlags flags = {});
+    IoOutcome sendSome(std::span<const std::uint8_t> data);
+    /// Datagram receive that also reports the sender (stream sockets: the peer).
+    IoOutcome receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint& from);
+    IoOutcome sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to);
+    std::uint64_t bytesReceived() const { return bytesIn_.load(); }
+    std::uint64_t bytesSent() const { return bytesOut_.load(); }
+
+    // --- connection --------------------------------------------------------------------------
+    SoError bind(const Ipv4Endpoint& local);
+    SoError listen(int backlog);
+    /// One non-blocking accept: the new (connected, host non-blocking) socket, or SO_EWOULDBLOCK.
+    Expected<std::shared_ptr<HostSocket>, SoError> acceptOne(Ipv4Endpoint& peer);
+    /// Starts a connect: SO_SUCCESS (connected at once), SO_EINPROGRESS, SO_EALREADY (still
+    /// pending), SO_EISCONN, or the failure (a failed pending connect is reported once).
+    SoError startConnect(const Ipv4Endpoint& peer);
+    ConnectState connectState() const;
+    /// Completes a pending connect without waiting; returns the state afterwards.
+    ConnectState pollConnect();
+    /// SO_LASTERROR: the socket's pending error (a failed connect, or the host's SO_ERROR),
+    /// cleared by reading. A failed connect returns to ConnectState::None.
+    SoError takePendingError();
+
+    SoError shutdown(bool read, bool write);
+    ShutdownState shutdownState() const;
+
+    Expected<Ipv4Endpoint, SoError> localEndpoint() const;
+    Expected<Ipv4Endpoint, SoError> peerEndpoint() const;
+
+    // --- options (host_socket_options.cpp) -----------------------------------------------------
+    SoError setOption(SocketOption option, std::int32_t value);
+    Expected<std::int32_t, SoError> option(SocketOption option);
+    SoError setLinger(bool on, std::int32_t seconds);
+    Expected<std::pair<bool, std::int32_t>, SoError> linger() const;
+
+private:
+    HostSocket(std::shared_ptr<boost::asio::io_context> io, SocketKind kind);
+    int handleLocked() const;
+    IoOutcome finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
+    IoOutcome finishSend(std::size_t n, const boost::system::error_code& ec);
+    ConnectState pollConnectLocked();
+
+    std::shared_ptr<boost::asio::io_context> io_;  // shared: a socket may outlive its table
+    const SocketKind kind_;
+
+    mutable std::mutex mutex_;  // guards everything below; held only for non-blocking steps
+    std::optional<boost::asio::ip::tcp::socket> stream_;
+    std::optional<boost::asio::ip::tcp::acceptor> acceptor_;  // a stream socket after listen()
+    std::optional<boost::asio::ip::udp::socket> datagram_;
+    int fd_ = -1;  // the host descriptor (Asio's native_handle() is not const)
+    ConnectState connect_ = ConnectState::None;
+    SoError pendingError_ = SoError::SO_SUCCESS;
+    ShutdownState shutdown_;
+    bool tcpSack_ = true;  // accepted and stored only: the host stack decides SACK
+
+    std::atomic<bool> closed_{false};
+    std::atomic<bool> guestNonBlocking_{false};
+    std::atomic<std::uint64_t> bytesIn_{0};
+    std::atomic<std::uint64_t> bytesOut_{0};
+    guest::Interrupt closeSignal_;
+};
+
+}  // namespace wiiu::nsysnet

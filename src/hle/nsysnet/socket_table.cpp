@@ -1,0 +1,141 @@
+#include "hle/nsysnet/socket_table.h"
+
+#include "common/log.h"
+
+namespace wiiu::nsysnet {
+
+SocketTable::SocketTable(guest::EmbeddingHooks& hooks)
+    : hooks_(hooks), io_(std::make_shared<boost::asio::io_context>()), guestBlocks_(hooks), resolver_(hooks, teardown_)
+{
+}
+
+SocketTable::~SocketTable()
+{
+    teardown();
+    // Calls woken by the teardown still return through this table: let them leave first.
+    std::unique_lock lock(callsMutex_);
+    callsDone_.wait(lock, [this] { return activeCalls_ == 0; });
+}
+
+void SocketTable::teardown()
+{
+    teardown_.signal();
+    closeAll();
+}
+
+SocketTable::CallScope::CallScope(SocketTable& table) : table_(table)
+{
+    std::lock_guard lock(table_.callsMutex_);
+    ++table_.activeCalls_;
+}
+
+SocketTable::CallScope::~CallScope()
+{
+    std::lock_guard lock(table_.callsMutex_);
+    if (--table_.activeCalls_ == 0)
+        table_.callsDone_.notify_all();
+}
+
+Expected<std::int32_t, SoError> SocketTable::open(SocketKind kind)
+{
+    {
+        // Check before opening a host socket, so exhaustion does not touch the host at all.
+        std::lock_guard lock(mutex_);
+        bool full = true;
+        for (const auto& slot : slots_)
+            full = full && slot != nullptr;
+        if (full)
+            return fail(SoError::SO_EMFILE);
+    }
+    auto socket = HostSocket::open(io_, kind);
+    if (!socket)
+        return fail(socket.error());
+    return add(std::move(*socket));
+}
+
+Expected<std::int32_t, SoError> SocketTable::add(std::shared_ptr<HostSocket> socket)
+{
+    std::lock_guard lock(mutex_);
+    if (teardown_.signalled()) {
+        socket->close();
+        return fail(SoError::SO_EABORTED);
+    }
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        if (!slots_[i]) {
+            slots_[i] = std::move(socket);
+            return static_cast<std::int32_t>(i) + kFirstDescriptor;
+        }
+    }
+    socket->close();
+    return fail(SoError::SO_EMFILE);
+}
+
+std::shared_ptr<HostSocket> SocketTable::find(std::int32_t fd) const
+{
+    if (fd < kFirstDescriptor || fd > kLastDescriptor)
+        return nullptr;
+    std::lock_guard lock(mutex_);
+    return slots_[static_cast<std::size_t>(fd - kFirstDescriptor)];
+}
+
+SoError SocketTable::close(std::int32_t fd)
+{
+    if (fd < kFirstDescriptor || fd > kLastDescriptor)
+        return SoError::SO_EBADF;
+    std::shared_ptr<HostSocket> socket;
+    {
+        std::lock_guard lock(mutex_);
+        socket = std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
+    }
+    if (!socket)
+        return SoError::SO_EBADF;
+    socket->close();  // outside the table lock: other descriptors stay usable meanwhile
+    return SoError::SO_SUCCESS;
+}
+
+void SocketTable::closeAll()
+{
+    std::array<std::shared_ptr<HostSocket>, kMaxSockets> all;
+    {
+        std::lock_guard lock(mutex_);
+        all.swap(slots_);
+    }
+    for (auto& socket : all)
+        if (socket)
+            socket->close();
+}
+
+std::vector<std::int32_t> SocketTable::descriptors() const
+{
+    std::vector<std::int32_t> out;
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i])
+            out.push_back(static_cast<std::int32_t>(i) + kFirstDescriptor);
+    return out;
+}
+
+WaitResult SocketTable::waitFor(HostSocket& socket, bool read, bool write, guest::Deadline deadline)
+{
+    if (socket.closed() || teardown_.signalled())
+        return WaitResult::Aborted;
+    const int fd = socket.nativeHandle();
+    if (fd < 0)
+        return WaitResult::Aborted;
+    std::array<guest::WaitItem, 3> items{guest::WaitItem{.fd = fd, .readable = read, .writable = write},
+                                         socket.closeSignal().waitItem(), teardown_.waitItem()};
+    int ready = 0;
+    try {
+        ready = hooks_.wait(items, deadline);
+    } catch (const std::exception& e) {  // an emulator's hook must not unwind through the guest
+        log::nsysnet().error("embedding hook wait() threw: {}", e.what());
+        return WaitResult::Aborted;
+    }
+    if (socket.closed() || items[1].ready() || items[2].ready())
+        return WaitResult::Aborted;
+    if (ready == 0 && deadline && std::chrono::steady_clock::now() >= *deadline)
+        return WaitResult::TimedOut;
+    return WaitResult::Ready;
+}
+
+}  // namespace wiiu::nsysnet
