@@ -10,7 +10,18 @@ namespace {
 
 constexpr std::uint8_t kCrlNumber[] = {0x55, 0x1d, 0x14};
 constexpr std::uint8_t kReasonCode[] = {0x55, 0x1d, 0x15};
+constexpr std::uint8_t kAuthorityKeyId[] = {0x55, 0x1d, 0x23};
+constexpr std::uint8_t kInvalidityDate[] = {0x55, 0x1d, 0x18};
 constexpr std::uint8_t kEnumerated = 0x0a;
+
+// Extensions whose meaning does not change which certificates the CRL revokes.
+bool understood(const Extension& ext)
+{
+    for (ByteView known : {ByteView(kCrlNumber), ByteView(kReasonCode), ByteView(kAuthorityKeyId),
+                           ByteView(kInvalidityDate)})
+        if (der::oidEquals(ext.oid, known)) return true;
+    return false;
+}
 
 ByteView withoutLeadingZeros(ByteView v)
 {
@@ -18,11 +29,12 @@ ByteView withoutLeadingZeros(ByteView v)
     return v;
 }
 
-Expected<std::optional<int>, ParseError> readEntryExtensions(der::Reader& entry)
+Expected<std::optional<int>, ParseError> readEntryExtensions(der::Reader& entry, Crl& crl)
 {
     WIIU_PKI_TRY(exts, readExtensions(entry));
     std::optional<int> reason;
     for (const auto& ext : *exts) {
+        if (ext.critical && !understood(ext)) crl.unknownCriticalExtension = true;
         if (!der::oidEquals(ext.oid, kReasonCode)) continue;
         // CRLReason ::= ENUMERATED; same content rules as a small INTEGER.
         der::Reader r(ext.value, ext.valueOffset);
@@ -62,7 +74,7 @@ Expected<void, ParseError> readTbsCertList(der::Reader& tbs, Crl& crl, ByteView&
             r.when = *when;
             if (!entry->atEnd()) {
                 if (crl.version < 2) return fail(entry->error("entry extensions in a v1 CRL"));
-                WIIU_PKI_TRY(reason, readEntryExtensions(*entry));
+                WIIU_PKI_TRY(reason, readEntryExtensions(*entry, crl));
                 r.reason = *reason;
             }
             WIIU_PKI_TRY(end, entry->expectEnd("revoked entry"));
@@ -76,6 +88,7 @@ Expected<void, ParseError> readTbsCertList(der::Reader& tbs, Crl& crl, ByteView&
         WIIU_PKI_TRY(exts, readExtensions(**extField));
         WIIU_PKI_TRY(extEnd, (*extField)->expectEnd("crlExtensions"));
         for (const auto& ext : *exts) {
+            if (ext.critical && !understood(ext)) crl.unknownCriticalExtension = true;
             if (!der::oidEquals(ext.oid, kCrlNumber)) continue;
             der::Reader r(ext.value, ext.valueOffset);
             WIIU_PKI_TRY(number, r.integer());
@@ -114,7 +127,10 @@ Expected<Crl, ParseError> parseCrl(ByteView der)
     if (!std::equal(alg->der.begin(), alg->der.end(), innerAlg.begin(), innerAlg.end()))
         return fail(ParseError{"signature algorithm differs from the one in tbsCertList", algAt});
     crl.sigAlg = alg->alg;
+    const std::size_t sigAt = list->offset();
     WIIU_PKI_TRY(sig, list->bitString());
+    // Signatures are whole octets (RSA: an octet string; ECDSA: a DER SEQUENCE).
+    if (sig->unusedBits != 0) return fail(ParseError{"signature is not whole octets", sigAt});
     crl.signature.assign(sig->bytes.begin(), sig->bytes.end());
     WIIU_PKI_TRY(listEnd, list->expectEnd("signature"));
     crl.der.assign(der.begin(), der.end());

@@ -28,6 +28,10 @@ struct Crl {
 
     int version = 1;   ///< 1 or 2
     Bytes crlNumber;   ///< cRLNumber extension INTEGER content octets, empty when absent
+    /// A critical CRL or entry extension this reader does not interpret (delta CRL, issuing
+    /// distribution point, indirect-CRL certificateIssuer, ...). RFC 5280 5.2: such a CRL must
+    /// not be used to decide revocation; callers should treat it as unusable.
+    bool unknownCriticalExtension = false;
 
     /// True when `serial` (INTEGER content octets, e.g. Certificate::serial) is listed.
     /// Leading zero octets are ignored on both sides.

@@ -116,7 +116,10 @@ Expected<Certificate, ParseError> parseCertificate(ByteView der)
     if (!std::equal(alg->der.begin(), alg->der.end(), innerAlg.begin(), innerAlg.end()))
         return fail(ParseError{"signature algorithm differs from the one in tbsCertificate", algAt});
     cert.sigAlg = alg->alg;
+    const std::size_t sigAt = certificate->offset();
     WIIU_PKI_TRY(sig, certificate->bitString());
+    // Signatures are whole octets (RSA: an octet string; ECDSA: a DER SEQUENCE).
+    if (sig->unusedBits != 0) return fail(ParseError{"signature is not whole octets", sigAt});
     cert.signature.assign(sig->bytes.begin(), sig->bytes.end());
     WIIU_PKI_TRY(certEnd, certificate->expectEnd("signature"));
     cert.der.assign(der.begin(), der.end());

@@ -36,7 +36,7 @@ std::string afterEquals(const std::string& s) { return s.substr(s.find('=') + 1)
 
 }  // namespace
 
-TEST(PkiCrl, V2FieldsMatchOpenssl)
+TEST(pki_crl, V2FieldsMatchOpenssl)
 {
     const Crl crl = loadCrl("int");
     EXPECT_EQ(crl.version, 2);
@@ -54,7 +54,7 @@ TEST(PkiCrl, V2FieldsMatchOpenssl)
     EXPECT_EQ(crl.der, pkiBytes("int.crl.der"));
 }
 
-TEST(PkiCrl, IsRevoked)
+TEST(pki_crl, IsRevoked)
 {
     const Crl crl = loadCrl("int");
     EXPECT_TRUE(crl.isRevoked(serialOf("revoked")));
@@ -68,7 +68,16 @@ TEST(PkiCrl, IsRevoked)
     EXPECT_FALSE(loadCrl("ec-root").isRevoked(serialOf("ec-server")));
 }
 
-TEST(PkiCrl, V1Crl)
+TEST(pki_crl, UnknownCriticalExtensionIsFlagged)
+{
+    EXPECT_FALSE(loadCrl("int").unknownCriticalExtension);
+    EXPECT_FALSE(loadCrl("int-v1").unknownCriticalExtension);
+    const Crl crl = loadCrl("int-critical");
+    EXPECT_TRUE(crl.unknownCriticalExtension);
+    EXPECT_TRUE(verifyCrlSignature(crl, loadCert("int")));
+}
+
+TEST(pki_crl, V1Crl)
 {
     const Crl crl = loadCrl("int-v1");
     EXPECT_EQ(crl.version, 1);
@@ -79,14 +88,14 @@ TEST(PkiCrl, V1Crl)
     EXPECT_TRUE(verifyCrlSignature(crl, loadCert("int")));
 }
 
-TEST(PkiCrl, EmptyCrl)
+TEST(pki_crl, EmptyCrl)
 {
     const Crl crl = loadCrl("root");
     EXPECT_TRUE(crl.revoked.empty());
     EXPECT_TRUE(verifyCrlSignature(crl, loadCert("root")));
 }
 
-TEST(PkiCrl, ExpiredCrl)
+TEST(pki_crl, ExpiredCrl)
 {
     const Crl crl = loadCrl("int-expired");
     EXPECT_EQ(formatTime(crl.thisUpdate), "2020-01-01T00:00:00Z");
@@ -97,7 +106,7 @@ TEST(PkiCrl, ExpiredCrl)
     EXPECT_TRUE(verifyCrlSignature(crl, loadCert("int")));  // expired, but genuinely signed
 }
 
-TEST(PkiCrl, SignatureRsaAllDigests)
+TEST(pki_crl, SignatureRsaAllDigests)
 {
     const Certificate issuer = loadCert("int");
     const std::pair<const char*, SignatureAlgorithm> crls[] = {
@@ -114,7 +123,7 @@ TEST(PkiCrl, SignatureRsaAllDigests)
     }
 }
 
-TEST(PkiCrl, SignatureEcdsa)
+TEST(pki_crl, SignatureEcdsa)
 {
     const Crl crl = loadCrl("ec-root");
     EXPECT_EQ(crl.sigAlg, SignatureAlgorithm::EcdsaSha256);
@@ -126,7 +135,7 @@ TEST(PkiCrl, SignatureEcdsa)
     EXPECT_FALSE(verifyCrlSignature(tampered, loadCert("ec-root")));
 }
 
-TEST(PkiCrl, SignatureWrongKeyOrIssuer)
+TEST(pki_crl, SignatureWrongKeyOrIssuer)
 {
     const Crl forged = loadCrl("int-wrongkey");
     EXPECT_EQ(forged.issuer, loadCert("int").subject);  // the name matches...
@@ -146,7 +155,7 @@ TEST(PkiCrl, SignatureWrongKeyOrIssuer)
     EXPECT_FALSE(verifyCrlSignature(tampered, loadCert("int")));
 }
 
-TEST(PkiCrl, GenericVerifyOnCertificates)
+TEST(pki_crl, GenericVerifyOnCertificates)
 {
     // The same check applies to certificates: each is signed by its issuer's key.
     const std::pair<const char*, const char*> pairs[] = {
@@ -163,14 +172,14 @@ TEST(PkiCrl, GenericVerifyOnCertificates)
     EXPECT_FALSE(verifySignature(server.tbs, SignatureAlgorithm::Unknown, server.signature, loadCert("int")));
 }
 
-TEST(PkiCrl, PemCrlDecodes)
+TEST(pki_crl, PemCrlDecodes)
 {
     auto der = derFromDerOrPem(pkiBytes("int.crl"), "X509 CRL");
     ASSERT_TRUE(der);
     EXPECT_TRUE(parseCrl(*der));
 }
 
-TEST(PkiCrl, RejectsTrailingByte)
+TEST(pki_crl, RejectsTrailingByte)
 {
     auto der = pkiBytes("int.crl.der");
     der.push_back(0);
@@ -179,7 +188,7 @@ TEST(PkiCrl, RejectsTrailingByte)
     EXPECT_EQ(crl.error().what, "trailing bytes after CRL");
 }
 
-TEST(PkiCrl, TruncationAtEveryOffsetFailsCleanly)
+TEST(pki_crl, TruncationAtEveryOffsetFailsCleanly)
 {
     for (const char* name : {"int", "int-v1", "ec-root"}) {
         const auto der = pkiBytes(std::string(name) + ".crl.der");
@@ -189,7 +198,7 @@ TEST(PkiCrl, TruncationAtEveryOffsetFailsCleanly)
     }
 }
 
-TEST(PkiCrl, RejectsNonMinimalAndIndefiniteLengths)
+TEST(pki_crl, RejectsNonMinimalAndIndefiniteLengths)
 {
     const auto der = pkiBytes("int.crl.der");
     ASSERT_EQ(der[1], 0x82);
@@ -202,7 +211,7 @@ TEST(PkiCrl, RejectsNonMinimalAndIndefiniteLengths)
     EXPECT_FALSE(parseCrl(indefinite));
 }
 
-TEST(PkiCrl, SingleByteCorruptionNeverCrashes)
+TEST(pki_crl, SingleByteCorruptionNeverCrashes)
 {
     const auto der = pkiBytes("int.crl.der");
     const Certificate issuer = loadCert("int");
@@ -217,7 +226,7 @@ TEST(PkiCrl, SingleByteCorruptionNeverCrashes)
     }
 }
 
-TEST(PkiCrl, RejectsCertificatesAsCrls)
+TEST(pki_crl, RejectsCertificatesAsCrls)
 {
     EXPECT_FALSE(parseCrl(pkiBytes("server.der")));
     EXPECT_FALSE(parseCrl(std::vector<std::uint8_t>{}));

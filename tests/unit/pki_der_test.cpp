@@ -12,7 +12,7 @@ der::Reader reader(const Data& d) { return der::Reader(ByteView(d)); }
 
 }  // namespace
 
-TEST(PkiDer, ShortAndLongLengths)
+TEST(pki_der, ShortAndLongLengths)
 {
     Data shortForm = {0x04, 0x02, 0xaa, 0xbb};
     auto r = reader(shortForm);
@@ -32,7 +32,7 @@ TEST(PkiDer, ShortAndLongLengths)
     EXPECT_EQ(tlv2->valueOffset, 3u);
 }
 
-TEST(PkiDer, RejectsNonMinimalLengths)
+TEST(pki_der, RejectsNonMinimalLengths)
 {
     Data oneByte = {0x04, 0x81, 0x02, 0xaa, 0xbb};  // 2 must use the short form
     auto r = reader(oneByte);
@@ -48,7 +48,7 @@ TEST(PkiDer, RejectsNonMinimalLengths)
     EXPECT_EQ(tlv2.error().what, "non-minimal length");
 }
 
-TEST(PkiDer, RejectsIndefiniteAndOversizedLengths)
+TEST(pki_der, RejectsIndefiniteAndOversizedLengths)
 {
     Data indefinite = {0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00};
     auto r = reader(indefinite);
@@ -72,7 +72,7 @@ TEST(PkiDer, RejectsIndefiniteAndOversizedLengths)
     EXPECT_FALSE(r4.read());
 }
 
-TEST(PkiDer, RejectsTruncationAndHighTags)
+TEST(pki_der, RejectsTruncationAndHighTags)
 {
     for (const Data& d : {Data{}, Data{0x30}, Data{0x30, 0x82, 0x01}}) {
         auto r = reader(d);
@@ -83,7 +83,7 @@ TEST(PkiDer, RejectsTruncationAndHighTags)
     EXPECT_FALSE(r.read());
 }
 
-TEST(PkiDer, IntegersMustBeMinimal)
+TEST(pki_der, IntegersMustBeMinimal)
 {
     Data good = {0x02, 0x02, 0x00, 0x80};
     auto r = reader(good);
@@ -97,7 +97,7 @@ TEST(PkiDer, IntegersMustBeMinimal)
     }
 }
 
-TEST(PkiDer, SmallIntegers)
+TEST(pki_der, SmallIntegers)
 {
     Data two = {0x02, 0x01, 0x02};
     auto r = reader(two);
@@ -120,7 +120,7 @@ TEST(PkiDer, SmallIntegers)
     EXPECT_FALSE(rw.smallInteger(0, INT64_MAX));
 }
 
-TEST(PkiDer, Booleans)
+TEST(pki_der, Booleans)
 {
     Data t = {0x01, 0x01, 0xff}, f = {0x01, 0x01, 0x00}, bad = {0x01, 0x01, 0x01}, longer = {0x01, 0x02, 0xff, 0xff};
     auto rt = reader(t), rf = reader(f), rb = reader(bad), rl = reader(longer);
@@ -130,7 +130,7 @@ TEST(PkiDer, Booleans)
     EXPECT_FALSE(rl.boolean());
 }
 
-TEST(PkiDer, BitStrings)
+TEST(pki_der, BitStrings)
 {
     Data good = {0x03, 0x03, 0x04, 0xab, 0xc0};
     auto r = reader(good);
@@ -146,7 +146,7 @@ TEST(PkiDer, BitStrings)
     }
 }
 
-TEST(PkiDer, Oids)
+TEST(pki_der, Oids)
 {
     Data cn = {0x06, 0x03, 0x55, 0x04, 0x03};
     auto r = reader(cn);
@@ -166,7 +166,7 @@ TEST(PkiDer, Oids)
     EXPECT_FALSE(der::validateOid(hugeArc, 0));
 }
 
-TEST(PkiDer, UtcTime)
+TEST(pki_der, UtcTime)
 {
     auto decode = [](std::string_view s, std::uint8_t tag = der::kUtcTime) {
         Data d(s.begin(), s.end());
@@ -188,7 +188,7 @@ TEST(PkiDer, UtcTime)
     EXPECT_FALSE(decode("70010100000aZ"));
 }
 
-TEST(PkiDer, GeneralizedTime)
+TEST(pki_der, GeneralizedTime)
 {
     auto decode = [](std::string_view s) {
         Data d(s.begin(), s.end());
@@ -203,7 +203,7 @@ TEST(PkiDer, GeneralizedTime)
     EXPECT_TRUE(decode("24000229000000Z"));
 }
 
-TEST(PkiDer, TimeReaderChecksTag)
+TEST(pki_der, TimeReaderChecksTag)
 {
     Data octet = {0x04, 0x0d, '7', '0', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0', 'Z'};
     auto r = reader(octet);
@@ -213,7 +213,7 @@ TEST(PkiDer, TimeReaderChecksTag)
     EXPECT_EQ(*r2.time(), 0);
 }
 
-TEST(PkiDer, NestedReadersReportAbsoluteOffsets)
+TEST(pki_der, NestedReadersReportAbsoluteOffsets)
 {
     Data d = {0x30, 0x06, 0x02, 0x01, 0x01, 0x05, 0x01, 0x00};  // NULL with a content byte
     auto r = reader(d);
@@ -225,7 +225,7 @@ TEST(PkiDer, NestedReadersReportAbsoluteOffsets)
     EXPECT_EQ(n.error().offset, 5u);
 }
 
-TEST(PkiDer, ExpectEndAndOptionals)
+TEST(pki_der, ExpectEndAndOptionals)
 {
     Data d = {0xa0, 0x03, 0x02, 0x01, 0x02, 0x05, 0x00};
     auto r = reader(d);
@@ -241,7 +241,7 @@ TEST(PkiDer, ExpectEndAndOptionals)
     EXPECT_EQ(end.error().offset, 5u);
 }
 
-TEST(PkiDer, ValidateTree)
+TEST(pki_der, ValidateTree)
 {
     EXPECT_TRUE(der::validateTree(Data{0x30, 0x03, 0x02, 0x01, 0x01}, 0));
     EXPECT_FALSE(der::validateTree(Data{0x30, 0x03, 0x02, 0x02, 0x01}, 0));

@@ -16,7 +16,7 @@ std::vector<std::uint8_t> bytesOf(std::string_view s) { return {s.begin(), s.end
 
 }  // namespace
 
-TEST(PkiPem, DecodesTheSameBytesAsOpenssl)
+TEST(pki_pem, DecodesTheSameBytesAsOpenssl)
 {
     for (const char* name : {"root", "server", "ec-server"}) {
         auto blocks = decodePem(pkiText(std::string(name) + ".pem"), "CERTIFICATE");
@@ -30,7 +30,7 @@ TEST(PkiPem, DecodesTheSameBytesAsOpenssl)
     EXPECT_EQ(crl->front(), pkiBytes("int.crl.der"));
 }
 
-TEST(PkiPem, MultipleBlocksAndLabels)
+TEST(pki_pem, MultipleBlocksAndLabels)
 {
     const std::string text = "junk before\n" + pkiText("chain.pem") + "between\n" + pkiText("server.key");
     auto all = decodePem(text);
@@ -51,7 +51,7 @@ TEST(PkiPem, MultipleBlocksAndLabels)
     EXPECT_TRUE(none->empty());
 }
 
-TEST(PkiPem, Base64EdgeCases)
+TEST(pki_pem, Base64EdgeCases)
 {
     auto one = decodePem("-----BEGIN X-----\nQQ==\n-----END X-----\n");
     ASSERT_TRUE(one);
@@ -64,7 +64,7 @@ TEST(PkiPem, Base64EdgeCases)
     EXPECT_TRUE(empty->front().empty());
 }
 
-TEST(PkiPem, RejectsMalformedInput)
+TEST(pki_pem, RejectsMalformedInput)
 {
     const char* const bad[] = {
         "-----BEGIN X-----\nQU*C\n-----END X-----\n",         // bad character
@@ -80,7 +80,7 @@ TEST(PkiPem, RejectsMalformedInput)
     for (const char* text : bad) EXPECT_FALSE(decodePem(text)) << text;
 }
 
-TEST(PkiPem, DerFromDerOrPem)
+TEST(pki_pem, DerFromDerOrPem)
 {
     const auto der = pkiBytes("server.der");
     auto same = derFromDerOrPem(der);
@@ -92,7 +92,7 @@ TEST(PkiPem, DerFromDerOrPem)
     EXPECT_FALSE(derFromDerOrPem(pkiBytes("server.pem"), "X509 CRL"));
 }
 
-TEST(PkiPem, EncodeRoundTrips)
+TEST(pki_pem, EncodeRoundTrips)
 {
     const auto der = pkiBytes("int.der");
     const std::string pem = encodePem("CERTIFICATE", der);
@@ -105,7 +105,7 @@ TEST(PkiPem, EncodeRoundTrips)
     }
 }
 
-TEST(PkiDigest, MatchesOpensslDgst)
+TEST(pki_digest, MatchesOpensslDgst)
 {
     for (const char* name : {"server.der", "int.crl.der", "ec-root.der"}) {
         const std::string path = pkiPath(name).string();
@@ -118,7 +118,7 @@ TEST(PkiDigest, MatchesOpensslDgst)
     EXPECT_EQ(toHex(sha256({})), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
-TEST(PkiDigest, ToHex)
+TEST(pki_digest, ToHex)
 {
     EXPECT_EQ(toHex(std::vector<std::uint8_t>{0x00, 0xab, 0x0f, 0xf0}), "00ab0ff0");
     EXPECT_EQ(toHex({}), "");

@@ -20,7 +20,7 @@ bool matches(const std::string& keyFile, const std::string& cert)
 
 }  // namespace
 
-TEST(PkiKeyMatch, RsaPkcs8AndPkcs1)
+TEST(pki_key_match, RsaPkcs8AndPkcs1)
 {
     EXPECT_TRUE(matches("server.key.der", "server"));   // PKCS#8
     EXPECT_TRUE(matches("server.rsa.der", "server"));   // PKCS#1 RSAPrivateKey
@@ -28,26 +28,26 @@ TEST(PkiKeyMatch, RsaPkcs8AndPkcs1)
     EXPECT_TRUE(matches("root.key.der", "root"));
 }
 
-TEST(PkiKeyMatch, RsaWrongKey)
+TEST(pki_key_match, RsaWrongKey)
 {
     EXPECT_FALSE(matches("client.key.der", "server"));
     EXPECT_FALSE(matches("wrongkey.rsa.der", "int"));  // same subject, other key
 }
 
-TEST(PkiKeyMatch, EcSec1AndPkcs8)
+TEST(pki_key_match, EcSec1AndPkcs8)
 {
     EXPECT_TRUE(matches("ec-server.sec1.der", "ec-server"));
     EXPECT_TRUE(matches("ec-server.key.der", "ec-server"));
     EXPECT_FALSE(matches("ec-root.sec1.der", "ec-server"));
 }
 
-TEST(PkiKeyMatch, KeyTypeMismatchIsNoMatch)
+TEST(pki_key_match, KeyTypeMismatchIsNoMatch)
 {
     EXPECT_FALSE(matches("ec-server.key.der", "server"));
     EXPECT_FALSE(matches("server.key.der", "ec-server"));
 }
 
-TEST(PkiKeyMatch, UndecodableKeyIsAnError)
+TEST(pki_key_match, UndecodableKeyIsAnError)
 {
     const Certificate server = load("server");
     EXPECT_FALSE(privateKeyMatches(std::vector<std::uint8_t>{}, server));

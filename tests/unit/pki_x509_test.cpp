@@ -52,7 +52,7 @@ Certificate load(const std::string& name)
 
 }  // namespace
 
-TEST(PkiX509, FieldsMatchOpenssl)
+TEST(pki_x509, FieldsMatchOpenssl)
 {
     for (const char* name : kAllCerts) {
         SCOPED_TRACE(name);
@@ -69,7 +69,7 @@ TEST(PkiX509, FieldsMatchOpenssl)
     }
 }
 
-TEST(PkiX509, KeyTypeAndCaFlag)
+TEST(pki_x509, KeyTypeAndCaFlag)
 {
     const Certificate root = load("root");
     EXPECT_TRUE(root.isCA);
@@ -96,7 +96,7 @@ TEST(PkiX509, KeyTypeAndCaFlag)
     EXPECT_TRUE(load("ec-root").isCA);
 }
 
-TEST(PkiX509, ExpiredAndNotYetValidDates)
+TEST(pki_x509, ExpiredAndNotYetValidDates)
 {
     const Certificate expired = load("expired");
     EXPECT_EQ(formatTime(expired.notBefore), "2020-01-01T00:00:00Z");
@@ -106,7 +106,7 @@ TEST(PkiX509, ExpiredAndNotYetValidDates)
     EXPECT_EQ(formatTime(notyet.notAfter), "2099-12-31T23:59:59Z");  // GeneralizedTime (>= 2050)
 }
 
-TEST(PkiX509, NameText)
+TEST(pki_x509, NameText)
 {
     EXPECT_EQ(load("client").subjectText(), "emailAddress=client@example.com, O=wiiu_nssl tests, CN=NSSL Test Client");
     EXPECT_EQ(load("server").issuerText(), "C=US, O=wiiu_nssl tests, CN=NSSL Test Intermediate CA");
@@ -118,7 +118,7 @@ TEST(PkiX509, NameText)
     EXPECT_EQ(nameToText(std::vector<std::uint8_t>{0x30, 0x00}), "");
 }
 
-TEST(PkiX509, FormatTime)
+TEST(pki_x509, FormatTime)
 {
     EXPECT_EQ(formatTime(0), "1970-01-01T00:00:00Z");
     EXPECT_EQ(formatTime(2145916799), "2037-12-31T23:59:59Z");
@@ -127,7 +127,7 @@ TEST(PkiX509, FormatTime)
     EXPECT_EQ(formatTime(951825600), "2000-02-29T12:00:00Z");
 }
 
-TEST(PkiX509, PublicKeyOfSpki)
+TEST(pki_x509, PublicKeyOfSpki)
 {
     const Certificate server = load("server");
     auto key = parsePublicKey(server.spki);
@@ -140,7 +140,7 @@ TEST(PkiX509, PublicKeyOfSpki)
     EXPECT_EQ(ec->ecPoint[0], 0x04);
 }
 
-TEST(PkiX509, RejectsTrailingByte)
+TEST(pki_x509, RejectsTrailingByte)
 {
     auto der = pkiBytes("server.der");
     der.push_back(0x00);
@@ -150,7 +150,7 @@ TEST(PkiX509, RejectsTrailingByte)
     EXPECT_EQ(cert.error().offset, der.size() - 1);
 }
 
-TEST(PkiX509, TruncationAtEveryOffsetFailsCleanly)
+TEST(pki_x509, TruncationAtEveryOffsetFailsCleanly)
 {
     for (const char* name : {"server", "ec-server"}) {
         const auto der = pkiBytes(std::string(name) + ".der");
@@ -163,7 +163,7 @@ TEST(PkiX509, TruncationAtEveryOffsetFailsCleanly)
     }
 }
 
-TEST(PkiX509, EveryInnerTruncationFailsCleanly)
+TEST(pki_x509, EveryInnerTruncationFailsCleanly)
 {
     // Keep the outer length honest but cut the content: each prefix wrapped in a fresh SEQUENCE.
     const auto der = pkiBytes("int.der");
@@ -177,7 +177,7 @@ TEST(PkiX509, EveryInnerTruncationFailsCleanly)
     }
 }
 
-TEST(PkiX509, RejectsNonMinimalAndIndefiniteLengths)
+TEST(pki_x509, RejectsNonMinimalAndIndefiniteLengths)
 {
     const auto der = pkiBytes("server.der");
     ASSERT_EQ(der[0], 0x30);
@@ -199,7 +199,7 @@ TEST(PkiX509, RejectsNonMinimalAndIndefiniteLengths)
     EXPECT_EQ(b.error().what, "indefinite length");
 }
 
-TEST(PkiX509, SingleByteCorruptionNeverCrashes)
+TEST(pki_x509, SingleByteCorruptionNeverCrashes)
 {
     // Not every flip is invalid (e.g. inside the signature), but none may crash or throw.
     const auto der = pkiBytes("ec-server.der");
@@ -212,7 +212,7 @@ TEST(PkiX509, SingleByteCorruptionNeverCrashes)
     }
 }
 
-TEST(PkiX509, RejectsGarbage)
+TEST(pki_x509, RejectsGarbage)
 {
     EXPECT_FALSE(parseCertificate(std::vector<std::uint8_t>{}));
     EXPECT_FALSE(parseCertificate(pkiBytes("server.pem")));  // PEM is not DER
