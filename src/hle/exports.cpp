@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "hle/known_exports.h"
 #include "hle/nssl/errors.h"
+#include "hle/nsysnet/exports.h"
 #include "hle/process.h"
 
 namespace wiiu {
@@ -18,6 +19,7 @@ void notImplemented(guest::Call& call)
                            entry.library, entry.name);
     switch (Result) {
     case UnimplementedResult::MinusOne:
+        call.process().sockets().lastErrors().set(call.thread(), nsysnet::SoError::SO_EOPNOTSUPP);
         call.frame().setResult(static_cast<std::uint32_t>(-1));
         break;
     case UnimplementedResult::NullPointer:
@@ -60,6 +62,7 @@ void registerUnimplemented(guest::ImportTable& table)
 
 void registerExports(guest::ImportTable& table)
 {
+    nsysnet::registerExports(table);
     registerUnimplemented(table);
 }
 

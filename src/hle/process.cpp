@@ -2,9 +2,13 @@
 
 namespace wiiu {
 
-Process::Process(guest::EmbeddingHooks& hooks) : hooks_(hooks) {}
+Process::Process(guest::EmbeddingHooks& hooks) : hooks_(hooks), sockets_(hooks) {}
 
-Process::~Process() = default;
+Process::~Process()
+{
+    // Wake every guest thread blocked in a socket call before any library state goes away.
+    sockets_.teardown();
+}
 
 bool Process::firstCallOf(guest::ExportIndex index)
 {

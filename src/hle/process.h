@@ -8,6 +8,7 @@
 
 #include "hle/guest/call.h"
 #include "hle/guest/hooks.h"
+#include "hle/nsysnet/socket_table.h"
 
 namespace wiiu {
 
@@ -20,12 +21,19 @@ public:
 
     guest::EmbeddingHooks& hooks() const { return hooks_; }
 
+    /// nsysnet: the process's socket descriptors, socketlasterr and resolver state.
+    nsysnet::SocketTable& sockets() { return sockets_; }
+
     /// True the first time this process calls export `index`; used to log a not-implemented
     /// export once per process instead of on every call.
     bool firstCallOf(guest::ExportIndex index);
 
 private:
     guest::EmbeddingHooks& hooks_;
+
+    // Library state. The socket table is the FIRST library member so it is destroyed LAST: the
+    // NSSL service (declared after it) holds handles to its sockets.
+    nsysnet::SocketTable sockets_;
 
     std::mutex reportedMutex_;
     std::unordered_set<guest::ExportIndex> reported_;

@@ -1,5 +1,5 @@
-// socketlasterr(): the per-guest-thread error of the last socket call (the console keeps it in
-// the thread's GHS errno). 0 after every successful call.
+// Per-guest-thread values: socketlasterr() (the console keeps it in the calling thread's GHS
+// errno; 0 after every successful socket call) and the resolver's h_errno (get_h_errno()).
 #pragma once
 
 #include <cstdint>
@@ -10,23 +10,27 @@
 
 namespace wiiu::nsysnet {
 
-class ThreadErrors {
+template <class T>
+class PerThread {
 public:
-    void set(std::uint64_t thread, SoError error)
+    void set(std::uint64_t thread, T value)
     {
         std::lock_guard lock(mutex_);
-        errors_[thread] = error;
+        values_[thread] = value;
     }
-    SoError get(std::uint64_t thread) const
+    /// The thread's value; T{} for a thread that never set one.
+    T get(std::uint64_t thread) const
     {
         std::lock_guard lock(mutex_);
-        auto it = errors_.find(thread);
-        return it == errors_.end() ? SoError::SO_SUCCESS : it->second;
+        auto it = values_.find(thread);
+        return it == values_.end() ? T{} : it->second;
     }
 
 private:
     mutable std::mutex mutex_;
-    std::unordered_map<std::uint64_t, SoError> errors_;
+    std::unordered_map<std::uint64_t, T> values_;
 };
+
+using ThreadErrors = PerThread<SoError>;
 
 }  // namespace wiiu::nsysnet

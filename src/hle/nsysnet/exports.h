@@ -1,0 +1,17 @@
+// nsysnet's socket and resolver exports (the guest-facing layer over the socket table).
+#pragma once
+
+#include "hle/guest/import_table.h"
+
+namespace wiiu::nsysnet {
+
+/// Registers every implemented nsysnet socket export, one line each.
+void registerExports(guest::ImportTable& table);
+
+// One group per file; registerExports calls them all.
+void registerSocketExports(guest::ImportTable& table);    // socket_exports.cpp
+void registerIoExports(guest::ImportTable& table);        // io_exports.cpp
+void registerInetExports(guest::ImportTable& table);      // inet_exports.cpp
+void registerResolverExports(guest::ImportTable& table);  // resolver_exports.cpp
+
+}  // namespace wiiu::nsysnet

@@ -1,0 +1,381 @@
+// Resolver exports: gethostbyname, get_h_errno, getaddrinfo, freeaddrinfo, gai_strerror,
+// getnameinfo. Results live in guest memory allocated through the embedding hooks.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "hle/guest/marshal.h"
+#include "hle/nsysnet/export_call.h"
+#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/resolver.h"
+
+namespace wiiu::nsysnet {
+
+namespace {
+
+using guest::be32;
+using guest::bei32;
+using guest::Call;
+using guest::GuestPtr;
+
+constexpr std::uint32_t kMaxName = 255;
+
+// EAI_* (wut) and the flags nsysnet implements.
+enum Eai : std::int32_t {
+    EAI_OK = 0,
+    EAI_ADDRFAMILY_ = 1,
+    EAI_AGAIN_ = 2,
+    EAI_BADFLAGS_ = 3,
+    EAI_FAIL_ = 4,
+    EAI_FAMILY_ = 5,
+    EAI_MEMORY_ = 6,
+    EAI_NODATA_ = 7,
+    EAI_NONAME_ = 8,
+    EAI_SERVICE_ = 9,
+    EAI_SOCKTYPE_ = 10,
+    EAI_SYSTEM_ = 11,
+    EAI_BADHINTS_ = 12,
+    EAI_PROTOCOL_ = 13,
+    EAI_OVERFLOW_ = 14,
+};
+constexpr std::int32_t kAiPassive = 1, kAiCanonName = 2, kAiNumericHost = 4;
+constexpr std::int32_t kNiNoFqdn = 1, kNiNumericHost = 2, kNiNameReqd = 4, kNiNumericServ = 8, kNiDgram = 0x10;
+
+bool copyString(const guest::GuestMemory& memory, std::uint32_t at, const std::string& s)
+{
+    auto out = memory.span(GuestPtr<char>{at}, static_cast<std::uint32_t>(s.size() + 1));
+    if (!out)
+        return false;
+    std::memcpy(out->data(), s.c_str(), s.size() + 1);
+    return true;
+}
+
+// --- gethostbyname -------------------------------------------------------------------------------
+
+// The per-process hostent block: hostent, aliases (empty), address list, addresses, name.
+constexpr std::uint32_t kMaxHostAddresses = 16;
+constexpr std::uint32_t kAliasesAt = 0x14;
+constexpr std::uint32_t kAddrListAt = 0x18;
+constexpr std::uint32_t kAddressesAt = kAddrListAt + 4 * (kMaxHostAddresses + 1);
+constexpr std::uint32_t kNameAt = kAddressesAt + 4 * kMaxHostAddresses;
+constexpr std::uint32_t kHostentBlockSize = kNameAt + kMaxName + 1;
+
+GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
+{
+    SocketCall net(call);
+    auto& hErrno = net.table().hostErrors();
+    if (!net.libraryReady()) {
+        hErrno.set(call.thread(), static_cast<std::int32_t>(ResolveError::NoRecovery));
+        return {};
+    }
+    auto host = call.memory().string(name, kMaxName);
+    if (!host) {
+        hErrno.set(call.thread(), static_cast<std::int32_t>(ResolveError::HostNotFound));
+        net.setError(name ? SoError::SO_EFAULT : SoError::SO_EINVAL, "bad or unterminated name");
+        return {};
+    }
+    HostLookup found = net.table().resolver().lookup(*host);
+    hErrno.set(call.thread(), static_cast<std::int32_t>(found.error));
+    if (found.error != ResolveError::None) {
+        log::nsysnet().warn("gethostbyname('{}'): h_errno {}", *host, static_cast<int>(found.error));
+        net.ok();
+        return {};
+    }
+    const std::uint32_t base = net.table().guestBlocks().persistent("hostent", kHostentBlockSize);
+    if (!base) {
+        net.setError(SoError::SO_ENOMEM, "no guest memory for the hostent");
+        hErrno.set(call.thread(), static_cast<std::int32_t>(ResolveError::NoRecovery));
+        return {};
+    }
+    const auto& memory = call.memory();
+    std::string canonical = found.canonicalName.substr(0, kMaxName);
+    copyString(memory, base + kNameAt, canonical);
+    memory.store(GuestPtr<be32>{base + kAliasesAt}, be32(0u));
+    const std::size_t count = std::min<std::size_t>(found.addresses.size(), kMaxHostAddresses);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto at = static_cast<std::uint32_t>(base + kAddressesAt + 4 * i);
+        memory.store(GuestPtr<be32>{at}, be32(found.addresses[i]));
+        memory.store(GuestPtr<be32>{static_cast<std::uint32_t>(base + kAddrListAt + 4 * i)}, be32(at));
+    }
+    memory.store(GuestPtr<be32>{static_cast<std::uint32_t>(base + kAddrListAt + 4 * count)}, be32(0u));
+    GuestHostent h;
+    h.name = base + kNameAt;
+    h.aliases = base + kAliasesAt;
+    h.addrtype = kAfInet;
+    h.length = 4;
+    h.addrList = base + kAddrListAt;
+    memory.store(GuestPtr<GuestHostent>{base}, h);
+    net.ok();
+    return {base};
+}
+
+std::int32_t get_h_errno(Call& call)
+{
+    return call.process().sockets().hostErrors().get(call.thread());
+}
+
+// --- getaddrinfo ---------------------------------------------------------------------------------
+
+Eai toEai(ResolveError e)
+{
+    switch (e) {
+    case ResolveError::None: return EAI_OK;
+    case ResolveError::HostNotFound: return EAI_NONAME_;
+    case ResolveError::TryAgain: return EAI_AGAIN_;
+    case ResolveError::NoData: return EAI_NODATA_;
+    case ResolveError::NoRecovery: break;
+    }
+    return EAI_FAIL_;
+}
+
+struct Hints {
+    std::int32_t flags = 0;
+    std::int32_t socktype = 0;
+    std::int32_t protocol = 0;
+};
+
+std::int32_t getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
+                         GuestPtr<const GuestAddrinfo> hintsPtr, GuestPtr<be32> res)
+{
+    SocketCall net(call);
+    auto fail = [&](Eai code, std::string_view why) {
+        log::nsysnet().warn("getaddrinfo: EAI {} ({})", static_cast<int>(code), why);
+        net.ok();  // the EAI code is the answer; socketlasterr is not involved
+        return code;
+    };
+    if (!net.libraryReady())
+        return EAI_SYSTEM_;
+    if (!res || !call.memory().object(res))
+        return fail(EAI_FAIL_, "bad result pointer");
+    if (!node && !service)
+        return fail(EAI_NONAME_, "neither node nor service");
+    Hints hints;
+    if (hintsPtr) {
+        auto h = call.memory().load(hintsPtr);
+        if (!h)
+            return fail(EAI_BADHINTS_, "hints outside guest memory");
+        if (h->addrlen != 0u || h->canonname != 0u || h->addr != 0u || h->next != 0u)
+            return fail(EAI_BADHINTS_, "hints with addrlen/canonname/addr/next set");
+        if (h->flags & ~(kAiPassive | kAiCanonName | kAiNumericHost))
+            return fail(EAI_BADFLAGS_, "unsupported flags");
+        if (h->family != 0 && h->family != kAfInet)
+            return fail(EAI_FAMILY_, "family");
+        if (h->socktype != 0 && h->socktype != kSockStream && h->socktype != kSockDgram)
+            return fail(EAI_SOCKTYPE_, "socktype");
+        if (h->protocol != 0 && h->protocol != kIpProtoTcp && h->protocol != kIpProtoUdp)
+            return fail(EAI_PROTOCOL_, "protocol");
+        if ((h->socktype == kSockStream && h->protocol == kIpProtoUdp) ||
+            (h->socktype == kSockDgram && h->protocol == kIpProtoTcp))
+            return fail(EAI_BADHINTS_, "socktype and protocol disagree");
+        hints = {h->flags, h->socktype, h->protocol};
+    }
+    if ((hints.flags & kAiCanonName) && !node)
+        return fail(EAI_BADFLAGS_, "AI_CANONNAME without a node");
+
+    // Which socket types to answer for.
+    std::vector<std::pair<std::int32_t, std::int32_t>> kinds;  // (socktype, protocol)
+    if (hints.socktype != kSockDgram && hints.protocol != kIpProtoUdp)
+        kinds.emplace_back(kSockStream, kIpProtoTcp);
+    if (hints.socktype != kSockStream && hints.protocol != kIpProtoTcp)
+        kinds.emplace_back(kSockDgram, kIpProtoUdp);
+
+    std::uint16_t port = 0;
+    if (service) {
+        auto s = call.memory().string(service, 64);
+        if (!s)
+            return fail(EAI_SERVICE_, "bad service string");
+        auto p = Resolver::servicePort(*s, hints.socktype == kSockDgram);
+        if (!p)
+            return fail(EAI_SERVICE_, "unknown service");
+        port = *p;
+    }
+
+    HostLookup found;
+    if (!node) {
+        found.addresses.push_back((hints.flags & kAiPassive) ? 0u : 0x7F000001u);
+    } else {
+        auto n = call.memory().string(node, kMaxName);
+        if (!n)
+            return fail(EAI_NONAME_, "bad node string");
+        if (hints.flags & kAiNumericHost) {
+            auto a = Resolver::parseAton(*n);
+            if (!a)
+                return fail(EAI_NONAME_, "AI_NUMERICHOST with a name");
+            found = {ResolveError::None, *n, {*a}};
+        } else {
+            found = net.table().resolver().lookup(*n);
+            if (found.error != ResolveError::None)
+                return fail(toEai(found.error), *n);
+        }
+    }
+
+    // One block: the entries, then their sockaddrs, then the canonical name.
+    const bool canon = (hints.flags & kAiCanonName) != 0;
+    const std::string canonical = found.canonicalName.substr(0, kMaxName);
+    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(found.addresses.size(), 16) * kinds.size());
+    const std::uint32_t addrsAt = count * sizeof(GuestAddrinfo);
+    const std::uint32_t nameAt = addrsAt + count * kSockaddrSize;
+    const std::uint32_t size = nameAt + (canon ? static_cast<std::uint32_t>(canonical.size() + 1) : 0);
+    const std::uint32_t base = net.table().guestBlocks().allocate(size, 4);
+    if (!base)
+        return fail(EAI_MEMORY_, "guest heap exhausted");
+    const auto& memory = call.memory();
+    if (canon)
+        copyString(memory, base + nameAt, canonical);
+    std::uint32_t i = 0;
+    for (std::size_t a = 0; a < std::min<std::size_t>(found.addresses.size(), 16); ++a) {
+        for (const auto& [socktype, protocol] : kinds) {
+            const std::uint32_t entryAt = base + i * static_cast<std::uint32_t>(sizeof(GuestAddrinfo));
+            const std::uint32_t saAt = base + addrsAt + i * kSockaddrSize;
+            GuestSockaddrIn sa{};
+            sa.family = static_cast<std::uint16_t>(kAfInet);
+            sa.port = port;
+            sa.address = found.addresses[a];
+            memory.store(GuestPtr<GuestSockaddrIn>{saAt}, sa);
+            GuestAddrinfo ai{};
+            ai.flags = hints.flags;
+            ai.family = kAfInet;
+            ai.socktype = socktype;
+            ai.protocol = protocol;
+            ai.addrlen = static_cast<std::uint32_t>(kSockaddrSize);
+            ai.canonname = (canon && i == 0) ? base + nameAt : 0u;
+            ai.addr = saAt;
+            ai.next = (i + 1 < count) ? entryAt + static_cast<std::uint32_t>(sizeof(GuestAddrinfo)) : 0u;
+            memory.store(GuestPtr<GuestAddrinfo>{entryAt}, ai);
+            ++i;
+        }
+    }
+    memory.store(res, be32(base));
+    net.ok();
+    return EAI_OK;
+}
+
+/// Frees a chain getaddrinfo built; anything else is ignored (and logged), never freed.
+void freeaddrinfo(Call& call, GuestPtr<GuestAddrinfo> ai)
+{
+    SocketCall net(call);
+    if (!ai)
+        return;
+    if (!net.table().guestBlocks().release(ai.address))
+        log::nsysnet().warn("freeaddrinfo({:#x}): not a list from getaddrinfo; ignored", ai.address);
+}
+
+// --- gai_strerror --------------------------------------------------------------------------------
+
+constexpr std::array<std::string_view, 15> kGaiMessages{
+    "Success",
+    "Address family for hostname not supported",
+    "Temporary failure in name resolution",
+    "Invalid value for ai_flags",
+    "Non-recoverable failure in name resolution",
+    "ai_family not supported",
+    "Memory allocation failure",
+    "No address associated with hostname",
+    "Name or service not known",
+    "Servname not supported for ai_socktype",
+    "ai_socktype not supported",
+    "System error",
+    "Invalid value for hints",
+    "Resolved protocol is unknown",
+    "Argument buffer overflow",
+};
+constexpr std::string_view kGaiUnknown = "Unknown error";
+
+GuestPtr<const char> gai_strerror(Call& call, std::int32_t code)
+{
+    SocketCall net(call);
+    std::uint32_t size = static_cast<std::uint32_t>(kGaiUnknown.size() + 1);
+    for (auto m : kGaiMessages)
+        size += static_cast<std::uint32_t>(m.size() + 1);
+    const std::uint32_t base = net.table().guestBlocks().persistent("gai_strerror", size, 1);
+    if (!base)
+        return {};
+    // Rewritten on each call: cheap, and a guest that scribbled over a message gets it back.
+    std::uint32_t at = base;
+    std::uint32_t found = 0;
+    auto put = [&](std::string_view m, bool wanted) {
+        copyString(call.memory(), at, std::string(m));
+        if (wanted)
+            found = at;
+        at += static_cast<std::uint32_t>(m.size() + 1);
+    };
+    for (std::size_t i = 0; i < kGaiMessages.size(); ++i)
+        put(kGaiMessages[i], static_cast<std::int32_t>(i) == code);
+    put(kGaiUnknown, found == 0);
+    return {found};
+}
+
+// --- getnameinfo ---------------------------------------------------------------------------------
+
+std::int32_t getnameinfo(Call& call, GuestPtr<const GuestSockaddrIn> sa, std::int32_t salen, GuestPtr<char> host,
+                         std::int32_t hostlen, GuestPtr<char> serv, std::int32_t servlen, std::int32_t flags)
+{
+    SocketCall net(call);
+    auto fail = [&](Eai code, std::string_view why) {
+        log::nsysnet().warn("getnameinfo: EAI {} ({})", static_cast<int>(code), why);
+        net.ok();
+        return code;
+    };
+    if (!net.libraryReady())
+        return EAI_SYSTEM_;
+    if (!sa || salen != kSockaddrSize)
+        return fail(EAI_FAIL_, "bad sockaddr length");
+    auto addr = call.memory().load(sa);
+    if (!addr)
+        return fail(EAI_FAIL_, "sockaddr outside guest memory");
+    if (addr->family != kAfInet)
+        return fail(EAI_FAMILY_, "family");
+    if (flags & ~(kNiNoFqdn | kNiNumericHost | kNiNameReqd | kNiNumericServ | kNiDgram))
+        return fail(EAI_BADFLAGS_, "flags");
+    const bool wantHost = host && hostlen > 0;
+    const bool wantServ = serv && servlen > 0;
+    if (!wantHost && !wantServ)
+        return fail(EAI_NONAME_, "neither host nor service requested");
+    if (wantHost) {
+        std::string text;
+        if (!(flags & kNiNumericHost)) {
+            if (auto name = net.table().resolver().reverse(addr->address))
+                text = *name;
+            else if (flags & kNiNameReqd)
+                return fail(EAI_NONAME_, "no name for the address");
+            if ((flags & kNiNoFqdn) && !text.empty())
+                text = text.substr(0, text.find('.'));
+        }
+        if (text.empty())
+            text = Resolver::formatDotted(addr->address);
+        if (text.size() + 1 > static_cast<std::uint32_t>(hostlen))
+            return fail(EAI_OVERFLOW_, "host buffer too small");
+        if (!copyString(call.memory(), host.address, text))
+            return fail(EAI_FAIL_, "host buffer outside guest memory");
+    }
+    if (wantServ) {
+        std::string text;
+        if (!(flags & kNiNumericServ))
+            text = Resolver::serviceName(addr->port, (flags & kNiDgram) != 0).value_or("");
+        if (text.empty())
+            text = std::to_string(addr->port.value());
+        if (text.size() + 1 > static_cast<std::uint32_t>(servlen))
+            return fail(EAI_OVERFLOW_, "service buffer too small");
+        if (!copyString(call.memory(), serv.address, text))
+            return fail(EAI_FAIL_, "service buffer outside guest memory");
+    }
+    net.ok();
+    return EAI_OK;
+}
+
+}  // namespace
+
+void registerResolverExports(guest::ImportTable& table)
+{
+    auto add = [&](const char* name, guest::HostFunction f) {
+        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    };
+    add("gethostbyname", guest::export_fn<gethostbyname>);
+    add("get_h_errno", guest::export_fn<get_h_errno>);
+    add("getaddrinfo", guest::export_fn<getaddrinfo>);
+    add("freeaddrinfo", guest::export_fn<freeaddrinfo>);
+    add("gai_strerror", guest::export_fn<gai_strerror>);
+    add("getnameinfo", guest::export_fn<getnameinfo>);
+}
+
+}  // namespace wiiu::nsysnet

@@ -1,0 +1,294 @@
+// Descriptor and connection exports: socket, socketclose(_all), shutdown, connect, bind, listen,
+// accept, getpeername, getsockname, setsockopt, getsockopt.
+#include "hle/guest/marshal.h"
+#include "hle/nsysnet/export_call.h"
+#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/socket_options.h"
+
+namespace wiiu::nsysnet {
+
+namespace {
+
+using guest::bei32;
+using guest::Call;
+using guest::GuestPtr;
+
+std::int32_t socket(Call& call, std::int32_t family, std::int32_t type, std::int32_t protocol)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    if (family != kAfInet)
+        return net.fail(SoError::SO_EAFNOSUPPORT, "family {}", family);
+    const std::int32_t baseType = type & 0xF;  // some titles OR flags into the type
+    if (baseType != kSockStream && baseType != kSockDgram)
+        return net.fail(SoError::SO_EPROTOTYPE, "type {:#x}", type);
+    const bool stream = baseType == kSockStream;
+    if (protocol != 0 && protocol != (stream ? kIpProtoTcp : kIpProtoUdp))
+        return net.fail(SoError::SO_EPROTONOSUPPORT, "protocol {} for type {}", protocol, baseType);
+    auto fd = net.table().open(stream ? SocketKind::Stream : SocketKind::Datagram);
+    if (!fd)
+        return net.fail(fd.error(), "cannot open a socket");
+    return net.ok(*fd);
+}
+
+std::int32_t socketclose(Call& call, std::int32_t fd)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    if (const SoError e = net.table().close(fd); e != SoError::SO_SUCCESS)
+        return net.fail(e, "descriptor {}", fd);
+    return net.ok();
+}
+
+std::int32_t socketclose_all(Call& call)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    net.table().closeAll();
+    return net.ok();
+}
+
+std::int32_t shutdown(Call& call, std::int32_t fd, std::int32_t how)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    if (how < 0 || how > 2)
+        return net.fail(SoError::SO_EINVAL, "how {}", how);
+    if (const SoError e = s->shutdown(how != 1, how != 0); e != SoError::SO_SUCCESS)
+        return net.fail(e, "shutdown({}) of descriptor {}", how, fd);
+    return net.ok();
+}
+
+std::int32_t connect(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> addr, std::int32_t addrlen)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    auto peer = net.inAddress(addr, addrlen);
+    if (!peer)
+        return -1;
+    SoError e = s->startConnect(*peer);
+    if (e == SoError::SO_EINPROGRESS && !s->guestNonBlocking()) {
+        for (;;) {
+            const ConnectState state = s->pollConnect();
+            if (state == ConnectState::Connected) {
+                e = SoError::SO_SUCCESS;
+                break;
+            }
+            if (state == ConnectState::Failed) {
+                e = s->takePendingError();
+                break;
+            }
+            if (state == ConnectState::None) {  // another thread collected the result
+                e = SoError::SO_ECONNABORTED;
+                break;
+            }
+            if (net.table().waitFor(*s, false, true, std::nullopt) == WaitResult::Aborted) {
+                e = SoError::SO_EABORTED;
+                break;
+            }
+        }
+    }
+    if (e != SoError::SO_SUCCESS)
+        return net.fail(e, "connect of descriptor {} to {}", fd, peer->toString());
+    return net.ok();
+}
+
+std::int32_t bind(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> addr, std::int32_t addrlen)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    auto local = net.inAddress(addr, addrlen);
+    if (!local)
+        return -1;
+    if (const SoError e = s->bind(*local); e != SoError::SO_SUCCESS)
+        return net.fail(e, "bind of descriptor {} to {}", fd, local->toString());
+    return net.ok();
+}
+
+std::int32_t listen(Call& call, std::int32_t fd, std::int32_t backlog)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    if (const SoError e = s->listen(backlog < 0 ? 0 : backlog); e != SoError::SO_SUCCESS)
+        return net.fail(e, "listen on descriptor {}", fd);
+    return net.ok();
+}
+
+std::int32_t accept(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr, GuestPtr<bei32> addrlen)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    std::optional<SocketCall::OutAddress> out;
+    if (addr) {
+        out = net.outAddress(addr, addrlen);
+        if (!out)
+            return -1;
+    }
+    for (;;) {
+        Ipv4Endpoint peer;
+        auto accepted = s->acceptOne(peer);
+        if (accepted) {
+            auto newFd = net.table().add(std::move(*accepted));
+            if (!newFd)
+                return net.fail(newFd.error(), "no descriptor for the connection from {}", peer.toString());
+            if (out)
+                net.store(*out, peer);
+            return net.ok(*newFd);
+        }
+        if (accepted.error() != SoError::SO_EWOULDBLOCK || s->guestNonBlocking())
+            return net.fail(accepted.error(), "accept on descriptor {}", fd);
+        if (net.table().waitFor(*s, true, false, std::nullopt) == WaitResult::Aborted)
+            return net.fail(SoError::SO_EABORTED, "descriptor {} closed while accepting", fd);
+    }
+}
+
+template <bool Peer>
+std::int32_t socketName(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr, GuestPtr<bei32> addrlen)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    auto out = net.outAddress(addr, addrlen);
+    if (!out)
+        return -1;
+    auto ep = Peer ? s->peerEndpoint() : s->localEndpoint();
+    if (!ep)
+        return net.fail(ep.error(), "descriptor {}", fd);
+    net.store(*out, *ep);
+    return net.ok();
+}
+
+constexpr std::int32_t kMaxOptionLength = 0x40;  // nsysnet's IPC limit for option values
+
+std::int32_t setsockopt(Call& call, std::int32_t fd, std::int32_t level, std::int32_t name,
+                        GuestPtr<const std::uint8_t> value, std::int32_t length)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    if (level != kSolSocket && level != kIpProtoIp && level != kIpProtoTcp)
+        return net.fail(SoError::SO_EINVAL, "level {}", level);
+    if (length < 0 || length > kMaxOptionLength)
+        return net.fail(SoError::SO_EINVAL, "option length {}", length);
+    const auto option = optionFromConsole(level, name);
+    if (!option)
+        return net.fail(SoError::SO_ENOPROTOOPT, "option {:#x} at level {}", name, level);
+    SoError e = SoError::SO_SUCCESS;
+    if (*option == SocketOption::NonBlockingOn || *option == SocketOption::BlockingOn) {
+        e = s->setOption(*option, 0);  // the value is ignored
+    } else if (*option == SocketOption::Linger) {
+        if (length < static_cast<std::int32_t>(sizeof(GuestLinger)))
+            return net.fail(SoError::SO_EINVAL, "SO_LINGER length {}", length);
+        auto bytes = net.buffer(value, length);
+        if (!bytes)
+            return -1;
+        auto l = net.memory().load(GuestPtr<const GuestLinger>{value.address});
+        e = s->setLinger(l->onoff != 0, l->seconds);
+    } else {
+        if (length < 4)
+            return net.fail(SoError::SO_EINVAL, "{} length {}", optionName(*option), length);
+        auto bytes = net.buffer(value, length);
+        if (!bytes)
+            return -1;
+        const std::int32_t v = *net.memory().load(GuestPtr<const bei32>{value.address});
+        e = s->setOption(*option, v);
+    }
+    if (e != SoError::SO_SUCCESS)
+        return net.fail(e, "{} on descriptor {}", optionName(*option), fd);
+    return net.ok();
+}
+
+std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::int32_t name,
+                        GuestPtr<std::uint8_t> value, GuestPtr<bei32> length)
+{
+    SocketCall net(call);
+    if (!net.libraryReady())
+        return -1;
+    auto s = net.socket(fd);
+    if (!s)
+        return -1;
+    if (level != kSolSocket && level != kIpProtoIp && level != kIpProtoTcp)
+        return net.fail(SoError::SO_EINVAL, "level {}", level);
+    if (!length)
+        return net.fail(SoError::SO_EINVAL, "NULL option length");
+    auto len = net.memory().load(length);
+    if (!len)
+        return net.fail(SoError::SO_EFAULT, "option length {:#x} outside guest memory", length.address);
+    const auto option = optionFromConsole(level, name);
+    if (!option)
+        return net.fail(SoError::SO_ENOPROTOOPT, "option {:#x} at level {}", name, level);
+    const std::int32_t need = *option == SocketOption::Linger ? 8 : 4;
+    if (*len < need)
+        return net.fail(SoError::SO_EINVAL, "{} length {}", optionName(*option), len->value());
+    if (!net.buffer(value, need))
+        return -1;
+    if (*option == SocketOption::Linger) {
+        auto l = s->linger();
+        if (!l)
+            return net.fail(l.error(), "SO_LINGER on descriptor {}", fd);
+        GuestLinger out;
+        out.onoff = l->first ? 1 : 0;
+        out.seconds = l->second;
+        net.memory().store(GuestPtr<GuestLinger>{value.address}, out);
+    } else {
+        auto v = s->option(*option);
+        if (!v)
+            return net.fail(v.error(), "{} on descriptor {}", optionName(*option), fd);
+        net.memory().store(GuestPtr<bei32>{value.address}, bei32(*v));
+    }
+    net.memory().store(length, bei32(need));
+    return net.ok();
+}
+
+}  // namespace
+
+void registerSocketExports(guest::ImportTable& table)
+{
+    auto add = [&](const char* name, guest::HostFunction f) {
+        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    };
+    add("socket", guest::export_fn<socket>);
+    add("mw_socket", guest::export_fn<socket>);  // an alias of socket (as Cemu reads it)
+    add("socketclose", guest::export_fn<socketclose>);
+    add("socketclose_all", guest::export_fn<socketclose_all>);
+    add("shutdown", guest::export_fn<shutdown>);
+    add("connect", guest::export_fn<connect>);
+    add("bind", guest::export_fn<bind>);
+    add("listen", guest::export_fn<listen>);
+    add("accept", guest::export_fn<accept>);
+    add("getpeername", guest::export_fn<socketName<true>>);
+    add("getsockname", guest::export_fn<socketName<false>>);
+    add("setsockopt", guest::export_fn<setsockopt>);
+    add("getsockopt", guest::export_fn<getsockopt>);
+}
+
+}  // namespace wiiu::nsysnet
