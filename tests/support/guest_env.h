@@ -6,6 +6,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,16 @@ public:
     static constexpr guest::GuestAddress kDataBase = kBase + 0x100000;  ///< test data (bump allocated)
     static constexpr guest::GuestAddress kHeapBase = kBase + 0x800000;  ///< hooks' guest heap
 
-    explicit GuestEnv(const guest::ImportTable& table = importTable())
+    /// What the emulator hands a new Process.
+    struct ProcessSettings {
+        std::shared_ptr<const certstore::CertStore> store;
+        nssl::Config nssl;
+    };
+
+    explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
+    explicit GuestEnv(ProcessSettings settings, const guest::ImportTable& table = importTable())
         : ram_(kSize), memory_(ram_.data(), kBase, kSize), hooks_(kHeapBase, kBase + kSize - kHeapBase),
-          table_(table), process_(std::make_unique<Process>(hooks_))
+          table_(table), settings_(std::move(settings)), process_(makeProcess())
     {
     }
 
@@ -39,12 +47,14 @@ public:
     void restartProcess()
     {
         process_.reset();
-        process_ = std::make_unique<Process>(hooks_);
+        process_ = makeProcess();
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
     guest::GuestAddress alloc(std::uint32_t size)
     {
+        if (static_cast<std::uint64_t>(next_) + size > kHeapBase)
+            throw std::runtime_error("GuestEnv: test data region exhausted");
         const guest::GuestAddress at = next_;
         next_ += (size + 7) & ~7u;
         std::memset(host(at), 0, size);
@@ -85,6 +95,20 @@ public:
     std::uint32_t callIndex(guest::ExportIndex index, std::initializer_list<std::uint32_t> args,
                             guest::GuestThreadId thread = 1)
     {
+        return callIndex(index, std::span<const std::uint32_t>(args.begin(), args.size()), thread);
+    }
+    /// The same with the argument words in a container (for tables of test cases).
+    std::uint32_t call(std::string_view library, std::string_view name, std::span<const std::uint32_t> args,
+                       guest::GuestThreadId thread = 1)
+    {
+        auto index = table_.find(library, name);
+        if (!index)
+            throw std::runtime_error("no such export");
+        return callIndex(*index, args, thread);
+    }
+    std::uint32_t callIndex(guest::ExportIndex index, std::span<const std::uint32_t> args,
+                            guest::GuestThreadId thread = 1)
+    {
         guest::CallFrame frame;
         frame.thread = thread;
         // Each guest thread gets its own 64 KiB of stack so concurrent calls do not share slots.
@@ -106,6 +130,9 @@ private:
     guest::FlatGuestMemory memory_;
     guest::DefaultHooks hooks_;
     const guest::ImportTable& table_;
+    std::unique_ptr<Process> makeProcess() { return std::make_unique<Process>(hooks_, settings_.store, settings_.nssl); }
+
+    ProcessSettings settings_;
     std::unique_ptr<Process> process_;
     guest::GuestAddress next_ = kDataBase;
 };

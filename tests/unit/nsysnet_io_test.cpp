@@ -1,0 +1,382 @@
+// nsysnet data paths on real sockets over 127.0.0.1: TCP echo (in-test peer and an external
+// python3 process), UDP, non-blocking connect, would-block, refused, reset, orderly close, select,
+// and waits that end when another guest thread closes the socket or the process ends.
+#include <cstdio>
+#include <future>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "hle/nsysnet/errors.h"
+#include "support/nsysnet_guest.h"
+
+using namespace wiiu;
+using namespace wiiu::test;
+using namespace std::chrono_literals;
+using nsysnet::SoError;
+
+namespace {
+
+constexpr std::int32_t err(SoError e) { return static_cast<std::int32_t>(e); }
+constexpr std::uint32_t kSolSocket = 0xFFFFFFFF;
+
+/// A port nobody listens on: bound (so nobody else gets it) but never listening.
+struct ClosedPort {
+    ClosedPort()
+    {
+        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+        socklen_t len = sizeof sa;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+        port = ntohs(sa.sin_port);
+    }
+    ~ClosedPort() { ::close(fd); }
+    int fd;
+    std::uint16_t port;
+};
+
+TEST(NsysnetIo, TcpEchoWithInTestPeer)
+{
+    NetGuest g;
+    HostListener listener;
+    std::thread peer([&] {
+        const int fd = listener.accept();
+        if (fd >= 0)
+            echoUntilClosed(fd);
+    });
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, listener.port()), 0);
+    EXPECT_EQ(g.lastError(), 0);
+    const std::string message(100000, 'x');  // larger than one segment: exercises partial steps
+    EXPECT_EQ(g.send(fd, message), static_cast<std::int32_t>(message.size()));
+    EXPECT_EQ(g.recvAll(fd, message.size()), message);
+    // getpeername reports the peer.
+    const auto sa = g.alloc(16);
+    const auto len = g.put(guest::bei32(16)).address;
+    EXPECT_EQ(g.net("getpeername", {NetGuest::u(fd), sa, len}), 0);
+    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(sa).port, listener.port());
+    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(sa).address, NetGuest::kLoopback);
+    auto s = g.process().sockets().find(fd);
+    EXPECT_EQ(s->bytesSent(), message.size());
+    EXPECT_EQ(s->bytesReceived(), message.size());
+    EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}), 0);
+    peer.join();
+}
+
+TEST(NsysnetIo, TcpEchoWithExternalPython)
+{
+    const char* script =
+        "import socket,sys\n"
+        "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1); s.settimeout(10)\n"
+        "print(s.getsockname()[1], flush=True)\n"
+        "c,_=s.accept(); c.settimeout(10)\n"
+        "while True:\n"
+        "  d=c.recv(4096)\n"
+        "  if not d: break\n"
+        "  c.sendall(d.upper())\n";
+    FILE* py = ::popen(("python3 -c \"" + std::string(script) + "\"").c_str(), "r");
+    ASSERT_NE(py, nullptr);
+    char line[32] = {};
+    ASSERT_NE(std::fgets(line, sizeof line, py), nullptr);
+    const int port = std::atoi(line);
+    ASSERT_GT(port, 0);
+    NetGuest g;
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, static_cast<std::uint16_t>(port)), 0);
+    EXPECT_EQ(g.send(fd, "hello nsysnet"), 13);
+    EXPECT_EQ(g.recvAll(fd, 13), "HELLO NSYSNET");
+    EXPECT_EQ(g.net("shutdown", {NetGuest::u(fd), 1}), 0);  // SHUT_WR: python sees EOF and exits
+    EXPECT_TRUE(g.process().sockets().find(fd)->shutdownState().write);
+    EXPECT_EQ(g.recv(fd, 16).first, 0);
+    EXPECT_EQ(g.send(fd, "late"), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_ESHUTDOWN));
+    EXPECT_EQ(::pclose(py), 0);
+}
+
+TEST(NsysnetIo, UdpSendAndReceive)
+{
+    NetGuest g;
+    const std::int32_t a = g.udp();
+    const std::int32_t b = g.udp();
+    ASSERT_EQ(g.bindLoopback(b), 0);
+    const std::uint16_t port = g.localPort(b);
+    ASSERT_NE(port, 0);
+    const auto data = g.putString("datagram");
+    EXPECT_EQ(g.net("sendto", {NetGuest::u(a), data.address, 8, 0, g.sockaddr(NetGuest::kLoopback, port), 16}), 8);
+    const auto buf = g.alloc(64);
+    const auto from = g.alloc(16);
+    const auto fromlen = g.put(guest::bei32(16)).address;
+    // MSG_PEEK leaves the datagram queued.
+    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0x2, from, fromlen}), 8);
+    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0, from, fromlen}), 8);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(g.host(buf)), 8), "datagram");
+    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(from).port, g.localPort(a));
+    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(from).family, 2);
+    // Nothing queued now: MSG_DONTWAIT makes this one call non-blocking.
+    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0x20, 0, 0}), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
+    // A connected datagram socket uses send/recv.
+    ASSERT_EQ(g.connect(a, port), 0);
+    EXPECT_EQ(g.send(a, "second"), 6);
+    EXPECT_EQ(g.recv(b, 64).second, "second");
+}
+
+TEST(NsysnetIo, EmptyNonBlockingReceiveWouldBlock)
+{
+    NetGuest g;
+    HostListener listener;
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, listener.port()), 0);
+    const int peer = listener.accept();
+    ASSERT_GE(peer, 0);
+    g.setNonBlocking(fd, true);
+    EXPECT_EQ(g.recv(fd, 16).first, -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
+    ASSERT_EQ(::send(peer, "ab", 2, 0), 2);
+    EXPECT_TRUE(eventually([&] { return g.recv(fd, 16).second == "ab"; }));
+    EXPECT_EQ(g.lastError(), 0);
+    ::close(peer);
+}
+
+TEST(NsysnetIo, NonBlockingConnectInProgressThenSelectThenConnected)
+{
+    NetGuest g;
+    HostListener listener;
+    const std::int32_t fd = g.tcp();
+    g.setNonBlocking(fd, true);
+    const std::int32_t r = g.connect(fd, listener.port());
+    if (r == -1) {
+        EXPECT_EQ(g.lastError(), err(SoError::SO_EINPROGRESS));
+        const std::int32_t again = g.connect(fd, listener.port());
+        EXPECT_EQ(again, -1);
+        EXPECT_TRUE(g.lastError() == err(SoError::SO_EALREADY) || g.lastError() == err(SoError::SO_EISCONN));
+    } else {
+        EXPECT_EQ(r, 0);  // loopback may connect at once
+    }
+    const auto wset = g.put(guest::be32(1u << fd)).address;
+    const auto tv = g.put(nsysnet::GuestTimeval{guest::bei32(5), guest::bei32(0)}).address;
+    EXPECT_EQ(g.net("select", {NetGuest::u(fd) + 1, 0, wset, 0, tv}), 1);
+    EXPECT_EQ(g.readBe32(wset), 1u << fd);
+    const auto value = g.alloc(4);
+    const auto len = g.put(guest::bei32(4)).address;
+    EXPECT_EQ(g.net("getsockopt", {NetGuest::u(fd), kSolSocket, 0x1007, value, len}), 0);
+    EXPECT_EQ(g.readBe32(value), 0u);  // SO_LASTERROR: no error
+    EXPECT_EQ(g.connect(fd, listener.port()), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_EISCONN));
+    EXPECT_EQ(g.process().sockets().find(fd)->connectState(), nsysnet::ConnectState::Connected);
+}
+
+TEST(NsysnetIo, ConnectionRefused)
+{
+    NetGuest g;
+    ClosedPort closed;
+    const std::int32_t fd = g.tcp();
+    EXPECT_EQ(g.connect(fd, closed.port), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_ECONNREFUSED));
+    // Non-blocking: in progress, then SO_LASTERROR reports the refusal once.
+    const std::int32_t nb = g.tcp();
+    g.setNonBlocking(nb, true);
+    const std::int32_t r = g.connect(nb, closed.port);
+    EXPECT_EQ(r, -1);
+    if (g.lastError() == err(SoError::SO_EINPROGRESS)) {
+        const auto wset = g.put(guest::be32(1u << nb)).address;
+        const auto tv = g.put(nsysnet::GuestTimeval{guest::bei32(5), guest::bei32(0)}).address;
+        EXPECT_EQ(g.net("select", {32, 0, wset, 0, tv}), 1);
+        const auto value = g.alloc(4);
+        const auto len = g.put(guest::bei32(4)).address;
+        EXPECT_EQ(g.net("getsockopt", {NetGuest::u(nb), kSolSocket, 0x1007, value, len}), 0);
+        EXPECT_EQ(g.readBe32(value), static_cast<std::uint32_t>(err(SoError::SO_ECONNREFUSED)));
+        g.memory().store(guest::GuestPtr<guest::bei32>{len}, guest::bei32(4));
+        EXPECT_EQ(g.net("getsockopt", {NetGuest::u(nb), kSolSocket, 0x1007, value, len}), 0);
+        EXPECT_EQ(g.readBe32(value), 0u);  // get-and-clear
+    } else {
+        EXPECT_EQ(g.lastError(), err(SoError::SO_ECONNREFUSED));
+    }
+}
+
+TEST(NsysnetIo, PeerResetIsEconnreset)
+{
+    NetGuest g;
+    HostListener listener;
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, listener.port()), 0);
+    const int peer = listener.accept();
+    ASSERT_GE(peer, 0);
+    ::linger l{1, 0};
+    ::setsockopt(peer, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    ::close(peer);  // linger 0: RST
+    EXPECT_EQ(g.recv(fd, 16).first, -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_ECONNRESET));
+}
+
+TEST(NsysnetIo, OrderlyCloseReturnsZero)
+{
+    NetGuest g;
+    HostListener listener;
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, listener.port()), 0);
+    const int peer = listener.accept();
+    ASSERT_GE(peer, 0);
+    ASSERT_EQ(::send(peer, "bye", 3, 0), 3);
+    ::close(peer);
+    EXPECT_EQ(g.recvAll(fd, 3), "bye");
+    EXPECT_EQ(g.recv(fd, 16).first, 0);
+    EXPECT_EQ(g.lastError(), 0);
+}
+
+TEST(NsysnetIo, GuestListenAcceptAndHostClient)
+{
+    NetGuest g;
+    const std::int32_t server = g.tcp();
+    ASSERT_EQ(g.bindLoopback(server), 0);
+    ASSERT_EQ(g.net("listen", {NetGuest::u(server), 4}), 0);
+    const std::uint16_t port = g.localPort(server);
+    g.setNonBlocking(server, true);
+    EXPECT_EQ(g.net("accept", {NetGuest::u(server), 0, 0}), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
+    g.setNonBlocking(server, false);
+    const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+    const auto peer = g.alloc(16);
+    const auto len = g.put(guest::bei32(16)).address;
+    const std::int32_t conn = g.net("accept", {NetGuest::u(server), peer, len});
+    ASSERT_GE(conn, 1);
+    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(peer).address, NetGuest::kLoopback);
+    ASSERT_EQ(::send(client, "ping", 4, 0), 4);
+    EXPECT_EQ(g.recvAll(conn, 4), "ping");
+    ::close(client);
+}
+
+TEST(NsysnetIo, SelectReadinessTimeoutAndInvalidTimevals)
+{
+    NetGuest g;
+    const std::int32_t a = g.udp();
+    const std::int32_t b = g.udp();
+    ASSERT_EQ(g.bindLoopback(b), 0);
+    const auto rset = g.alloc(4);
+    const auto zero = g.put(nsysnet::GuestTimeval{}).address;
+    const auto shortWait = g.put(nsysnet::GuestTimeval{guest::bei32(0), guest::bei32(50000)}).address;
+    // Nothing to read: zero timeout polls, a short one times out; both return 0 with empty sets.
+    g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32(1u << b));
+    EXPECT_EQ(g.net("select", {32, rset, 0, 0, zero}), 0);
+    EXPECT_EQ(g.readBe32(rset), 0u);
+    g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32(1u << b));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(g.net("select", {32, rset, 0, 0, shortWait}), 0);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 45ms);
+    EXPECT_EQ(g.lastError(), 0);
+    // A datagram arrives: readable.
+    const auto data = g.putString("x");
+    ASSERT_EQ(g.net("sendto", {NetGuest::u(a), data.address, 1, 0, g.sockaddr(NetGuest::kLoopback, g.localPort(b)), 16}), 1);
+    g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32((1u << b) | (1u << a)));
+    const auto wset = g.put(guest::be32(1u << a)).address;
+    const auto eset = g.put(guest::be32(1u << a)).address;
+    const auto tv = g.put(nsysnet::GuestTimeval{guest::bei32(5), guest::bei32(0)}).address;
+    EXPECT_EQ(g.net("select", {32, rset, wset, eset, tv}), 2);
+    EXPECT_EQ(g.readBe32(rset), 1u << b);
+    EXPECT_EQ(g.readBe32(wset), 1u << a);
+    EXPECT_EQ(g.readBe32(eset), 0u);
+    // Bits at or above nfds are ignored: with only those set, a zero timeout just polls.
+    g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32(1u << b));
+    EXPECT_EQ(g.net("select", {NetGuest::u(b), rset, 0, 0, zero}), 0);
+    EXPECT_EQ(g.readBe32(rset), 0u);
+    // Invalid timevals.
+    for (auto tvv : {nsysnet::GuestTimeval{guest::bei32(-1), guest::bei32(0)},
+                     nsysnet::GuestTimeval{guest::bei32(0), guest::bei32(-1)},
+                     nsysnet::GuestTimeval{guest::bei32(0), guest::bei32(1000000)}}) {
+        const auto bad = g.put(tvv).address;
+        g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32(1u << b));
+        EXPECT_EQ(g.net("select", {32, rset, 0, 0, bad}), -1);
+        EXPECT_EQ(g.lastError(), err(SoError::SO_EINVAL));
+    }
+    // Empty sets: NULL timeout is EINVAL, a timeout just waits.
+    EXPECT_EQ(g.net("select", {0, 0, 0, 0, 0}), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_EINVAL));
+    EXPECT_EQ(g.net("select", {0, 0, 0, 0, shortWait}), 0);
+    EXPECT_EQ(g.lastError(), 0);
+}
+
+TEST(NsysnetIo, CloseFromAnotherThreadAbortsBlockedRecv)
+{
+    NetGuest g;
+    HostListener listener;
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, listener.port()), 0);
+    const int peer = listener.accept();
+    ASSERT_GE(peer, 0);
+    const auto buf = g.alloc(64);
+    std::atomic<bool> returned{false};
+    auto blocked = std::async(std::launch::async, [&] {
+        const std::int32_t r = g.net("recv", {NetGuest::u(fd), buf, 64, 0}, 2);
+        returned = true;
+        return std::pair{r, g.lastError(2)};
+    });
+    std::this_thread::sleep_for(50ms);  // let it block (the result is the same if it has not yet)
+    EXPECT_FALSE(returned.load());
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}, 3), 0);
+    ASSERT_EQ(blocked.wait_for(5s), std::future_status::ready);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+    const auto [r, e] = blocked.get();
+    EXPECT_EQ(r, -1);
+    EXPECT_TRUE(e == err(SoError::SO_EABORTED) || e == err(SoError::SO_EBADF)) << e;
+    EXPECT_EQ(g.lastError(3), 0);
+    ::close(peer);
+}
+
+TEST(NsysnetIo, ProcessTeardownWakesBlockedThreads)
+{
+    NetGuest g;
+    const std::int32_t server = g.tcp();
+    ASSERT_EQ(g.bindLoopback(server), 0);
+    ASSERT_EQ(g.net("listen", {NetGuest::u(server), 1}), 0);
+    const std::int32_t u = g.udp();
+    ASSERT_EQ(g.bindLoopback(u), 0);
+    const auto buf = g.alloc(64);
+    const auto rset = g.put(guest::be32(1u << u)).address;
+    auto accepter = std::async(std::launch::async, [&] { return g.net("accept", {NetGuest::u(server), 0, 0}, 2); });
+    auto receiver = std::async(std::launch::async, [&] { return g.net("recv", {NetGuest::u(u), buf, 64, 0}, 3); });
+    auto selecter = std::async(std::launch::async, [&] { return g.net("select", {32, rset, 0, 0, 0}, 4); });
+    std::this_thread::sleep_for(50ms);
+    const auto start = std::chrono::steady_clock::now();
+    g.restartProcess();  // destroys the process: must wake all three and wait for them to leave
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    ASSERT_EQ(accepter.wait_for(5s), std::future_status::ready);
+    ASSERT_EQ(receiver.wait_for(5s), std::future_status::ready);
+    ASSERT_EQ(selecter.wait_for(5s), std::future_status::ready);
+    EXPECT_EQ(accepter.get(), -1);
+    EXPECT_EQ(receiver.get(), -1);
+    EXPECT_EQ(selecter.get(), -1);
+    // The new process starts empty and uninitialised.
+    EXPECT_EQ(g.tcp(), -1);
+    EXPECT_EQ(g.lastError(), err(SoError::SO_ELIBNOTREADY));
+}
+
+TEST(NsysnetIo, SharedHandleSurvivesGuestClose)
+{
+    NetGuest g;
+    HostListener listener;
+    const std::int32_t fd = g.tcp();
+    ASSERT_EQ(g.connect(fd, listener.port()), 0);
+    auto held = g.process().sockets().find(fd);  // what an NSSL connection keeps
+    ASSERT_TRUE(held);
+    EXPECT_TRUE(held->isStream());
+    EXPECT_GE(held->nativeHandle(), 0);
+    EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}), 0);
+    EXPECT_TRUE(held->closed());
+    EXPECT_TRUE(held->closeSignal().signalled());
+    std::uint8_t b[4];
+    EXPECT_EQ(held->receiveSome(b).status, nsysnet::IoStatus::Error);
+    EXPECT_EQ(held->sendSome(b).error, SoError::SO_EBADF);
+    EXPECT_EQ(g.process().sockets().waitFor(*held, true, false, std::nullopt), nsysnet::WaitResult::Aborted);
+    EXPECT_EQ(held->nativeHandle(), -1);
+}
+
+}  // namespace
