@@ -26,16 +26,9 @@ public:
     static constexpr guest::GuestAddress kDataBase = kBase + 0x100000;  ///< test data (bump allocated)
     static constexpr guest::GuestAddress kHeapBase = kBase + 0x800000;  ///< hooks' guest heap
 
-    /// What the emulator hands a new Process.
-    struct ProcessSettings {
-        std::shared_ptr<const certstore::CertStore> store;
-        nssl::Config nssl;
-    };
-
-    explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
-    explicit GuestEnv(ProcessSettings settings, const guest::ImportTable& table = importTable())
+    explicit GuestEnv(const guest::ImportTable& table = importTable())
         : ram_(kSize), memory_(ram_.data(), kBase, kSize), hooks_(kHeapBase, kBase + kSize - kHeapBase),
-          table_(table), settings_(std::move(settings)), process_(makeProcess())
+          table_(table), process_(std::make_unique<Process>(hooks_))
     {
     }
 
@@ -47,14 +40,12 @@ public:
     void restartProcess()
     {
         process_.reset();
-        process_ = makeProcess();
+        process_ = std::make_unique<Process>(hooks_);
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
     guest::GuestAddress alloc(std::uint32_t size)
     {
-        if (static_cast<std::uint64_t>(next_) + size > kHeapBase)
-            throw std::runtime_error("GuestEnv: test data region exhausted");
         const guest::GuestAddress at = next_;
         next_ += (size + 7) & ~7u;
         std::memset(host(at), 0, size);
@@ -130,9 +121,6 @@ private:
     guest::FlatGuestMemory memory_;
     guest::DefaultHooks hooks_;
     const guest::ImportTable& table_;
-    std::unique_ptr<Process> makeProcess() { return std::make_unique<Process>(hooks_, settings_.store, settings_.nssl); }
-
-    ProcessSettings settings_;
     std::unique_ptr<Process> process_;
     guest::GuestAddress next_ = kDataBase;
 };
