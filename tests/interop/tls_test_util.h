@@ -2,7 +2,12 @@
 // moving bytes through a TlsClient in "blocking" style (poll() on WantRead / WantWrite).
 #pragma once
 
+#include <unistd.h>
+
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -87,6 +92,32 @@ inline Conn connectTo(std::uint16_t port, nssl::ClientConfig config, int sendBuf
     EXPECT_TRUE(tls) << (tls ? "" : tls.error().text);
     if (tls) c.tls = std::move(*tls);
     return c;
+}
+
+/// An EC (P-256) client certificate issued by ec-root, made once per test process with the
+/// openssl CLI (the shared fixture has no EC client): {certificate DER, PKCS#8 key DER}.
+inline const std::pair<pki::Bytes, pki::Bytes>& ecClientIdentity()
+{
+    static const std::pair<pki::Bytes, pki::Bytes> identity = [] {
+        const auto dir = pkiDir().parent_path() / ("tls-ec-client-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir);
+        const std::string d = dir.string(), p = pkiDir().string();
+        runCommand("cd '" + d + "' && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 "
+                   "-out k.pem 2>/dev/null && openssl req -new -key k.pem -subj '/CN=NSSL EC Client' "
+                   "-out c.csr 2>/dev/null && printf 'extendedKeyUsage=clientAuth\\n' > ext && "
+                   "openssl x509 -req -in c.csr -CA '" + p + "/ec-root.pem' -CAkey '" + p +
+                   "/ec-root.key' -set_serial 4242 -days 30 -sha256 -extfile ext -out c.pem "
+                   "2>/dev/null && openssl x509 -in c.pem -outform DER -out c.der && "
+                   "openssl pkey -in k.pem -outform DER -out k.der");
+        auto read = [&](const char* n) {
+            std::ifstream in(dir / n, std::ios::binary);
+            return pki::Bytes(std::istreambuf_iterator<char>(in), {});
+        };
+        std::pair<pki::Bytes, pki::Bytes> out{read("c.der"), read("k.der")};
+        std::filesystem::remove_all(dir);
+        return out;
+    }();
+    return identity;
 }
 
 inline std::string describe(const nssl::TlsClient& tls)

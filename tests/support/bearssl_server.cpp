@@ -275,6 +275,7 @@ BearSslServer::Connection Serve::run()
         if (throttled) {  // the slow reader: let the client's buffers fill up
             sinceBreath_ = 0;
             if (!pollFor(false, false, 1)) break;
+            progress = true;  // the unread data is still there: loop, do not wait for I/O
         }
         if ((st & BR_SSL_RECVAPP) && !throttled) {
             consume();

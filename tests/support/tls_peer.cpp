@@ -116,16 +116,19 @@ bool listening(std::uint16_t port)
 {
     // /proc/net/tcp lists "local_address rem_address st" as hex "0100007F:PORT ... 0A" (LISTEN);
     // a connect() probe would use up one of s_server's accepts.
-    std::ifstream in("/proc/net/tcp");
-    std::string line;
+    // Servers may listen dual-stack on [::], which shows in tcp6 only.
     char want[16];
     std::snprintf(want, sizeof want, ":%04X", port);
+    for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         std::string sl, local, remote, state;
         fields >> sl >> local >> remote >> state;
         if (state == "0A" && local.size() > 5 && local.compare(local.size() - 5, 5, want) == 0)
             return true;
+    }
     }
     return false;
 }
@@ -154,7 +157,7 @@ std::unique_ptr<TlsPeer> TlsPeer::start(const Options& options, std::string* why
         std::unique_ptr<TlsPeer> peer(new TlsPeer());
         peer->port_ = freePort();
         if (!peer->launch(buildArgv(options, peer->port_), why)) return nullptr;
-        if (peer->waitListening(std::chrono::seconds(10), why)) return peer;
+        if (peer->waitListening(std::chrono::seconds(5), why)) return peer;
     }
     return nullptr;
 }

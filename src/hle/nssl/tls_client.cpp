@@ -135,8 +135,26 @@ TlsClient::Io TlsClient::sendRecords()
         return Io::Progress;
     }
     if (r.status == IoStatus::WouldBlock || r.status == IoStatus::Ok) return Io::Blocked;
+    // A peer that refuses us usually sends an alert and hangs up: read what it left behind,
+    // so the failure names the alert rather than a broken pipe.
+    if (salvageAlert()) return Io::Progress;  // the engine is closed now; the caller sees it
     failIo(r, true);
     return Io::Failed;
+}
+
+bool TlsClient::salvageAlert()
+{
+    for (int i = 0; i < 64; ++i) {
+        const unsigned st = br_ssl_engine_current_state(eng());
+        if (st & BR_SSL_CLOSED) return br_ssl_engine_last_error(eng()) != BR_ERR_OK;
+        if (!(st & BR_SSL_RECVREC)) return false;
+        std::size_t len = 0;
+        unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
+        IoResult r = transport_->receive({buf, len});
+        if (r.status != IoStatus::Ok || r.bytes == 0) return false;
+        br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
+    }
+    return false;
 }
 
 TlsClient::Io TlsClient::receiveRecords()

@@ -127,6 +127,7 @@ private:
     Expected<void, TlsFailure> setup(ClientConfig& config);
     Io sendRecords();
     Io receiveRecords();
+    bool salvageAlert();
     TlsStatus finishClosed();
     TlsStatus failIo(const IoResult& result, bool sending);
     TlsStatus terminate(TlsStatus status);

@@ -1,0 +1,250 @@
+// Stream behaviour against the in-process BearSSL server: non-blocking bulk transfer with honest
+// partial writes, how the peer's ending is reported, stalls, resumption, memory per connection.
+#include <malloc.h>
+#include <poll.h>
+
+#include <gtest/gtest.h>
+
+#include "interop/tls_test_util.h"
+#include "support/bearssl_server.h"
+#include "support/tls_peer.h"
+
+namespace wiiu::test {
+namespace {
+
+using nssl::TlsStatus;
+using Behavior = BearSslServer::Behavior;
+
+BearSslServer::Options serverOptions(Behavior behavior)
+{
+    BearSslServer::Options o;
+    o.chain = {der("server.der"), der("int.der")};
+    o.key = der("server.key.der");
+    o.behavior = behavior;
+    return o;
+}
+
+std::unique_ptr<BearSslServer> startServer(BearSslServer::Options o)
+{
+    std::string why;
+    auto s = BearSslServer::start(std::move(o), &why);
+    EXPECT_TRUE(s) << why;
+    return s;
+}
+
+TEST(TlsStream, PeerCloseNotifyIsZeroReturn)
+{
+    auto o = serverOptions(Behavior::SendThenCloseNotify);
+    o.payload = "goodbye";
+    auto server = startServer(std::move(o));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig());
+    std::string got;
+    ASSERT_EQ(c.readExactly(7, got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, "goodbye");
+    std::string more;
+    EXPECT_EQ(c.readExactly(1, more), TlsStatus::ZeroReturn);
+    EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::None);
+    EXPECT_EQ(c.close(), TlsStatus::Ok);
+}
+
+TEST(TlsStream, EofWithoutCloseNotifyIsIoError)
+{
+    for (Behavior b : {Behavior::SendThenFin, Behavior::SendThenReset}) {
+        auto o = serverOptions(b);
+        o.payload = "partial";
+        auto server = startServer(std::move(o));
+        ASSERT_TRUE(server);
+        Conn c = connectTo(server->port(), defaultConfig());
+        std::string got;
+        TlsStatus s = c.readExactly(7, got);
+        // A reset may overtake the data; a FIN never does.
+        if (b == Behavior::SendThenFin || s == TlsStatus::Ok) {
+            ASSERT_EQ(s, TlsStatus::Ok) << describe(*c.tls);
+            EXPECT_EQ(got, "partial");
+            s = c.readExactly(8, got);
+        }
+        EXPECT_EQ(s, TlsStatus::IoError);
+        EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::Io) << describe(*c.tls);
+        EXPECT_EQ(c.tls->pending(), 0u);
+    }
+}
+
+TEST(TlsStream, StalledPeerKeepsWantingRead)
+{
+    auto server = startServer(serverOptions(Behavior::Stall));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig());
+    EXPECT_EQ(c.tls->handshake(), TlsStatus::WantRead);  // ClientHello out, nothing back
+    EXPECT_TRUE(c.tls->hasPendingOutput() == false);
+    EXPECT_FALSE(c.socket->wait(false, std::chrono::milliseconds(50)));
+    EXPECT_EQ(c.tls->handshake(), TlsStatus::WantRead);
+    EXPECT_FALSE(c.tls->established());
+    std::size_t n = 0;
+    std::uint8_t b[4];
+    EXPECT_EQ(c.tls->read(b, n), TlsStatus::WantRead);
+    EXPECT_EQ(c.tls->write(b, n), TlsStatus::WantRead);
+    EXPECT_EQ(n, 0u);
+}
+
+TEST(TlsStream, SixteenMiBBothWaysNonBlockingWithSlowReader)
+{
+    constexpr std::size_t kTotal = 16u << 20;
+    auto o = serverOptions(Behavior::Bulk);
+    o.bulkBytes = kTotal;
+    o.slowReader = true;  // (tiny receive buffers on loopback stall on TCP's 200 ms persist timer)
+    auto server = startServer(std::move(o));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig(), 32 * 1024);
+
+    std::vector<std::uint8_t> out(256 * 1024);
+    std::vector<std::uint8_t> in(64 * 1024);
+    std::size_t sent = 0, received = 0, partialWrites = 0, wantWrites = 0, wantReads = 0;
+    bool mismatch = false;
+    br_sha256_context rx;
+    br_sha256_init(&rx);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while ((sent < kTotal || received < kTotal) && std::chrono::steady_clock::now() < deadline) {
+        short events = 0;
+        if (sent < kTotal) {
+            const std::size_t chunk = std::min(out.size(), kTotal - sent);
+            for (std::size_t i = 0; i < chunk; ++i) out[i] = BearSslServer::bulkByte(sent + i);
+            std::size_t accepted = 0;
+            TlsStatus s = c.tls->write(std::span(out.data(), chunk), accepted);
+            ASSERT_TRUE(s == TlsStatus::Ok || s == TlsStatus::WantWrite || s == TlsStatus::WantRead)
+                << nssl::tlsStatusName(s) << " " << describe(*c.tls);
+            ASSERT_LE(accepted, chunk);
+            if (s != TlsStatus::Ok) {
+                ASSERT_EQ(accepted, 0u);
+            }
+            if (s == TlsStatus::Ok && accepted < chunk) ++partialWrites;
+            if (s == TlsStatus::WantWrite) ++wantWrites, events |= POLLOUT;
+            if (s == TlsStatus::WantRead) events |= POLLIN;
+            sent += accepted;
+        }
+        if (received < kTotal) {
+            std::size_t got = 0;
+            TlsStatus s = c.tls->read(in, got);
+            ASSERT_TRUE(s == TlsStatus::Ok || s == TlsStatus::WantWrite || s == TlsStatus::WantRead)
+                << nssl::tlsStatusName(s) << " " << describe(*c.tls);
+            for (std::size_t i = 0; i < got && !mismatch; ++i)
+                mismatch = in[i] != BearSslServer::bulkByte(received + i);
+            br_sha256_update(&rx, in.data(), got);
+            received += got;
+            if (s == TlsStatus::WantRead) ++wantReads, events |= POLLIN;
+            if (s == TlsStatus::WantWrite) events |= POLLOUT;
+        }
+        if (events) {
+            pollfd p{c.socket->fd(), events, 0};
+            ::poll(&p, 1, 1000);
+        }
+    }
+    ASSERT_EQ(sent, kTotal);
+    ASSERT_EQ(received, kTotal);
+    EXPECT_FALSE(mismatch);
+    ASSERT_EQ(c.close(), TlsStatus::Ok);
+    ASSERT_TRUE(server->waitForConnections(1));
+
+    // The server hashed what it received; we hash the pattern we meant to send.
+    br_sha256_context tx;
+    br_sha256_init(&tx);
+    for (std::size_t off = 0; off < kTotal; off += out.size()) {
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = BearSslServer::bulkByte(off + i);
+        br_sha256_update(&tx, out.data(), out.size());
+    }
+    std::array<std::uint8_t, 32> expected{}, ours{};
+    br_sha256_out(&tx, expected.data());
+    br_sha256_out(&rx, ours.data());
+    auto seen = server->connections().at(0);
+    EXPECT_EQ(seen.received, kTotal);
+    EXPECT_EQ(seen.receivedSha256, expected);  // what we wrote arrived intact
+    EXPECT_EQ(ours, expected);                 // what it wrote arrived intact (same pattern)
+    EXPECT_GT(partialWrites + wantWrites, 0u) << "the slow reader never pushed back";
+    std::printf("[ bulk     ] 16 MiB each way: %zu partial writes, %zu WantWrite, %zu WantRead\n",
+                partialWrites, wantWrites, wantReads);
+}
+
+TEST(TlsStream, ResumptionAgainstBearSsl)
+{
+    auto server = startServer(serverOptions(Behavior::Echo));
+    ASSERT_TRUE(server);
+    std::optional<nssl::SessionParameters> session;
+    {
+        Conn c = connectTo(server->port(), defaultConfig());
+        ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
+        EXPECT_FALSE(c.tls->resumed());
+        session = c.tls->session();
+        ASSERT_TRUE(session);
+        EXPECT_EQ(session->cipherSuite(), c.tls->cipherSuite());
+        EXPECT_EQ(c.close(), TlsStatus::Ok);
+    }
+    {
+        auto config = defaultConfig();
+        config.resume = session;
+        Conn c = connectTo(server->port(), std::move(config));
+        ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
+        EXPECT_TRUE(c.tls->resumed());
+        EXPECT_TRUE(c.tls->peerChain().empty());
+        ASSERT_EQ(c.writeAll("again"), TlsStatus::Ok);
+        std::string echo;
+        EXPECT_EQ(c.readExactly(5, echo), TlsStatus::Ok);
+        EXPECT_EQ(echo, "again");
+        EXPECT_EQ(c.close(), TlsStatus::Ok);
+    }
+    {
+        br_ssl_session_parameters raw = session->raw();
+        raw.session_id[1] ^= 0x5a;
+        auto config = defaultConfig();
+        config.resume = nssl::SessionParameters(raw);
+        Conn c = connectTo(server->port(), std::move(config));
+        ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
+        EXPECT_FALSE(c.tls->resumed());
+        EXPECT_EQ(c.tls->peerChain().size(), 2u);
+        c.close();
+    }
+    ASSERT_TRUE(server->waitForConnections(3));
+    for (const auto& seen : server->connections()) EXPECT_TRUE(seen.cleanClose);
+}
+
+TEST(TlsStream, MemoryPerLiveConnection)
+{
+    // A concurrent peer (python's threaded echo), so all connections are live at once.
+    TlsPeer::Options po;
+    po.kind = TlsPeer::Kind::Python;
+    po.cert = pem("server.pem");
+    po.key = pem("server.key");
+    po.chain = pem("int.pem");
+    std::string why;
+    auto peer = TlsPeer::start(po, &why);
+    ASSERT_TRUE(peer) << why;
+
+    constexpr int kConnections = 16;
+    std::vector<std::shared_ptr<TcpTransport>> sockets;
+    for (int i = 0; i < kConnections; ++i) {
+        sockets.push_back(TcpTransport::connect(peer->port()));
+        ASSERT_TRUE(sockets.back());
+    }
+    auto config = defaultConfig();
+    std::vector<std::unique_ptr<nssl::TlsClient>> clients;
+    clients.reserve(kConnections);
+    const auto before = mallinfo2().uordblks;
+    for (int i = 0; i < kConnections; ++i) {
+        auto tls = nssl::TlsClient::create(config, sockets[i]);
+        ASSERT_TRUE(tls);
+        clients.push_back(std::move(*tls));
+        ASSERT_EQ(drive(*sockets[i], [&] { return clients.back()->handshake(); }), TlsStatus::Ok)
+            << describe(*clients.back());
+    }
+    const auto after = mallinfo2().uordblks;
+    const double perConnection = static_cast<double>(after - before) / kConnections;
+    std::printf("[ memory   ] %.0f bytes per live TLS connection (sizeof(TlsClient) = %zu, "
+                "peer chain %zu bytes)\n",
+                perConnection, sizeof(nssl::TlsClient),
+                clients[0]->peerChain()[0].size() + clients[0]->peerChain()[1].size());
+    EXPECT_LE(perConnection, 44.0 * 1024);
+    for (int i = 0; i < kConnections; ++i)
+        drive(*sockets[i], [&] { return clients[i]->close(); });
+}
+
+}  // namespace
+}  // namespace wiiu::test
