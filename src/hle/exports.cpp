@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "hle/known_exports.h"
 #include "hle/nssl/errors.h"
+#include "hle/nssl/exports.h"
 #include "hle/nsysnet/exports.h"
 #include "hle/process.h"
 
@@ -63,6 +64,8 @@ void registerUnimplemented(guest::ImportTable& table)
 void registerExports(guest::ImportTable& table)
 {
     nsysnet::registerExports(table);
+    nssl::registerExports(table);
+    nssl::registerNets2Exports(table);
     registerUnimplemented(table);
 }
 

@@ -2,11 +2,17 @@
 
 namespace wiiu {
 
-Process::Process(guest::EmbeddingHooks& hooks) : hooks_(hooks), sockets_(hooks) {}
+Process::Process(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store,
+                 nssl::Config config)
+    : hooks_(hooks), sockets_(hooks), nssl_(std::move(config), std::move(store), sockets_, hooks)
+{
+}
 
 Process::~Process()
 {
-    // Wake every guest thread blocked in a socket call before any library state goes away.
+    // TLS first, while the sockets can still carry close_notify; then wake every guest thread
+    // blocked in a socket call before any library state goes away.
+    nssl_.finish();
     sockets_.teardown();
 }
 

@@ -8,13 +8,19 @@
 
 #include "hle/guest/call.h"
 #include "hle/guest/hooks.h"
+#include "certstore/cert_store.h"
+#include "hle/nssl/config.h"
+#include "hle/nssl/service.h"
 #include "hle/nsysnet/socket_table.h"
 
 namespace wiiu {
 
 class Process {
 public:
-    explicit Process(guest::EmbeddingHooks& hooks);
+    /// `store`: the console's certificates (shared by every process; empty when null).
+    /// `config`: NSSL's settings for this process (version policy, verification, limits).
+    explicit Process(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store = nullptr,
+                     nssl::Config config = {});
     ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -23,6 +29,8 @@ public:
 
     /// nsysnet: the process's socket descriptors, socketlasterr and resolver state.
     nsysnet::SocketTable& sockets() { return sockets_; }
+    /// NSSL: the process's contexts, connections and sessions.
+    nssl::Service& nssl() { return nssl_; }
 
     /// True the first time this process calls export `index`; used to log a not-implemented
     /// export once per process instead of on every call.
@@ -34,6 +42,7 @@ private:
     // Library state. The socket table is the FIRST library member so it is destroyed LAST: the
     // NSSL service (declared after it) holds handles to its sockets.
     nsysnet::SocketTable sockets_;
+    nssl::Service nssl_;
 
     std::mutex reportedMutex_;
     std::unordered_set<guest::ExportIndex> reported_;

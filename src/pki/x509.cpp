@@ -39,6 +39,8 @@ Expected<void, ParseError> readSubjectAltName(const Extension& ext, Certificate&
         WIIU_PKI_TRY(name, names->read());
         if (name->tag == der::contextTag(2, false))  // dNSName [2] IA5String
             cert.dnsNames.emplace_back(name->value.begin(), name->value.end());
+        else if (name->tag == der::contextTag(7, false))  // iPAddress [7] OCTET STRING (4 or 16 bytes)
+            cert.ipAddresses.emplace_back(name->value.begin(), name->value.end());
     }
     return {};
 }

@@ -32,6 +32,7 @@ struct Certificate {
     Bytes spki;            ///< DER of SubjectPublicKeyInfo (see pki/public_key.h)
     int pathLen = -1;      ///< basicConstraints pathLenConstraint, -1 when absent
     std::vector<std::string> dnsNames;  ///< subjectAltName dNSName entries, in order
+    std::vector<Bytes> ipAddresses;     ///< subjectAltName iPAddress entries (network order), in order
 
     std::string subjectText() const;  ///< e.g. "CN=Nintendo CA - G3, O=Nintendo Co., Ltd, C=US"
     std::string issuerText() const;

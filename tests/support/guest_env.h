@@ -26,9 +26,16 @@ public:
     static constexpr guest::GuestAddress kDataBase = kBase + 0x100000;  ///< test data (bump allocated)
     static constexpr guest::GuestAddress kHeapBase = kBase + 0x800000;  ///< hooks' guest heap
 
-    explicit GuestEnv(const guest::ImportTable& table = importTable())
+    /// What the emulator hands a new Process.
+    struct ProcessSettings {
+        std::shared_ptr<const certstore::CertStore> store;
+        nssl::Config nssl;
+    };
+
+    explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
+    explicit GuestEnv(ProcessSettings settings, const guest::ImportTable& table = importTable())
         : ram_(kSize), memory_(ram_.data(), kBase, kSize), hooks_(kHeapBase, kBase + kSize - kHeapBase),
-          table_(table), process_(std::make_unique<Process>(hooks_))
+          table_(table), settings_(std::move(settings)), process_(makeProcess())
     {
     }
 
@@ -40,12 +47,14 @@ public:
     void restartProcess()
     {
         process_.reset();
-        process_ = std::make_unique<Process>(hooks_);
+        process_ = makeProcess();
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
     guest::GuestAddress alloc(std::uint32_t size)
     {
+        if (static_cast<std::uint64_t>(next_) + size > kHeapBase)
+            throw std::runtime_error("GuestEnv: test data region exhausted");
         const guest::GuestAddress at = next_;
         next_ += (size + 7) & ~7u;
         std::memset(host(at), 0, size);
@@ -66,13 +75,13 @@ public:
     }
     std::byte* host(guest::GuestAddress at) { return ram_.data() + (at - kBase); }
     template <class T>
-    T read(guest::GuestAddress at)
+    T readValue(guest::GuestAddress at)
     {
         T v;
         std::memcpy(&v, host(at), sizeof(T));
         return v;
     }
-    std::uint32_t readBe32(guest::GuestAddress at) { return read<guest::be32>(at); }
+    std::uint32_t readBe32(guest::GuestAddress at) { return readValue<guest::be32>(at); }
 
     /// Calls library::name with the given argument words from guest thread `thread`.
     std::uint32_t call(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,
@@ -121,6 +130,9 @@ private:
     guest::FlatGuestMemory memory_;
     guest::DefaultHooks hooks_;
     const guest::ImportTable& table_;
+    std::unique_ptr<Process> makeProcess() { return std::make_unique<Process>(hooks_, settings_.store, settings_.nssl); }
+
+    ProcessSettings settings_;
     std::unique_ptr<Process> process_;
     guest::GuestAddress next_ = kDataBase;
 };

@@ -16,6 +16,7 @@ std::string_view verifyFailureName(VerifyFailure reason)
     case VerifyFailure::NameMismatch: return "NameMismatch";
     case VerifyFailure::BadSignature: return "BadSignature";
     case VerifyFailure::Revoked: return "Revoked";
+    case VerifyFailure::CrlMissing: return "CrlMissing";
     case VerifyFailure::NotCA: return "NotCA";
     case VerifyFailure::KeyUsage: return "KeyUsage";
     case VerifyFailure::CriticalExtension: return "CriticalExtension";

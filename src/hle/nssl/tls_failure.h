@@ -18,6 +18,7 @@ enum class VerifyFailure {
     NameMismatch,          ///< host name not in the leaf's SAN dNSName / CN
     BadSignature,          ///< a certificate or handshake signature does not verify
     Revoked,               ///< the extra chain check (CRL) refused it
+    CrlMissing,            ///< the context requires a CRL for every issuer and one has none usable
     NotCA,                 ///< an issuing certificate is not a CA
     KeyUsage,              ///< key usage forbids what the handshake needs
     CriticalExtension,     ///< unsupported critical extension

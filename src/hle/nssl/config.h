@@ -1,0 +1,50 @@
+// NSSL configuration: a plain struct with documented defaults. Tools fill it from flags,
+// emulators from their own settings. It is fixed for the life of a Process.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wiiu::nssl {
+
+/// Which TLS versions a context offers (docs/abi.md, NSSLCreateContext).
+enum class VersionPolicy {
+    /// TLS 1.0 to 1.2 whatever the guest asked for: reaches today's servers.
+    Compatible,
+    /// What the console offered: TLS 1.0 for "auto" and for TLS 1.0; SSL 3.0 requests are
+    /// clamped to TLS 1.0 (BearSSL cannot speak SSL 3.0).
+    Faithful,
+};
+
+/// How the guest's verification options are honoured.
+enum class VerifyProfile {
+    AsGuestAsks,  ///< exactly the options of NSSLCreateConnection (the console's behaviour)
+    AcceptAny,    ///< verify nothing (debugging only; what "NoSSL" patches do on hardware)
+};
+
+struct Config {
+    VersionPolicy versionPolicy = VersionPolicy::Compatible;
+    VerifyProfile verifyProfile = VerifyProfile::AsGuestAsks;
+    /// DER CA certificates trusted by every context in addition to the guest's own (a private
+    /// or revival server's CA): verification stays on, and that CA also passes.
+    std::vector<std::vector<std::uint8_t>> extraTrustedCas;
+    /// Send the connection's host name as SNI. Whether the console does is unconfirmed; today's
+    /// servers behind shared addresses need it.
+    bool sendSni = true;
+    /// How long a blocking NSSL call waits for the peer before failing with IO_ERROR
+    /// (0 = forever). A stalled server must not hang a guest thread for good.
+    std::chrono::milliseconds blockingTimeout{std::chrono::seconds(60)};
+
+    // Per-process limits (docs/abi.md).
+    int maxContexts = 32;
+    int maxConnections = 32;
+    int maxExternalCerts = 64;  ///< NSSLAddServerPKIExternal + NSSLAddCRLExternal
+    int maxSessions = 64;
+    std::size_t maxCertSize = 8 * 1024;
+    std::size_t maxKeySize = 8 * 1024;
+};
+
+}  // namespace wiiu::nssl

@@ -1,0 +1,353 @@
+#include "hle/nssl/connection.h"
+
+#include <algorithm>
+
+#include <arpa/inet.h>
+
+#include "common/log.h"
+#include "hle/nssl/crl_check.h"
+
+namespace wiiu::nssl {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// The address bytes (network order) when `host` is an IPv4 or IPv6 literal.
+std::optional<pki::Bytes> ipLiteral(const std::string& host)
+{
+    unsigned char buf[16];
+    if (::inet_pton(AF_INET, host.c_str(), buf) == 1)
+        return pki::Bytes(buf, buf + 4);
+    if (::inet_pton(AF_INET6, host.c_str(), buf) == 1)
+        return pki::Bytes(buf, buf + 16);
+    return std::nullopt;
+}
+
+/// BearSSL matches host names against dNSName only; a connection to an IP literal is checked
+/// against the leaf's iPAddress entries instead (RFC 6125), then `next` runs.
+ChainCheck ipAddressCheck(pki::Bytes address, ChainCheck next)
+{
+    return [address = std::move(address), next = std::move(next)](std::span<const pki::Bytes> chain) {
+        if (chain.empty())
+            return VerifyFailure::NoCertificate;
+        auto leaf = pki::parseCertificate(chain.front());
+        if (!leaf)
+            return VerifyFailure::Malformed;
+        if (std::find(leaf->ipAddresses.begin(), leaf->ipAddresses.end(), address) == leaf->ipAddresses.end())
+            return VerifyFailure::NameMismatch;
+        return next ? next(chain) : VerifyFailure::None;
+    };
+}
+
+pki::UnixTime unixSeconds(std::chrono::system_clock::time_point t)
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+NsslError toNsslError(TlsStatus status)
+{
+    switch (status) {
+    case TlsStatus::Ok:
+        return NsslError::OK;
+    case TlsStatus::WantRead:
+        return NsslError::WANT_READ;
+    case TlsStatus::WantWrite:
+        return NsslError::WANT_WRITE;
+    case TlsStatus::ZeroReturn:
+        return NsslError::ZERO_RETURN;
+    case TlsStatus::IoError:
+        return NsslError::IO_ERROR;
+    case TlsStatus::HandshakeFailed:
+        return NsslError::HANDSHAKE_ERROR;
+    case TlsStatus::Closed:
+        break;
+    }
+    return NsslError::ZERO_RETURN;  // we closed it ourselves: no more data will come
+}
+
+Connection::Connection(std::shared_ptr<Context> context, std::shared_ptr<SocketTransport> transport, std::string host,
+                       std::uint32_t options, bool blocking, ConnectionEnvironment env)
+    : context_(std::move(context)), transport_(std::move(transport)), host_(std::move(host)), options_(options),
+      blocking_(blocking), env_(env)
+{
+}
+
+NsslError Connection::fail(NsslError code, std::string reason)
+{
+    lastError_ = fmt::format("{}: {}", resultName(code), reason);
+    log::nssl().warn("connection to '{}': {}", host_, lastError_);
+    return code;
+}
+
+NsslError Connection::offerSession(std::shared_ptr<Session> session)
+{
+    Lock lock(mutex_);
+    if (tls_)
+        return NsslError::INVALID_STATE;  // the handshake has started: too late to offer one
+    offered_ = std::move(session);
+    return NsslError::OK;
+}
+
+NsslError Connection::ensureEngine()
+{
+    if (tls_)
+        return NsslError::OK;
+    ContextSnapshot snap = context_->snapshot();
+    const pki::UnixTime now = unixSeconds(env_.hooks.now());
+
+    ClientConfig config;
+    config.minVersion = snap.minVersion;
+    config.maxVersion = snap.maxVersion;
+    config.trust = snap.trust;
+    config.identity = snap.identity;
+    config.hostName = host_;
+    const auto ip = ipLiteral(host_);
+    config.sendSni = env_.config.sendSni && !host_.empty() && !ip;  // SNI never carries an address
+    config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & verify::All);
+    config.now = now;
+    if (offered_ && !offered_->removed)
+        config.resume = offered_->parameters;
+    config.extraCheck = makeCrlCheck(snap, now);
+    if (ip && (config.verifyFlags & verify::HostName)) {
+        config.verifyFlags &= ~verify::HostName;
+        config.extraCheck = ipAddressCheck(*ip, std::move(config.extraCheck));
+    }
+
+    auto created = TlsClient::create(std::move(config), transport_);
+    if (!created) {
+        failure_ = created.error();
+        return fail(NsslError::HANDSHAKE_ERROR, failure_.text);
+    }
+    tls_ = std::move(*created);
+    return NsslError::OK;
+}
+
+NsslError Connection::waitLinkUp(Lock& lock)
+{
+    for (;;) {
+        switch (transport_->link()) {
+        case SocketTransport::Link::Connected:
+            return NsslError::OK;
+        case SocketTransport::Link::NotConnected:
+            return fail(NsslError::IO_ERROR, "the socket is not connected");
+        case SocketTransport::Link::Failed:
+            return fail(NsslError::IO_ERROR, "the socket's TCP connect failed");
+        case SocketTransport::Link::Closed:
+            return fail(NsslError::IO_ERROR, "the socket was closed");
+        case SocketTransport::Link::Connecting:
+            break;
+        }
+        // A TCP connect still in progress counts as WANT_WRITE (docs/abi.md).
+        if (nonBlocking())
+            return NsslError::WANT_WRITE;
+        if (NsslError e = waitFor(lock, TlsStatus::WantWrite); e != NsslError::OK)
+            return e;
+    }
+}
+
+NsslError Connection::waitFor(Lock& lock, TlsStatus blockedOn)
+{
+    const bool wantRead = blockedOn == TlsStatus::WantRead;
+    const bool wantWrite = blockedOn == TlsStatus::WantWrite || (tls_ && tls_->hasPendingOutput());
+    guest::Deadline deadline;
+    if (env_.config.blockingTimeout.count() > 0)
+        deadline = Clock::now() + env_.config.blockingTimeout;
+    guest::WaitItem items[] = {
+        transport_->waitItem(wantRead, wantWrite),
+        transport_->closeSignal().waitItem(),
+        interrupt_.waitItem(),
+        env_.teardown.waitItem(),
+    };
+    lock.unlock();  // another guest thread may use the connection meanwhile
+    bool ready = false;
+    bool aborted = false;
+    while (!ready && !aborted) {
+        for (auto& item : items)
+            item.readReady = item.writeReady = item.failed = false;
+        env_.hooks.wait(items, deadline);
+        aborted = items[1].ready() || items[2].ready() || items[3].ready();
+        ready = items[0].ready();
+        if (!ready && !aborted && deadline && Clock::now() >= *deadline)
+            break;
+    }
+    lock.lock();
+    if (aborted)
+        return fail(NsslError::IO_ERROR, "aborted: the socket, connection or library was closed meanwhile");
+    if (!ready)
+        return fail(NsslError::IO_ERROR, "timed out waiting for the peer");
+    return NsslError::OK;
+}
+
+template <class F>
+NsslError Connection::drive(Lock& lock, F&& step)
+{
+    for (;;) {
+        const TlsStatus status = step();
+        if (status == TlsStatus::Ok)
+            return NsslError::OK;
+        if (status == TlsStatus::WantRead || status == TlsStatus::WantWrite) {
+            if (nonBlocking())
+                return toNsslError(status);
+            if (NsslError e = waitFor(lock, status); e != NsslError::OK)
+                return e;
+            continue;
+        }
+        const NsslError code = toNsslError(status);
+        if (status == TlsStatus::ZeroReturn)
+            return code;  // an orderly close is no failure worth a warning
+        failure_ = tls_->failure();
+        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, verifyFailureName(failure_.reason))
+                                   : std::string(tlsStatusName(status)));
+    }
+}
+
+NsslError Connection::handshakeLocked(Lock& lock)
+{
+    if (!tls_ || !tls_->established()) {
+        if (NsslError e = waitLinkUp(lock); e != NsslError::OK)
+            return e;
+    }
+    if (NsslError e = ensureEngine(); e != NsslError::OK)
+        return e;
+    return drive(lock, [&] { return tls_->handshake(); });
+}
+
+NsslError Connection::handshake()
+{
+    Lock lock(mutex_);
+    return handshakeLocked(lock);
+}
+
+NsslError Connection::read(std::span<std::uint8_t> buffer, std::size_t& got)
+{
+    got = 0;
+    Lock lock(mutex_);
+    if (NsslError e = handshakeLocked(lock); e != NsslError::OK)
+        return e;
+    NsslError e = drive(lock, [&] { return tls_->read(buffer, got); });
+    bytesRead_ += got;
+    return e;
+}
+
+NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& written)
+{
+    written = 0;
+    Lock lock(mutex_);
+    if (NsslError e = handshakeLocked(lock); e != NsslError::OK)
+        return e;
+    // Blocking: everything goes out. Non-blocking: as much as the engine takes now, reported
+    // honestly; WANT_* only when nothing at all was taken.
+    return drive(lock, [&] {
+        std::size_t accepted = 0;
+        const TlsStatus status = tls_->write(data.subspan(written), accepted);
+        written += accepted;
+        bytesWritten_ += accepted;
+        if (status == TlsStatus::Ok && written < data.size() && !nonBlocking())
+            return TlsStatus::WantWrite;  // keep going: a blocking write sends it all
+        if ((status == TlsStatus::WantRead || status == TlsStatus::WantWrite) && written > 0 && nonBlocking())
+            return TlsStatus::Ok;  // a partial count is the honest answer
+        return status;
+    });
+}
+
+std::size_t Connection::pending() const
+{
+    Lock lock(mutex_);
+    return tls_ ? tls_->pending() : 0;
+}
+
+bool Connection::established() const
+{
+    Lock lock(mutex_);
+    return tls_ && tls_->established();
+}
+
+bool Connection::resumed() const
+{
+    Lock lock(mutex_);
+    return tls_ && tls_->resumed();
+}
+
+std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> Connection::cipher() const
+{
+    Lock lock(mutex_);
+    if (!tls_ || !tls_->established())
+        return std::nullopt;
+    return std::tuple{tls_->version(), tls_->cipherSuite(), std::string(tls_->cipherSuiteName())};
+}
+
+std::optional<SessionParameters> Connection::sessionParameters() const
+{
+    Lock lock(mutex_);
+    if (!tls_ || !tls_->established())
+        return std::nullopt;
+    return tls_->session();
+}
+
+std::vector<pki::Bytes> Connection::peerChain() const
+{
+    Lock lock(mutex_);
+    if (!tls_)
+        return {};
+    if (tls_->resumed() && offered_)
+        return offered_->peerChain;
+    auto chain = tls_->peerChain();
+    return {chain.begin(), chain.end()};
+}
+
+TlsFailure Connection::failure() const
+{
+    Lock lock(mutex_);
+    return failure_;
+}
+
+std::string Connection::keyLogLine() const
+{
+    Lock lock(mutex_);
+    return tls_ ? tls_->keyLogLine() : std::string();
+}
+
+NsslError Connection::shutdown()
+{
+    Lock lock(mutex_);
+    const bool shut = transport_->shutForWriting();
+    if (tls_ && tls_->established() && !shut) {
+        // Best effort and bounded: our close_notify goes out; the peer's answer is not awaited
+        // beyond what arrives at once (a console does not hang on a silent server here either).
+        for (int round = 0; round < 4; ++round) {
+            const TlsStatus status = tls_->close();
+            if (status != TlsStatus::WantWrite)
+                break;
+            guest::WaitItem item = transport_->waitItem(false, true);
+            env_.hooks.wait({&item, 1}, Clock::now() + std::chrono::milliseconds(250));
+        }
+    }
+    return shut ? NsslError::SSL_SHUTDOWN_ERROR : NsslError::OK;
+}
+
+ConnectionStatus Connection::status(std::int32_t handle) const
+{
+    Lock lock(mutex_);
+    ConnectionStatus s;
+    s.handle = handle;
+    s.host = host_;
+    s.bytesRead = bytesRead_;
+    s.bytesWritten = bytesWritten_;
+    s.lastError = lastError_;
+    if (!tls_) {
+        s.state = "created";
+    } else if (tls_->established()) {
+        s.state = "established";
+        s.version = tls_->version();
+        s.suite = std::string(tls_->cipherSuiteName());
+        s.resumed = tls_->resumed();
+    } else {
+        s.state = failure_ ? "failed" : "handshaking";
+    }
+    return s;
+}
+
+}  // namespace wiiu::nssl

@@ -1,0 +1,122 @@
+// An NSSL connection: a TLS client on a guest socket (NSSLCreateConnection). It runs the
+// handshake, reads and writes, in blocking or non-blocking mode, over the one non-blocking core:
+// take a step; when the engine is blocked, either report WANT_READ / WANT_WRITE (non-blocking)
+// or wait through the embedding hooks and step again (blocking).
+//
+// Thread safety: every public call may come from any guest thread. The engine is locked only
+// while a step runs, never while a blocking call waits, so one thread can block in NSSLRead while
+// another writes on the same connection.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "hle/guest/hooks.h"
+#include "hle/nssl/config.h"
+#include "hle/nssl/context.h"
+#include "hle/nssl/errors.h"
+#include "hle/nssl/session.h"
+#include "hle/nssl/socket_transport.h"
+#include "hle/nssl/tls_client.h"
+
+namespace wiiu::nssl {
+
+/// What a connection needs from its process.
+struct ConnectionEnvironment {
+    const Config& config;
+    guest::EmbeddingHooks& hooks;
+    const guest::Interrupt& teardown;  ///< signalled when the process ends or NSSLFinish runs
+};
+
+/// A host-side view of one connection, for tools and debugging.
+struct ConnectionStatus {
+    std::int32_t handle = -1;
+    std::string host;
+    std::string state;  ///< "created", "handshaking", "established", "failed", "closed"
+    std::uint16_t version = 0;
+    std::string suite;
+    bool resumed = false;
+    std::uint64_t bytesRead = 0;
+    std::uint64_t bytesWritten = 0;
+    std::string lastError;  ///< NSSL code name and precise reason of the last failure
+};
+
+class Connection {
+public:
+    Connection(std::shared_ptr<Context> context, std::shared_ptr<SocketTransport> transport, std::string host,
+               std::uint32_t options, bool blocking, ConnectionEnvironment env);
+
+    NsslError handshake();
+    NsslError read(std::span<std::uint8_t> buffer, std::size_t& got);
+    NsslError write(std::span<const std::uint8_t> data, std::size_t& written);
+    std::size_t pending() const;
+
+    /// Offers `session` for resumption; only before the handshake starts.
+    NsslError offerSession(std::shared_ptr<Session> session);
+    /// The established session, to cache (nothing before the handshake completes).
+    std::optional<SessionParameters> sessionParameters() const;
+    /// The session handle NSSLGetSession gave out for this connection, while it lives.
+    std::int32_t obtainedSessionHandle() const { return obtainedHandle_; }
+    void rememberObtainedSession(std::int32_t handle) { obtainedHandle_ = handle; }
+
+    /// Sends close_notify if established (bounded wait). SSL_SHUTDOWN_ERROR when the transport
+    /// was already shut down; OK otherwise.
+    NsslError shutdown();
+    /// Wakes a call blocked on this connection (it returns IO_ERROR); used by destroy.
+    void interrupt() { interrupt_.signal(); }
+
+    bool established() const;
+    bool resumed() const;
+    /// Negotiated version, suite and its name; nothing before the handshake completes.
+    std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> cipher() const;
+    /// The peer chain, leaf first: as received, or (resumed) as seen at the session's full handshake.
+    std::vector<pki::Bytes> peerChain() const;
+    TlsFailure failure() const;
+    std::string keyLogLine() const;
+    const std::shared_ptr<Context>& context() const { return context_; }
+    const std::string& host() const { return host_; }
+
+    ConnectionStatus status(std::int32_t handle) const;
+
+private:
+    using Lock = std::unique_lock<std::mutex>;
+    NsslError ensureEngine();
+    NsslError handshakeLocked(Lock& lock);
+    NsslError waitLinkUp(Lock& lock);
+    /// Runs `step` until it completes, fails, or (non-blocking) must wait. The lock is released
+    /// while waiting.
+    template <class F>
+    NsslError drive(Lock& lock, F&& step);
+    NsslError waitFor(Lock& lock, TlsStatus blockedOn);
+    NsslError fail(NsslError code, std::string reason);
+    bool nonBlocking() const { return !blocking_ || transport_->guestNonBlocking(); }
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<Context> context_;
+    std::shared_ptr<SocketTransport> transport_;
+    std::string host_;
+    std::uint32_t options_;
+    bool blocking_;
+    ConnectionEnvironment env_;
+    guest::Interrupt interrupt_;
+
+    std::unique_ptr<TlsClient> tls_;
+    std::shared_ptr<Session> offered_;
+    std::int32_t obtainedHandle_ = -1;
+    TlsFailure failure_;
+    std::string lastError_;
+    std::atomic<std::uint64_t> bytesRead_{0};
+    std::atomic<std::uint64_t> bytesWritten_{0};
+};
+
+/// The TLS status a blocked or finished step maps to, as a console code.
+NsslError toNsslError(TlsStatus status);
+
+}  // namespace wiiu::nssl

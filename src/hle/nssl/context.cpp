@@ -1,0 +1,106 @@
+#include "hle/nssl/context.h"
+
+#include <algorithm>
+
+#include "common/log.h"
+
+namespace wiiu::nssl {
+
+Context::Context(unsigned minVersion, unsigned maxVersion, std::vector<pki::Bytes> overlayCas)
+    : minVersion_(minVersion), maxVersion_(maxVersion), overlay_(std::move(overlayCas))
+{
+}
+
+bool Context::addCa(pki::Bytes der)
+{
+    std::lock_guard lock(mutex_);
+    if (std::find(cas_.begin(), cas_.end(), der) != cas_.end())
+        return false;
+    cas_.push_back(std::move(der));
+    trust_.reset();
+    return true;
+}
+
+std::size_t Context::caCount() const
+{
+    std::lock_guard lock(mutex_);
+    return cas_.size();
+}
+
+bool Context::hasClientIdentity() const
+{
+    std::lock_guard lock(mutex_);
+    return identity_ != nullptr;
+}
+
+void Context::setClientIdentity(std::shared_ptr<const ClientIdentity> identity)
+{
+    std::lock_guard lock(mutex_);
+    identity_ = std::move(identity);
+}
+
+std::uint32_t Context::flags() const
+{
+    std::lock_guard lock(mutex_);
+    return flags_;
+}
+
+void Context::setFlags(std::uint32_t flags)
+{
+    std::lock_guard lock(mutex_);
+    flags_ = flags;
+}
+
+std::int32_t Context::mode() const
+{
+    std::lock_guard lock(mutex_);
+    return mode_;
+}
+
+void Context::setMode(std::int32_t mode)
+{
+    std::lock_guard lock(mutex_);
+    mode_ = mode;
+}
+
+void Context::addCrl(pki::Crl crl)
+{
+    std::lock_guard lock(mutex_);
+    // Copy-on-write: connections hold the previous list while they verify.
+    auto next = std::make_shared<std::vector<pki::Crl>>(*crls_);
+    next->push_back(std::move(crl));
+    crls_ = std::move(next);
+}
+
+std::size_t Context::crlCount() const
+{
+    std::lock_guard lock(mutex_);
+    return crls_->size();
+}
+
+ContextSnapshot Context::snapshot()
+{
+    std::lock_guard lock(mutex_);
+    if (!trust_) {
+        std::vector<pki::Bytes> all = cas_;
+        all.insert(all.end(), overlay_.begin(), overlay_.end());
+        // Every certificate was checked when it was added, so building cannot fail; should it,
+        // the connection gets an empty store and fails verification rather than trusting more.
+        auto built = TrustStore::fromDer(all);
+        if (built) {
+            trust_ = std::move(*built);
+        } else {
+            log::nssl().error("context trust store: certificate {} refused: {}", built.error().index,
+                              built.error().reason);
+            trust_ = *TrustStore::fromDer({});
+        }
+        auto parsed = std::make_shared<std::vector<pki::Certificate>>();
+        for (const auto& der : all)
+            if (auto cert = pki::parseCertificate(der))
+                parsed->push_back(std::move(*cert));
+        parsedCas_ = std::move(parsed);
+    }
+    return ContextSnapshot{minVersion_, maxVersion_, trust_, identity_, flags_, crls_, parsedCas_};
+}
+
+}  // namespace wiiu::nssl

@@ -1,0 +1,66 @@
+// An NSSL context: what NSSLCreateContext returns. It gathers the trust the guest configures
+// (internal and external CAs), at most one client certificate, the nn_nets2 flags, mode and CRLs,
+// and the TLS version range. Connections take a snapshot of it when their handshake starts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "hle/nssl/client_identity.h"
+#include "hle/nssl/trust_store.h"
+#include "pki/crl.h"
+#include "pki/x509.h"
+
+namespace wiiu::nssl {
+
+/// What a connection needs from its context, fixed when its handshake starts.
+struct ContextSnapshot {
+    unsigned minVersion = 0;
+    unsigned maxVersion = 0;
+    std::shared_ptr<const TrustStore> trust;
+    std::shared_ptr<const ClientIdentity> identity;
+    std::uint32_t flags = 0;
+    std::shared_ptr<const std::vector<pki::Crl>> crls;
+    std::shared_ptr<const std::vector<pki::Certificate>> caCertificates;  ///< parsed, for CRL checks
+};
+
+class Context {
+public:
+    Context(unsigned minVersion, unsigned maxVersion, std::vector<pki::Bytes> overlayCas);
+
+    /// Adds a CA (DER, already checked to decode as an anchor). The same certificate twice is
+    /// kept once. Returns false if it was already there.
+    bool addCa(pki::Bytes der);
+    std::size_t caCount() const;
+
+    bool hasClientIdentity() const;
+    void setClientIdentity(std::shared_ptr<const ClientIdentity> identity);
+
+    std::uint32_t flags() const;
+    void setFlags(std::uint32_t flags);
+    std::int32_t mode() const;
+    void setMode(std::int32_t mode);
+    void addCrl(pki::Crl crl);
+    std::size_t crlCount() const;
+
+    /// The trust store (guest CAs + the configured overlay) and everything else a handshake
+    /// needs. The trust store is rebuilt only when the CA set changed since the last snapshot.
+    ContextSnapshot snapshot();
+
+private:
+    mutable std::mutex mutex_;
+    unsigned minVersion_;
+    unsigned maxVersion_;
+    std::vector<pki::Bytes> cas_;
+    std::vector<pki::Bytes> overlay_;
+    std::shared_ptr<const TrustStore> trust_;  ///< cache; null when stale
+    std::shared_ptr<const std::vector<pki::Certificate>> parsedCas_;
+    std::shared_ptr<const ClientIdentity> identity_;
+    std::uint32_t flags_ = 0;
+    std::int32_t mode_ = 0;
+    std::shared_ptr<const std::vector<pki::Crl>> crls_ = std::make_shared<std::vector<pki::Crl>>();
+};
+
+}  // namespace wiiu::nssl

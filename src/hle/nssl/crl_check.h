@@ -1,0 +1,22 @@
+// Revocation checking with the CRLs a guest added to its context (NSSLAddCRLExternal), turned on
+// by the context flags (NSSLContextSetFlags). BearSSL has no CRL support: this check runs in the
+// X.509 wrapper's end_chain, after the chain itself has been verified.
+#pragma once
+
+#include "hle/nssl/context.h"
+#include "hle/nssl/x509_verifier.h"
+
+namespace wiiu::nssl {
+
+/// NSSLContextSetFlags bits (docs/abi.md).
+namespace context_flag {
+inline constexpr std::uint32_t CheckRevocation = 0x1;  ///< check every certificate whose issuer has a CRL
+inline constexpr std::uint32_t RequireCrl = 0x2;       ///< also fail when an issuer has no usable CRL
+inline constexpr std::uint32_t All = CheckRevocation | RequireCrl;
+}  // namespace context_flag
+
+/// The chain check for a handshake that starts at `now` (the emulated clock), or an empty
+/// function when the context's flags ask for no revocation checking.
+ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now);
+
+}  // namespace wiiu::nssl

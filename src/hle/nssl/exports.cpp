@@ -1,0 +1,381 @@
+// The NSSL exports of nsysnet.rpl: each translates guest arguments into one service call and
+// the answer into a console code (docs/abi.md has the table these follow).
+#include "hle/nssl/exports.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/log.h"
+#include "hle/guest/marshal.h"
+#include "hle/nssl/service.h"
+#include "hle/process.h"
+
+namespace wiiu::nssl {
+
+namespace {
+
+using guest::be16;
+using guest::be32;
+using guest::bei32;
+using guest::Call;
+using guest::GuestPtr;
+
+/// NSSLGetCipherInfo's output (68 bytes, big-endian).
+struct GuestCipherInfo {
+    be16 suite;
+    be16 version;
+    char name[64];
+};
+static_assert(sizeof(GuestCipherInfo) == 68);
+
+/// Host names longer than this are refused (DNS names stop at 253 characters).
+constexpr std::int32_t kMaxHostLength = 1024;
+
+Service& nssl(Call& call)
+{
+    return call.process().nssl();
+}
+
+/// Every call but NSSLInit answers LIB_NOT_READY before NSSLInit, whatever its arguments.
+#define WIIU_REQUIRE_READY(call)                  \
+    if (!nssl(call).ready())                      \
+        return NsslError::LIB_NOT_READY;
+
+/// A guest input buffer of `size` bytes: refused (nothing) when null, negative or not wholly in
+/// guest memory.
+std::optional<std::span<const std::uint8_t>> input(Call& call, GuestPtr<const std::uint8_t> ptr, std::int32_t size)
+{
+    if (size <= 0)
+        return std::nullopt;
+    return call.memory().span(ptr, static_cast<std::uint32_t>(size));
+}
+
+template <class T>
+std::int32_t handleOrError(const Result<T>& r)
+{
+    return r ? static_cast<std::int32_t>(*r) : code(r.error());
+}
+
+NsslError NSSLInit(Call& call)
+{
+    return nssl(call).init();
+}
+
+NsslError NSSLFinish(Call& call)
+{
+    return nssl(call).finish();
+}
+
+std::int32_t NSSLCreateContext(Call& call, std::int32_t version)
+{
+    return handleOrError(nssl(call).createContext(version));
+}
+
+NsslError NSSLDestroyContext(Call& call, std::int32_t ctx)
+{
+    return nssl(call).destroyContext(ctx);
+}
+
+NsslError NSSLSetClientPKI(Call& call, std::int32_t ctx, std::int32_t certId)
+{
+    return nssl(call).setClientPki(ctx, certId);
+}
+
+NsslError NSSLSetClientPKIExternal(Call& call, std::int32_t ctx, GuestPtr<const std::uint8_t> cert,
+                                   std::int32_t certSize, std::int32_t certType, GuestPtr<const std::uint8_t> key,
+                                   std::int32_t keySize, std::int32_t keyType)
+{
+    WIIU_REQUIRE_READY(call)
+    const Config& config = nssl(call).config();
+    if (certSize > 0 && static_cast<std::size_t>(certSize) > config.maxCertSize)
+        return NsslError::CERT_SIZE_LIMIT;
+    if (keySize > 0 && static_cast<std::size_t>(keySize) > config.maxKeySize)
+        return NsslError::PRIVATE_KEY_SIZE_LIMIT;
+    auto certBytes = input(call, cert, certSize);
+    auto keyBytes = input(call, key, keySize);
+    if (!certBytes || !keyBytes)
+        return NsslError::INVALID_ARG;
+    return nssl(call).setClientPkiExternal(ctx, *certBytes, certType, *keyBytes, keyType);
+}
+
+NsslError NSSLAddServerPKI(Call& call, std::int32_t ctx, std::int32_t certId)
+{
+    return nssl(call).addServerPki(ctx, certId);
+}
+
+NsslError NSSLAddServerPKIExternal(Call& call, std::int32_t ctx, GuestPtr<const std::uint8_t> cert,
+                                   std::int32_t certSize, std::int32_t certType)
+{
+    WIIU_REQUIRE_READY(call)
+    if (certSize > 0 && static_cast<std::size_t>(certSize) > nssl(call).config().maxCertSize)
+        return NsslError::CERT_SIZE_LIMIT;
+    auto bytes = input(call, cert, certSize);
+    if (!bytes)
+        return NsslError::INVALID_ARG;
+    return nssl(call).addServerPkiExternal(ctx, *bytes, certType);
+}
+
+NsslError NSSLAddServerPKIGroups(Call& call, std::int32_t ctx, std::uint32_t groupMask, GuestPtr<bei32> outValid,
+                                 GuestPtr<bei32> outInvalid)
+{
+    WIIU_REQUIRE_READY(call)
+    // Either output may be NULL; one that is not must be writable before any work is done.
+    if ((outValid && !call.memory().object(outValid)) || (outInvalid && !call.memory().object(outInvalid)))
+        return NsslError::INVALID_ARG;
+    auto counts = nssl(call).addServerPkiGroups(ctx, groupMask);
+    if (!counts)
+        return counts.error();
+    if (outValid)
+        call.memory().store(outValid, bei32(counts->added));
+    if (outInvalid)
+        call.memory().store(outInvalid, bei32(counts->missing));
+    return NsslError::OK;
+}
+
+std::int32_t NSSLCreateConnection(Call& call, std::int32_t ctx, GuestPtr<const char> host, std::int32_t hostLength,
+                                  std::int32_t options, std::int32_t socketFd, std::int32_t block)
+{
+    if (!nssl(call).ready())
+        return code(NsslError::LIB_NOT_READY);
+    std::string name;
+    if (hostLength < 0 || hostLength > kMaxHostLength)
+        return code(NsslError::INVALID_ARG);
+    if (hostLength > 0) {
+        auto chars = call.memory().chars(host, static_cast<std::uint32_t>(hostLength));
+        if (!chars)
+            return code(NsslError::INVALID_ARG);
+        // Not necessarily NUL-terminated; a caller passing strlen + 1 includes the terminator.
+        name = chars->substr(0, chars->find('\0'));
+    }
+    return handleOrError(
+        nssl(call).createConnection(ctx, std::move(name), static_cast<std::uint32_t>(options), socketFd, block != 0));
+}
+
+NsslError NSSLDestroyConnection(Call& call, std::int32_t conn)
+{
+    return nssl(call).destroyConnection(conn);
+}
+
+NsslError NSSLDoHandshake(Call& call, std::int32_t conn)
+{
+    return nssl(call).doHandshake(conn);
+}
+
+NsslError NSSLRead(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, std::int32_t len,
+                   GuestPtr<bei32> outRead)
+{
+    WIIU_REQUIRE_READY(call)
+    if (len < 0)
+        return NsslError::INVALID_ARG;
+    auto dst = call.memory().span(buf, static_cast<std::uint32_t>(len));
+    bei32* out = call.memory().object(outRead);
+    if (!dst || !out)
+        return NsslError::INVALID_ARG;  // checked before reading: no decrypted byte is lost
+    auto got = nssl(call).read(conn, *dst);
+    if (!got)
+        return got.error();
+    *out = static_cast<std::int32_t>(*got);
+    return NsslError::OK;
+}
+
+NsslError NSSLWrite(Call& call, std::int32_t conn, GuestPtr<const std::uint8_t> buf, std::int32_t len,
+                    GuestPtr<bei32> outWritten)
+{
+    WIIU_REQUIRE_READY(call)
+    if (len < 0)
+        return NsslError::INVALID_ARG;
+    auto src = call.memory().span(buf, static_cast<std::uint32_t>(len));
+    bei32* out = call.memory().object(outWritten);
+    if (!src || !out)
+        return NsslError::INVALID_ARG;
+    auto written = nssl(call).write(conn, *src);
+    if (!written)
+        return written.error();
+    *out = static_cast<std::int32_t>(*written);
+    return NsslError::OK;
+}
+
+NsslError NSSLGetPending(Call& call, std::int32_t conn, GuestPtr<bei32> outPending)
+{
+    WIIU_REQUIRE_READY(call)
+    bei32* out = call.memory().object(outPending);
+    if (!out)
+        return NsslError::INVALID_ARG;
+    auto pending = nssl(call).pending(conn);
+    if (!pending)
+        return pending.error();
+    *out = static_cast<std::int32_t>(*pending);
+    return NsslError::OK;
+}
+
+NsslError NSSLGetPeerCertSize(Call& call, std::int32_t conn, GuestPtr<bei32> outSize)
+{
+    WIIU_REQUIRE_READY(call)
+    bei32* out = call.memory().object(outSize);
+    if (!out)
+        return NsslError::INVALID_ARG;
+    auto der = nssl(call).peerCertificate(conn);
+    if (!der)
+        return der.error();
+    *out = static_cast<std::int32_t>(der->size());
+    return NsslError::OK;
+}
+
+/// Copies `data` into a guest buffer of *inoutSize bytes (or only reports the size when `buf` is
+/// NULL or the size is 0), writing the needed size back: the export calls' common contract.
+NsslError copyOut(Call& call, std::span<const std::uint8_t> data, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize)
+{
+    be32* size = call.memory().object(inoutSize);
+    if (!size)
+        return NsslError::INVALID_ARG;
+    const std::uint32_t capacity = *size;
+    *size = static_cast<std::uint32_t>(data.size());
+    if (!buf || capacity == 0)
+        return NsslError::OK;
+    if (capacity < data.size())
+        return NsslError::INSUFFICIENT_SIZE;
+    auto dst = call.memory().span(buf, static_cast<std::uint32_t>(data.size()));
+    if (!dst)
+        return NsslError::INVALID_ARG;
+    std::copy(data.begin(), data.end(), dst->begin());
+    return NsslError::OK;
+}
+
+NsslError NSSLGetPeerCert(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
+                          GuestPtr<bei32> outCertType)
+{
+    WIIU_REQUIRE_READY(call)
+    if (outCertType && !call.memory().object(outCertType))
+        return NsslError::INVALID_ARG;
+    auto der = nssl(call).peerCertificate(conn);
+    if (!der)
+        return der.error();
+    const NsslError e = copyOut(call, *der, buf, inoutSize);
+    if (e == NsslError::OK && outCertType)
+        call.memory().store(outCertType, bei32(kCertTypeDer));
+    return e;
+}
+
+NsslError NSSLGetCipherInfo(Call& call, std::int32_t conn, GuestPtr<GuestCipherInfo> out)
+{
+    WIIU_REQUIRE_READY(call)
+    GuestCipherInfo* info = call.memory().object(out);
+    if (!info)
+        return NsslError::INVALID_ARG;
+    auto cipher = nssl(call).cipherInfo(conn);
+    if (!cipher)
+        return cipher.error();
+    GuestCipherInfo result{};
+    result.suite = cipher->suite;
+    result.version = cipher->version;
+    std::memcpy(result.name, cipher->name.data(), std::min(cipher->name.size(), sizeof result.name - 1));
+    *info = result;
+    return NsslError::OK;
+}
+
+std::int32_t NSSLGetSession(Call& call, std::int32_t conn)
+{
+    if (!nssl(call).ready())
+        return code(NsslError::LIB_NOT_READY);
+    return handleOrError(nssl(call).getSession(conn));
+}
+
+NsslError NSSLSetSession(Call& call, std::int32_t conn, std::int32_t session)
+{
+    return nssl(call).setSession(conn, session);
+}
+
+NsslError NSSLFreeSession(Call& call, std::int32_t session)
+{
+    return nssl(call).freeSession(session);
+}
+
+NsslError NSSLRemoveSession(Call& call, std::int32_t session)
+{
+    return nssl(call).removeSession(session);
+}
+
+NsslError NSSLExportInternalServerCertificate(Call& call, std::int32_t certId, GuestPtr<std::uint8_t> buf,
+                                              GuestPtr<be32> inoutSize, GuestPtr<bei32> outCertType)
+{
+    WIIU_REQUIRE_READY(call)
+    if (outCertType && !call.memory().object(outCertType))
+        return NsslError::INVALID_ARG;
+    auto der = nssl(call).exportServerCertificate(certId);
+    if (!der)
+        return der.error();
+    const NsslError e = copyOut(call, *der, buf, inoutSize);
+    if (e == NsslError::OK && outCertType)
+        call.memory().store(outCertType, bei32(kCertTypeDer));
+    return e;
+}
+
+NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, GuestPtr<std::uint8_t> certBuf,
+                                              GuestPtr<be32> inoutCertSize, GuestPtr<bei32> outCertType,
+                                              GuestPtr<std::uint8_t> keyBuf, GuestPtr<be32> inoutKeySize,
+                                              GuestPtr<bei32> outKeyType)
+{
+    WIIU_REQUIRE_READY(call)
+    if ((outCertType && !call.memory().object(outCertType)) || (outKeyType && !call.memory().object(outKeyType)) ||
+        !call.memory().object(inoutCertSize) || !call.memory().object(inoutKeySize))
+        return NsslError::INVALID_ARG;
+    auto exported = nssl(call).exportClientCertificate(certId);
+    if (!exported)
+        return exported.error();
+    // Check both capacities before copying either, so a failure leaves both buffers untouched.
+    const std::uint32_t certCap = *call.memory().object(inoutCertSize);
+    const std::uint32_t keyCap = *call.memory().object(inoutKeySize);
+    const bool certSizeOnly = !certBuf || certCap == 0;
+    const bool keySizeOnly = !keyBuf || keyCap == 0;
+    if ((!certSizeOnly && certCap < exported->certDer.size()) || (!keySizeOnly && keyCap < exported->keyDer.size())) {
+        call.memory().store(inoutCertSize, be32(static_cast<std::uint32_t>(exported->certDer.size())));
+        call.memory().store(inoutKeySize, be32(static_cast<std::uint32_t>(exported->keyDer.size())));
+        return NsslError::INSUFFICIENT_SIZE;
+    }
+    if (NsslError e = copyOut(call, exported->certDer, certBuf, inoutCertSize); e != NsslError::OK)
+        return e;
+    if (NsslError e = copyOut(call, exported->keyDer, keyBuf, inoutKeySize); e != NsslError::OK)
+        return e;
+    if (outCertType)
+        call.memory().store(outCertType, bei32(kCertTypeDer));
+    if (outKeyType)
+        call.memory().store(outKeyType, bei32(kKeyTypeDer));
+    return NsslError::OK;
+}
+
+}  // namespace
+
+void registerExports(guest::ImportTable& table)
+{
+    auto add = [&](const char* name, guest::HostFunction f) {
+        table.add({"nsysnet", name, f, true, &log::nssl()});
+    };
+    using guest::export_fn;
+    add("NSSLInit", export_fn<NSSLInit>);
+    add("NSSLFinish", export_fn<NSSLFinish>);
+    add("NSSLCreateContext", export_fn<NSSLCreateContext>);
+    add("NSSLDestroyContext", export_fn<NSSLDestroyContext>);
+    add("NSSLSetClientPKI", export_fn<NSSLSetClientPKI>);
+    add("NSSLSetClientPKIExternal", export_fn<NSSLSetClientPKIExternal>);
+    add("NSSLAddServerPKI", export_fn<NSSLAddServerPKI>);
+    add("NSSLAddServerPKIExternal", export_fn<NSSLAddServerPKIExternal>);
+    add("NSSLAddServerPKIGroups", export_fn<NSSLAddServerPKIGroups>);
+    add("NSSLCreateConnection", export_fn<NSSLCreateConnection>);
+    add("NSSLDestroyConnection", export_fn<NSSLDestroyConnection>);
+    add("NSSLDoHandshake", export_fn<NSSLDoHandshake>);
+    add("NSSLRead", export_fn<NSSLRead>);
+    add("NSSLWrite", export_fn<NSSLWrite>);
+    add("NSSLGetPending", export_fn<NSSLGetPending>);
+    add("NSSLGetPeerCertSize", export_fn<NSSLGetPeerCertSize>);
+    add("NSSLGetPeerCert", export_fn<NSSLGetPeerCert>);
+    add("NSSLGetCipherInfo", export_fn<NSSLGetCipherInfo>);
+    add("NSSLGetSession", export_fn<NSSLGetSession>);
+    add("NSSLSetSession", export_fn<NSSLSetSession>);
+    add("NSSLFreeSession", export_fn<NSSLFreeSession>);
+    add("NSSLRemoveSession", export_fn<NSSLRemoveSession>);
+    add("NSSLExportInternalServerCertificate", export_fn<NSSLExportInternalServerCertificate>);
+    add("NSSLExportInternalClientCertificate", export_fn<NSSLExportInternalClientCertificate>);
+    // NSSLEncrypt and NSSLNSECEncrypt: signatures unknown; listed as not implemented.
+}
+
+}  // namespace wiiu::nssl

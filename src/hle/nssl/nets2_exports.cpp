@@ -1,0 +1,77 @@
+// nn_nets2.rpl's NSSL exports: CRLs, context flags and context mode (docs/abi.md: all chosen,
+// as no public source documents them).
+#include "hle/nssl/exports.h"
+
+#include "common/log.h"
+#include "hle/guest/marshal.h"
+#include "hle/nssl/service.h"
+#include "hle/process.h"
+
+namespace wiiu::nssl {
+
+namespace {
+
+using guest::be32;
+using guest::Call;
+using guest::GuestPtr;
+
+NsslError NSSLAddCRLExternal(Call& call, std::int32_t ctx, GuestPtr<const std::uint8_t> crl, std::int32_t size,
+                             std::int32_t type)
+{
+    Service& nssl = call.process().nssl();
+    if (!nssl.ready())
+        return NsslError::LIB_NOT_READY;
+    if (size <= 0)
+        return NsslError::INVALID_ARG;
+    auto bytes = call.memory().span(crl, static_cast<std::uint32_t>(size));
+    if (!bytes)
+        return NsslError::INVALID_ARG;
+    return nssl.addCrlExternal(ctx, *bytes, type);
+}
+
+NsslError NSSLContextSetFlags(Call& call, std::int32_t ctx, std::uint32_t flags)
+{
+    return call.process().nssl().setContextFlags(ctx, flags);
+}
+
+NsslError NSSLContextClearFlags(Call& call, std::int32_t ctx, std::uint32_t flags)
+{
+    return call.process().nssl().clearContextFlags(ctx, flags);
+}
+
+NsslError NSSLContextGetFlags(Call& call, std::int32_t ctx, GuestPtr<be32> outFlags)
+{
+    Service& nssl = call.process().nssl();
+    if (!nssl.ready())
+        return NsslError::LIB_NOT_READY;
+    be32* out = call.memory().object(outFlags);
+    if (!out)
+        return NsslError::INVALID_ARG;
+    auto flags = nssl.contextFlags(ctx);
+    if (!flags)
+        return flags.error();
+    *out = *flags;
+    return NsslError::OK;
+}
+
+NsslError NSSLContextSetMode(Call& call, std::int32_t ctx, std::int32_t mode)
+{
+    return call.process().nssl().setContextMode(ctx, mode);
+}
+
+}  // namespace
+
+void registerNets2Exports(guest::ImportTable& table)
+{
+    auto add = [&](const char* name, guest::HostFunction f) {
+        table.add({"nn_nets2", name, f, true, &log::nssl()});
+    };
+    using guest::export_fn;
+    add("NSSLAddCRLExternal", export_fn<NSSLAddCRLExternal>);
+    add("NSSLContextSetFlags", export_fn<NSSLContextSetFlags>);
+    add("NSSLContextClearFlags", export_fn<NSSLContextClearFlags>);
+    add("NSSLContextGetFlags", export_fn<NSSLContextGetFlags>);
+    add("NSSLContextSetMode", export_fn<NSSLContextSetMode>);
+}
+
+}  // namespace wiiu::nssl

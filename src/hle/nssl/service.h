@@ -1,0 +1,140 @@
+// The NSSL service of one guest process: contexts, connections and sessions behind the console's
+// integer handles, with the console's limits. Host types only: the exports translate guest
+// arguments into these calls, and an emulator's own HLE of nlibcurl can call them directly.
+// Thread-safe: guest threads of the process call in concurrently.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "certstore/cert_store.h"
+#include "common/expected.h"
+#include "hle/guest/hooks.h"
+#include "hle/nssl/config.h"
+#include "hle/nssl/connection.h"
+#include "hle/nssl/context.h"
+#include "hle/nssl/errors.h"
+#include "hle/nssl/handle_table.h"
+#include "hle/nssl/session.h"
+
+namespace wiiu::nsysnet {
+class SocketTable;
+}
+
+namespace wiiu::nssl {
+
+template <class T>
+using Result = Expected<T, NsslError>;
+
+/// NSSLAddServerPKIGroups' two counts.
+struct GroupCounts {
+    std::int32_t added = 0;    ///< certificates of those groups now on the context
+    std::int32_t missing = 0;  ///< certificates of those groups the loaded store lacks
+};
+
+/// NSSLGetCipherInfo's answer.
+struct CipherInfo {
+    std::uint16_t suite = 0;    ///< IANA id
+    std::uint16_t version = 0;  ///< 0x0301..0x0303
+    std::string name;           ///< IANA name
+};
+
+/// Certificate type / key type numbers the API takes (docs/abi.md).
+inline constexpr std::int32_t kCertTypeDer = 0;
+inline constexpr std::int32_t kKeyTypeDer = 0;
+
+class Service {
+public:
+    Service(Config config, std::shared_ptr<const certstore::CertStore> store, nsysnet::SocketTable& sockets,
+            guest::EmbeddingHooks& hooks);
+    ~Service();
+    Service(const Service&) = delete;
+    Service& operator=(const Service&) = delete;
+
+    const Config& config() const { return config_; }
+
+    NsslError init();
+    bool ready() const;
+    /// Tears down every context, connection and session; later calls get LIB_NOT_READY.
+    NsslError finish();
+
+    // Contexts
+    Result<std::int32_t> createContext(std::int32_t version);
+    NsslError destroyContext(std::int32_t ctx);
+    NsslError setClientPki(std::int32_t ctx, std::int32_t certId);
+    NsslError setClientPkiExternal(std::int32_t ctx, std::span<const std::uint8_t> cert, std::int32_t certType,
+                                   std::span<const std::uint8_t> key, std::int32_t keyType);
+    NsslError addServerPki(std::int32_t ctx, std::int32_t certId);
+    NsslError addServerPkiExternal(std::int32_t ctx, std::span<const std::uint8_t> cert, std::int32_t certType);
+    Result<GroupCounts> addServerPkiGroups(std::int32_t ctx, std::uint32_t groupMask);
+
+    // nn_nets2 context extensions
+    NsslError addCrlExternal(std::int32_t ctx, std::span<const std::uint8_t> crl, std::int32_t type);
+    NsslError setContextFlags(std::int32_t ctx, std::uint32_t flags);
+    NsslError clearContextFlags(std::int32_t ctx, std::uint32_t flags);
+    Result<std::uint32_t> contextFlags(std::int32_t ctx);
+    NsslError setContextMode(std::int32_t ctx, std::int32_t mode);
+    Result<std::int32_t> contextMode(std::int32_t ctx);
+
+    // Connections
+    Result<std::int32_t> createConnection(std::int32_t ctx, std::string host, std::uint32_t options,
+                                          std::int32_t socketFd, bool blocking);
+    NsslError destroyConnection(std::int32_t conn);
+    NsslError doHandshake(std::int32_t conn);
+    Result<std::size_t> read(std::int32_t conn, std::span<std::uint8_t> buffer);
+    Result<std::size_t> write(std::int32_t conn, std::span<const std::uint8_t> data);
+    Result<std::size_t> pending(std::int32_t conn);
+    /// DER of the peer's leaf certificate.
+    Result<pki::Bytes> peerCertificate(std::int32_t conn);
+    Result<CipherInfo> cipherInfo(std::int32_t conn);
+    /// Host-side only: whether the connection resumed a session, and why it failed.
+    Result<bool> resumed(std::int32_t conn);
+    Result<TlsFailure> failure(std::int32_t conn);
+    Result<std::vector<pki::Bytes>> peerChain(std::int32_t conn);
+    Result<std::string> keyLogLine(std::int32_t conn);
+
+    // Sessions
+    Result<std::int32_t> getSession(std::int32_t conn);
+    NsslError setSession(std::int32_t conn, std::int32_t session);
+    NsslError freeSession(std::int32_t session);
+    NsslError removeSession(std::int32_t session);
+
+    // The console's certificate store
+    Result<std::span<const std::uint8_t>> exportServerCertificate(std::int32_t certId);
+    Result<certstore::ClientExport> exportClientCertificate(std::int32_t certId);
+
+    /// Host-side view for tools and debugging.
+    struct Status {
+        std::vector<std::int32_t> contexts;
+        std::vector<ConnectionStatus> connections;
+        std::size_t sessions = 0;
+    };
+    Status status();
+
+private:
+    /// The live object behind a handle, or LIB_NOT_READY / INVALID_NSSL_CONTEXT|CONNECTION.
+    Result<std::shared_ptr<Context>> contextFor(std::int32_t ctx);
+    Result<std::shared_ptr<Connection>> connectionFor(std::int32_t conn);
+    /// Destroys connections outside the service lock (they may wait briefly for close_notify).
+    static void teardown(std::vector<std::shared_ptr<Connection>> connections);
+    NsslError countExternal();
+
+    Config config_;
+    std::shared_ptr<const certstore::CertStore> store_;
+    nsysnet::SocketTable& sockets_;
+    guest::EmbeddingHooks& hooks_;
+    guest::Interrupt teardown_;  ///< signalled by the destructor: wakes every blocked call
+
+    mutable std::mutex mutex_;
+    bool ready_ = false;
+    HandleTable<Context> contexts_;
+    HandleTable<Connection> connections_;
+    HandleTable<Session> sessions_;
+    int externalCerts_ = 0;
+};
+
+}  // namespace wiiu::nssl
