@@ -51,9 +51,9 @@ struct PeerVersion {
     Version version;
 };
 
-class TlsPeerVersions : public ::testing::TestWithParam<PeerVersion> {};
+class tls_peer_versions : public ::testing::TestWithParam<PeerVersion> {};
 
-TEST_P(TlsPeerVersions, HandshakeAndRequestResponse)
+TEST_P(tls_peer_versions, HandshakeAndRequestResponse)
 {
     const auto [kind, version] = GetParam();
     auto peer = startPeer(opts(kind, version));
@@ -80,7 +80,7 @@ TEST_P(TlsPeerVersions, HandshakeAndRequestResponse)
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    All, TlsPeerVersions,
+    All, tls_peer_versions,
     ::testing::Values(PeerVersion{Kind::OpenSsl, Version::Tls10}, PeerVersion{Kind::OpenSsl, Version::Tls11},
                       PeerVersion{Kind::OpenSsl, Version::Tls12}, PeerVersion{Kind::GnuTls, Version::Tls10},
                       PeerVersion{Kind::GnuTls, Version::Tls11}, PeerVersion{Kind::GnuTls, Version::Tls12},
@@ -95,7 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
         return std::string(k) + v;
     });
 
-TEST(TlsPeers, AesGcmChosenFirstWhenAllowed)
+TEST(tls_peers, AesGcmChosenFirstWhenAllowed)
 {
     for (Kind kind : {Kind::OpenSsl, Kind::GnuTls}) {
         auto peer = startPeer(opts(kind, Version::Tls12));
@@ -108,7 +108,7 @@ TEST(TlsPeers, AesGcmChosenFirstWhenAllowed)
     }
 }
 
-TEST(TlsPeers, VersionRefusedByServerIsProtocolVersion)
+TEST(tls_peers, VersionRefusedByServerIsProtocolVersion)
 {
     auto peer = startPeer(opts(Kind::OpenSsl, Version::Tls12));
     ASSERT_TRUE(peer);
@@ -119,7 +119,7 @@ TEST(TlsPeers, VersionRefusedByServerIsProtocolVersion)
     EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::ProtocolVersion) << describe(*c.tls);
 }
 
-TEST(TlsPeers, SniSentOrNotToOpenSsl)
+TEST(tls_peers, SniSentOrNotToOpenSsl)
 {
     for (bool sni : {true, false}) {
         auto o = opts(Kind::OpenSsl);
@@ -139,7 +139,7 @@ TEST(TlsPeers, SniSentOrNotToOpenSsl)
     }
 }
 
-TEST(TlsPeers, KeyLogLineMatchesOpenSsl)
+TEST(tls_peers, KeyLogLineMatchesOpenSsl)
 {
     const auto file = pkiDir().parent_path() / ("tls-keylog-" + std::to_string(::getpid()) + ".txt");
     auto o = opts(Kind::OpenSsl);
@@ -163,7 +163,7 @@ TEST(TlsPeers, KeyLogLineMatchesOpenSsl)
     std::filesystem::remove(file);
 }
 
-TEST(TlsPeers, ResumptionWithOpenSsl)
+TEST(tls_peers, ResumptionWithOpenSsl)
 {
     auto peer = startPeer(opts(Kind::OpenSsl));
     ASSERT_TRUE(peer);
@@ -200,7 +200,7 @@ TEST(TlsPeers, ResumptionWithOpenSsl)
     }
 }
 
-TEST(TlsPeers, RsaClientCertificateRequired)
+TEST(tls_peers, RsaClientCertificateRequired)
 {
     auto identity = nssl::ClientIdentity::create({der("client.der"), der("int.der")},
                                                  der("client.rsa.der"));
@@ -224,7 +224,7 @@ TEST(TlsPeers, RsaClientCertificateRequired)
     }
 }
 
-TEST(TlsPeers, MissingClientCertificateGetsAlert)
+TEST(tls_peers, MissingClientCertificateGetsAlert)
 {
     for (Kind kind : {Kind::OpenSsl, Kind::GnuTls}) {
         auto peer = startPeer(withClientCA(opts(kind, Version::Tls12), pem("ca-bundle.pem")));
@@ -242,7 +242,7 @@ TEST(TlsPeers, MissingClientCertificateGetsAlert)
     }
 }
 
-TEST(TlsPeers, EcClientCertificateRequired)
+TEST(tls_peers, EcClientCertificateRequired)
 {
     const auto& [cert, key] = ecClientIdentity();
     ASSERT_FALSE(cert.empty());

@@ -55,7 +55,7 @@ Outcome handshakeWith(const std::string& leaf, std::uint32_t flags, std::string 
     return out;
 }
 
-TEST(TlsVerify, ChainViaIntermediateAllBits)
+TEST(tls_verify, ChainViaIntermediateAllBits)
 {
     auto o = handshakeWith("server", verify::All);
     EXPECT_EQ(o.status, TlsStatus::Ok) << nssl::verifyFailureName(o.reason);
@@ -63,7 +63,7 @@ TEST(TlsVerify, ChainViaIntermediateAllBits)
     EXPECT_EQ(o.sni, "localhost");
 }
 
-TEST(TlsVerify, UntrustedRootFailsWithChainBitAndChainIsKept)
+TEST(tls_verify, UntrustedRootFailsWithChainBitAndChainIsKept)
 {
     auto o = handshakeWith("server", verify::Chain, "localhost", true, {"ec-root.der"});
     EXPECT_EQ(o.status, TlsStatus::HandshakeFailed);
@@ -71,14 +71,14 @@ TEST(TlsVerify, UntrustedRootFailsWithChainBitAndChainIsKept)
     EXPECT_EQ(o.chainLength, 2u);  // captured even though verification failed
 }
 
-TEST(TlsVerify, UntrustedRootAcceptedWithoutChainBit)
+TEST(tls_verify, UntrustedRootAcceptedWithoutChainBit)
 {
     auto o = handshakeWith("server", verify::HostName | verify::Dates, "localhost", true,
                            {"ec-root.der"});
     EXPECT_EQ(o.status, TlsStatus::Ok) << nssl::verifyFailureName(o.reason);
 }
 
-TEST(TlsVerify, ExpiredLeaf)
+TEST(tls_verify, ExpiredLeaf)
 {
     EXPECT_EQ(handshakeWith("expired", verify::All).reason, VerifyFailure::Expired);
     EXPECT_EQ(handshakeWith("expired", verify::Dates).reason, VerifyFailure::Expired);
@@ -88,14 +88,14 @@ TEST(TlsVerify, ExpiredLeaf)
     EXPECT_EQ(handshakeWith("expired", 0).status, TlsStatus::Ok);
 }
 
-TEST(TlsVerify, NotYetValidLeaf)
+TEST(tls_verify, NotYetValidLeaf)
 {
     EXPECT_EQ(handshakeWith("notyet", verify::All).reason, VerifyFailure::NotYetValid);
     EXPECT_EQ(handshakeWith("notyet", verify::Dates).reason, VerifyFailure::NotYetValid);
     EXPECT_EQ(handshakeWith("notyet", verify::Chain | verify::HostName).status, TlsStatus::Ok);
 }
 
-TEST(TlsVerify, WrongHostName)
+TEST(tls_verify, WrongHostName)
 {
     EXPECT_EQ(handshakeWith("server", verify::All, "wronghost").reason, VerifyFailure::NameMismatch);
     EXPECT_EQ(handshakeWith("server", verify::HostName, "wronghost").reason,
@@ -104,7 +104,7 @@ TEST(TlsVerify, WrongHostName)
               TlsStatus::Ok);
 }
 
-TEST(TlsVerify, NameCheckWithoutChainCheck)
+TEST(tls_verify, NameCheckWithoutChainCheck)
 {
     // Untrusted issuer, but the name alone is checked.
     auto ok = handshakeWith("server", verify::HostName, "localhost", true, {});
@@ -113,7 +113,7 @@ TEST(TlsVerify, NameCheckWithoutChainCheck)
     EXPECT_EQ(bad.reason, VerifyFailure::NameMismatch);
 }
 
-TEST(TlsVerify, NameCheckWithoutSni)
+TEST(tls_verify, NameCheckWithoutSni)
 {
     auto ok = handshakeWith("server", verify::All, "localhost", false);
     EXPECT_EQ(ok.status, TlsStatus::Ok);
@@ -123,20 +123,20 @@ TEST(TlsVerify, NameCheckWithoutSni)
     EXPECT_EQ(bad.sni, "");
 }
 
-TEST(TlsVerify, SniWithoutNameCheck)
+TEST(tls_verify, SniWithoutNameCheck)
 {
     auto o = handshakeWith("server", verify::Chain | verify::Dates, "wronghost", true);
     EXPECT_EQ(o.status, TlsStatus::Ok);
     EXPECT_EQ(o.sni, "wronghost");
 }
 
-TEST(TlsVerify, OptionsZeroAcceptsAnything)
+TEST(tls_verify, OptionsZeroAcceptsAnything)
 {
     EXPECT_EQ(handshakeWith("expired", 0, "wronghost", true, {}).status, TlsStatus::Ok);
     EXPECT_EQ(handshakeWith("notyet", 0, "", false, {}).status, TlsStatus::Ok);
 }
 
-TEST(TlsVerify, ExtraChainCheckRunsAfterNormalChecks)
+TEST(tls_verify, ExtraChainCheckRunsAfterNormalChecks)
 {
     std::size_t seen = 0;
     auto revoke = [&](std::span<const pki::Bytes> chain) {
@@ -154,13 +154,13 @@ TEST(TlsVerify, ExtraChainCheckRunsAfterNormalChecks)
     EXPECT_EQ(seen, 0u);
 }
 
-TEST(TlsVerify, IntermediateAsAnchor)
+TEST(tls_verify, IntermediateAsAnchor)
 {
     EXPECT_EQ(handshakeWith("server", verify::All, "localhost", true, {"int.der"}).status,
               TlsStatus::Ok);
 }
 
-TEST(TlsVerify, EcServerChain)
+TEST(tls_verify, EcServerChain)
 {
     BearSslServer::Options o;
     o.chain = {der("ec-server.der")};

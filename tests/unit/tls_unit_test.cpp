@@ -18,7 +18,7 @@ namespace {
 bool isGcm(std::string_view n) { return n.find("_GCM_") != std::string_view::npos; }
 bool isChaCha(std::string_view n) { return n.find("CHACHA20") != std::string_view::npos; }
 
-TEST(TlsSuites, AesGcmFirstThenChaChaAndEveryOneNamed)
+TEST(tls_suites, AesGcmFirstThenChaChaAndEveryOneNamed)
 {
     auto suites = defaultCipherSuites();
     ASSERT_FALSE(suites.empty());
@@ -40,7 +40,7 @@ TEST(TlsSuites, AesGcmFirstThenChaChaAndEveryOneNamed)
     EXPECT_EQ(protocolVersionName(BR_SSL30), "");
 }
 
-TEST(TlsFailureMap, NamesAndReasons)
+TEST(tls_failure_map, NamesAndReasons)
 {
     EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_NOT_TRUSTED).reason, VerifyFailure::Untrusted);
     EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_EXPIRED).reason, VerifyFailure::Expired);
@@ -62,7 +62,7 @@ TEST(TlsFailureMap, NamesAndReasons)
     EXPECT_EQ(verifyFailureName(VerifyFailure::Revoked), "Revoked");
 }
 
-TEST(TlsTrustStore, BuildsAnchorsAndRefusesGarbage)
+TEST(tls_trust_store, BuildsAnchorsAndRefusesGarbage)
 {
     auto store = TrustStore::fromDer(std::vector<pki::Bytes>{test::pkiBytes("root.der"),
                                                              test::pkiBytes("int.der")});
@@ -84,7 +84,7 @@ TEST(TlsTrustStore, BuildsAnchorsAndRefusesGarbage)
     EXPECT_TRUE(TrustStore::check(test::pkiBytes("ec-root.der")));
 }
 
-TEST(TlsClientIdentity, DecodesRsaAndEcKeysAndRefusesMismatch)
+TEST(tls_client_identity, DecodesRsaAndEcKeysAndRefusesMismatch)
 {
     EXPECT_TRUE(ClientIdentity::create({test::pkiBytes("client.der")}, test::pkiBytes("client.rsa.der")));
     EXPECT_TRUE(ClientIdentity::create({test::pkiBytes("client.der")}, test::pkiBytes("client.key.der")));
@@ -102,7 +102,7 @@ public:
     IoResult send(std::span<const std::uint8_t> d) override { return IoResult::ok(d.size()); }
 };
 
-TEST(TlsClientConfig, RefusesImpossibleSettingsAndClampsVersions)
+TEST(tls_client_config, RefusesImpossibleSettingsAndClampsVersions)
 {
     ClientConfig c;
     c.minVersion = BR_TLS12;
