@@ -62,7 +62,7 @@ public:
         const auto len = put(guest::bei32(16)).address;
         if (net("getsockname", {u(fd), sa, len}) != 0)
             return 0;
-        return read<nsysnet::GuestSockaddrIn>(sa).port;
+        return readValue<nsysnet::GuestSockaddrIn>(sa).port;
     }
     void setNonBlocking(std::int32_t fd, bool on)
     {

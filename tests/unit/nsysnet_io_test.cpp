@@ -57,8 +57,8 @@ TEST(NsysnetIo, TcpEchoWithInTestPeer)
     const auto sa = g.alloc(16);
     const auto len = g.put(guest::bei32(16)).address;
     EXPECT_EQ(g.net("getpeername", {NetGuest::u(fd), sa, len}), 0);
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(sa).port, listener.port());
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(sa).address, NetGuest::kLoopback);
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(sa).port, listener.port());
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(sa).address, NetGuest::kLoopback);
     auto s = g.process().sockets().find(fd);
     EXPECT_EQ(s->bytesSent(), message.size());
     EXPECT_EQ(s->bytesReceived(), message.size());
@@ -113,8 +113,8 @@ TEST(NsysnetIo, UdpSendAndReceive)
     EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0x2, from, fromlen}), 8);
     EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0, from, fromlen}), 8);
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(g.host(buf)), 8), "datagram");
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(from).port, g.localPort(a));
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(from).family, 2);
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).port, g.localPort(a));
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).family, 2);
     // Nothing queued now: MSG_DONTWAIT makes this one call non-blocking.
     EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0x20, 0, 0}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
@@ -248,7 +248,7 @@ TEST(NsysnetIo, GuestListenAcceptAndHostClient)
     const auto len = g.put(guest::bei32(16)).address;
     const std::int32_t conn = g.net("accept", {NetGuest::u(server), peer, len});
     ASSERT_GE(conn, 1);
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(peer).address, NetGuest::kLoopback);
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(peer).address, NetGuest::kLoopback);
     ASSERT_EQ(::send(client, "ping", 4, 0), 4);
     EXPECT_EQ(g.recvAll(conn, 4), "ping");
     ::close(client);

@@ -30,7 +30,7 @@ TEST(NsysnetResolver, GethostbynameLocalhost)
     const std::uint32_t h = static_cast<std::uint32_t>(g.net("gethostbyname", {name.address}));
     ASSERT_NE(h, 0u);
     EXPECT_EQ(g.net("get_h_errno", {}), 0);
-    const auto he = g.read<nsysnet::GuestHostent>(h);
+    const auto he = g.readValue<nsysnet::GuestHostent>(h);
     EXPECT_EQ(guestString(g, he.name), "localhost");
     EXPECT_EQ(he.addrtype, 2);
     EXPECT_EQ(he.length, 4);
@@ -43,7 +43,7 @@ TEST(NsysnetResolver, GethostbynameLocalhost)
     const auto numeric = g.putString("10.1.2.3");
     const std::uint32_t h2 = static_cast<std::uint32_t>(g.net("gethostbyname", {numeric.address}));
     ASSERT_EQ(h2, h);  // the same per-process hostent, rewritten
-    EXPECT_EQ(g.readBe32(g.readBe32(g.read<nsysnet::GuestHostent>(h2).addrList)), 0x0A010203u);
+    EXPECT_EQ(g.readBe32(g.readBe32(g.readValue<nsysnet::GuestHostent>(h2).addrList)), 0x0A010203u);
 }
 
 TEST(NsysnetResolver, NonexistentNameFailsFast)
@@ -87,8 +87,8 @@ TEST(NsysnetResolver, GetaddrinfoLocalhostChainAndFree)
     EXPECT_EQ(g.hooks().heap()->blocksInUse(), 1u);
     int count = 0;
     bool sawStream = false, sawDgram = false;
-    for (std::uint32_t at = head; at != 0; at = g.read<nsysnet::GuestAddrinfo>(at).next) {
-        const auto ai = g.read<nsysnet::GuestAddrinfo>(at);
+    for (std::uint32_t at = head; at != 0; at = g.readValue<nsysnet::GuestAddrinfo>(at).next) {
+        const auto ai = g.readValue<nsysnet::GuestAddrinfo>(at);
         // canonname sits at 0x14, before addr at 0x18 (BSD order)
         EXPECT_EQ(g.readBe32(at + 0x18), static_cast<std::uint32_t>(ai.addr));
         EXPECT_EQ(ai.family, 2);
@@ -99,7 +99,7 @@ TEST(NsysnetResolver, GetaddrinfoLocalhostChainAndFree)
         } else {
             EXPECT_EQ(static_cast<std::uint32_t>(ai.canonname), 0u);
         }
-        const auto sa = g.read<nsysnet::GuestSockaddrIn>(ai.addr);
+        const auto sa = g.readValue<nsysnet::GuestSockaddrIn>(ai.addr);
         EXPECT_EQ(sa.family, 2);
         EXPECT_EQ(sa.port, 8080);
         EXPECT_EQ(sa.address, NetGuest::kLoopback);
@@ -135,19 +135,19 @@ TEST(NsysnetResolver, GetaddrinfoFlagsHintsAndErrors)
     const auto badService = g.putString("no-such-service-name");
     // AI_PASSIVE with no node: INADDR_ANY; without: loopback.
     ASSERT_EQ(g.net("getaddrinfo", {0, http.address, hintsWith(1, 2, 1, 0), res}), 0);
-    auto ai = g.read<nsysnet::GuestAddrinfo>(g.readBe32(res));
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(ai.addr).address, 0u);
+    auto ai = g.readValue<nsysnet::GuestAddrinfo>(g.readBe32(res));
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(ai.addr).address, 0u);
     EXPECT_EQ(ai.next, 0u);  // SOCK_STREAM only
     g.net("freeaddrinfo", {g.readBe32(res)});
     ASSERT_EQ(g.net("getaddrinfo", {0, http.address, hintsWith(0, 0, 2, 0), res}), 0);
-    ai = g.read<nsysnet::GuestAddrinfo>(g.readBe32(res));
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(ai.addr).address, NetGuest::kLoopback);
+    ai = g.readValue<nsysnet::GuestAddrinfo>(g.readBe32(res));
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(ai.addr).address, NetGuest::kLoopback);
     EXPECT_EQ(ai.protocol, 17);
     g.net("freeaddrinfo", {g.readBe32(res)});
     // AI_NUMERICHOST
     ASSERT_EQ(g.net("getaddrinfo", {numeric.address, 0, hintsWith(4, 0, 1, 0), res}), 0);
-    ai = g.read<nsysnet::GuestAddrinfo>(g.readBe32(res));
-    EXPECT_EQ(g.read<nsysnet::GuestSockaddrIn>(ai.addr).address, 0xC0A80001u);
+    ai = g.readValue<nsysnet::GuestAddrinfo>(g.readBe32(res));
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(ai.addr).address, 0xC0A80001u);
     g.net("freeaddrinfo", {g.readBe32(res)});
     EXPECT_EQ(g.net("getaddrinfo", {name.address, 0, hintsWith(4, 0, 0, 0), res}), 8);  // EAI_NONAME
     // Errors
