@@ -3,6 +3,7 @@
 #include <mutex>
 #include <string>
 
+#include <spdlog/cfg/env.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 namespace wiiu::log {
@@ -16,6 +17,8 @@ std::shared_ptr<spdlog::logger> get(std::string_view name)
         return existing;
     auto created = spdlog::stderr_color_mt(key);
     created->set_level(spdlog::get_level());
+    // spdlog's own convention: SPDLOG_LEVEL=nssl=trace,nsysnet=debug sets levels per logger.
+    spdlog::cfg::load_env_levels();
     return created;
 }
 

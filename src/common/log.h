@@ -1,5 +1,6 @@
 // Named spdlog loggers: one per library the module emulates ("nsysnet", "nssl") and one per
-// support layer ("certstore", "guest"). Loggers are created on first use and shared.
+// support layer ("certstore", "guest"). Loggers are created on first use and shared. Levels
+// follow spdlog's SPDLOG_LEVEL variable (e.g. SPDLOG_LEVEL=nssl=trace) or the emulator's calls.
 #pragma once
 
 #include <memory>
