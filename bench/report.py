@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Turns wiiu_nssl_bench's Google Benchmark JSON into the one table bench/run.sh prints.
+
+Every cell is min / median / max over the repetitions. A ratio is computed per repetition
+(repetition k of one client against repetition k of its baseline, all from the same run) and
+then summarised the same way; a target is judged on the median. A miss never fails the script
+(the machine is shared and noisy); with --smoke it fails only when a row did not run.
+"""
+import json
+import statistics
+import sys
+
+UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+MIB = 1 << 20
+GIB = 1 << 30
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    runs, errors = {}, {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") != "iteration":
+            continue
+        name = "/".join(b["run_name"].split("/")[:2])  # drop "/iterations:N/real_time" etc.
+        if b.get("error_occurred"):
+            errors[name] = b.get("error_message", "error")
+            continue
+        runs.setdefault(name, []).append(b)
+    return data.get("context", {}), runs, errors
+
+
+def seconds(b, key):
+    return b[key] * UNIT[b["time_unit"]]
+
+
+def mmm(values, fmt):
+    if not values:
+        return "n/a"
+    return " / ".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
+
+
+def paired(a, b, op):
+    return [op(x, y) for x, y in zip(a, b)]
+
+
+def main():
+    path = sys.argv[1]
+    smoke = "--smoke" in sys.argv
+    context, runs, errors = load(path)
+    rows, missing = [], []
+
+    def series(name, fn):
+        if name not in runs:
+            missing.append(name + (": " + errors[name] if name in errors else ": did not run"))
+            return []
+        return [fn(b) for b in runs[name]]
+
+    def verdict(value, limit, extra=True):
+        if value is None:
+            return "n/a"
+        return "PASS" if value <= limit and extra else "MISS"
+
+    # 1. import-table call
+    ns = lambda b: seconds(b, "real_time") * 1e9
+    imp = series("call/nssl_import_table", ns)
+    direct = series("call/direct_service", ns)
+    diff = paired(imp, direct, lambda x, y: x - y)
+    rows.append(["1 NSSLGetPending call (ns/call)", mmm(imp, "{:.1f}"), "direct " + mmm(direct, "{:.1f}"), "",
+                 "+" + mmm(diff, "{:.1f}") + " ns", "<= +50 ns",
+                 verdict(statistics.median(diff) if diff else None, 50)])
+
+    # 2. bulk
+    for direction, label in (("recv", "receive"), ("send", "send")):
+        rate = lambda b: b["bytes"] / MIB / seconds(b, "real_time")
+        cpu = lambda b: seconds(b, "cpu_time") / (b["bytes"] / GIB)
+        n_rate, r_rate, o_rate = (series(f"bulk_{direction}/{c}", rate)
+                                  for c in ("nssl_import_table", "raw_bearssl", "openssl"))
+        n_cpu, r_cpu, o_cpu = (series(f"bulk_{direction}/{c}", cpu)
+                               for c in ("nssl_import_table", "raw_bearssl", "openssl"))
+        ratio = paired(n_cpu, r_cpu, lambda x, y: x / y)
+        rows.append([f"2 bulk {label} (MiB/s)", mmm(n_rate, "{:.0f}"), mmm(r_rate, "{:.0f}"), mmm(o_rate, "{:.0f}"),
+                     "", "", ""])
+        rows.append([f"2 bulk {label} client CPU (s/GiB)", mmm(n_cpu, "{:.3f}"), mmm(r_cpu, "{:.3f}"),
+                     mmm(o_cpu, "{:.3f}"), mmm(ratio, "{:.2f}") + "x raw", "<= 1.05x raw",
+                     verdict(statistics.median(ratio) if ratio else None, 1.05)])
+
+    # 3. handshakes
+    us = lambda b: seconds(b, "cpu_time") * 1e6
+    resumed = lambda b: b.get("resumed", 0)
+    full = [series(f"handshake_full/{c}", us) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
+    res = [series(f"handshake_resumed/{c}", us) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
+    wall = lambda b: seconds(b, "real_time") * 1e6
+    full_wall = [series(f"handshake_full/{c}", wall) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
+    res_wall = [series(f"handshake_resumed/{c}", wall) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
+    frac = [series(f"handshake_resumed/{c}", resumed) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
+    ratio = paired(full[0], full[1], lambda x, y: x / y)
+    rows.append(["3 full handshake client CPU (us)", mmm(full[0], "{:.0f}"), mmm(full[1], "{:.0f}"),
+                 mmm(full[2], "{:.0f}"), mmm(ratio, "{:.2f}") + "x raw", "<= 1.10x raw",
+                 verdict(statistics.median(ratio) if ratio else None, 1.10)])
+    rows.append(["3 full handshake wall (us)", mmm(full_wall[0], "{:.0f}"), mmm(full_wall[1], "{:.0f}"),
+                 mmm(full_wall[2], "{:.0f}"), "", "", ""])
+    all_resumed = all(f and min(f) >= 1.0 for f in frac)
+    ratio_res = paired(res[0], full[0], lambda x, y: x / y)
+    raw_res = paired(res[1], full[1], lambda x, y: x / y)
+    rows.append(["3 resumed handshake client CPU (us)", mmm(res[0], "{:.0f}"), mmm(res[1], "{:.0f}"),
+                 mmm(res[2], "{:.0f}"),
+                 mmm(ratio_res, "{:.2f}") + "x NSSL full (raw: " + mmm(raw_res, "{:.2f}") + ")",
+                 "<= 0.35x full", verdict(statistics.median(ratio_res) if ratio_res else None, 0.35, all_resumed)])
+    rows.append(["3 resumed handshake wall (us)", mmm(res_wall[0], "{:.0f}"), mmm(res_wall[1], "{:.0f}"),
+                 mmm(res_wall[2], "{:.0f}"),
+                 "resumed fraction " + "/".join(f"{min(f):.2f}" if f else "n/a" for f in frac), "", ""])
+
+    # 4. memory
+    per = lambda b: b["bytes_per_conn"]
+    mem = [series(f"memory/{c}", per) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
+    ratio = paired(mem[0], mem[1], lambda x, y: x / y)
+    ok_abs = bool(mem[0]) and statistics.median(mem[0]) <= 44 * 1024 and (
+        not mem[2] or statistics.median(mem[0]) < statistics.median(mem[2]))
+    rows.append(["4 heap per live connection (B)", mmm(mem[0], "{:.0f}"), mmm(mem[1], "{:.0f}"),
+                 mmm(mem[2], "{:.0f}"), mmm(ratio, "{:.3f}") + "x raw", "<= 1.10x raw, <= 44 KiB, < OpenSSL",
+                 verdict(statistics.median(ratio) if ratio else None, 1.10, ok_abs)])
+
+    # 5. store
+    ms = lambda b: seconds(b, "real_time") * 1e3
+    load_ms = series("store/load", ms)
+    ctx_ms = series("store/load_and_context_groups7", ms)
+    entries = series("store/load", lambda b: b.get("entries", 0))
+    added = series("store/load_and_context_groups7", lambda b: b.get("cas_added", 0))
+    rows.append([f"5 portable store load, {int(entries[0]) if entries else '?'} entries (ms)", mmm(load_ms, "{:.2f}"),
+                 "", "", "", "(no target)", "info"])
+    rows.append([f"5 load + context + groups 7 ({int(added[0]) if added else '?'} CAs) (ms)",
+                 mmm(ctx_ms, "{:.2f}"), "", "", "", "(no target)", "info"])
+
+    header = ["row (min / median / max)", "NSSL (import table)", "raw BearSSL", "OpenSSL 3", "NSSL vs baseline",
+              "target", "result"]
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print(line(r))
+    reps = max((len(v) for v in runs.values()), default=0)
+    print(f"\nrepetitions: {reps}; host: {context.get('host_name', '?')}, {context.get('num_cpus', '?')} CPUs, "
+          f"{context.get('mhz_per_cpu', '?')} MHz, {context.get('date', '?')}; libbenchmark build: "
+          f"{context.get('library_build_type', '?')}")
+    if missing:
+        print("rows that did not run:\n  " + "\n  ".join(missing))
+        return 1 if smoke else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
