@@ -168,6 +168,11 @@ unsigned X509Verifier::runMinimal(const br_x509_trust_anchor* anchors, std::size
                                   pki::UnixTime at, bool keepLeafKey)
 {
     br_x509_minimal_init_full(&minimal_, anchors, count);
+    // init_full wires the portable i31 RSA and ECDSA code; use the fastest this build has
+    // (i62 / ec_all_m31 on x86-64), as br_ssl_client_init_full does for the engine's own
+    // checks: i31 made each chain signature ~1.5x dearer (bench/, docs/performance.md).
+    br_x509_minimal_set_rsa(&minimal_, br_rsa_pkcs1_vrfy_get_default());
+    br_x509_minimal_set_ecdsa(&minimal_, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
     br_x509_minimal_set_minrsa(&minimal_, policy_.minRsaBytes);
     setMinimalTime(minimal_, at);
     const br_x509_class** x = &minimal_.vtable;
