@@ -22,6 +22,7 @@ NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv(ProcessSettings{n
 {
     socketLibInit_ = index("nsysnet", "socket_lib_init");
     socket_ = index("nsysnet", "socket");
+    setsockopt_ = index("nsysnet", "setsockopt");
     connect_ = index("nsysnet", "connect");
     socketClose_ = index("nsysnet", "socketclose");
     init_ = index("nsysnet", "NSSLInit");
@@ -39,6 +40,7 @@ NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv(ProcessSettings{n
 
     io_ = alloc(kIoSize);
     word_ = alloc(4);
+    one_ = put(guest::be32(1u)).address;
     hostName_ = putString(kHost).address;
     sockaddr_ = alloc(16);
     memory().store(guest::GuestPtr<guest::be16>{sockaddr_}, guest::be16(std::uint16_t{2}));
@@ -64,6 +66,9 @@ NsslBenchGuest::Conn NsslBenchGuest::connect(std::int32_t ctx, std::uint16_t por
     c.fd = call32(socket_, {2, 1, 6});
     if (c.fd < 0)
         return c;
+    // TCP_NODELAY (IPPROTO_TCP 6, option 0x2004), as the raw BearSSL and OpenSSL clients set it:
+    // with Nagle on, small handshake flights wait for the server's delayed ACK (~40 ms).
+    call32(setsockopt_, {u(c.fd), 6, 0x2004, one_, 4});
     memory().store(guest::GuestPtr<guest::be16>{sockaddr_ + 2}, guest::be16(port));
     if (call32(connect_, {u(c.fd), sockaddr_, 16}) != 0) {
         call32(socketClose_, {u(c.fd)});

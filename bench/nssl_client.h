@@ -24,7 +24,7 @@ public:
         std::int32_t conn = -1;
         explicit operator bool() const { return conn >= 0; }
     };
-    /// socket + connect + NSSLCreateConnection (verify chain, name and dates; blocking)
+    /// socket + setsockopt(TCP_NODELAY, as the other clients) + connect + NSSLCreateConnection (verify chain, name and dates; blocking)
     /// [+ NSSLSetSession] + NSSLDoHandshake. conn < 0 on failure.
     Conn connect(std::int32_t ctx, std::uint16_t port, std::int32_t session = -1);
     /// NSSLDestroyConnection (close_notify) + socketclose.
@@ -54,10 +54,10 @@ public:
 private:
     guest::ExportIndex index(const char* library, const char* name) const;
 
-    guest::ExportIndex socketLibInit_, socket_, connect_, socketClose_, init_, createContext_, addServerPki_,
+    guest::ExportIndex socketLibInit_, socket_, setsockopt_, connect_, socketClose_, init_, createContext_, addServerPki_,
         createConnection_, setSession_, doHandshake_, read_, write_, pending_, destroyConnection_, getSession_,
         freeSession_;
-    guest::GuestAddress io_ = 0, word_ = 0, sockaddr_ = 0, hostName_ = 0;
+    guest::GuestAddress io_ = 0, word_ = 0, one_ = 0, sockaddr_ = 0, hostName_ = 0;
 };
 
 }  // namespace wiiu::bench

@@ -62,11 +62,12 @@ def main():
         return "PASS" if value <= limit and extra else "MISS"
 
     # 1. import-table call
-    ns = lambda b: seconds(b, "real_time") * 1e9
+    # CPU time of the calling thread: on a loaded machine wall time mostly measures preemption.
+    ns = lambda b: seconds(b, "cpu_time") * 1e9
     imp = series("call/nssl_import_table", ns)
     direct = series("call/direct_service", ns)
     diff = paired(imp, direct, lambda x, y: x - y)
-    rows.append(["1 NSSLGetPending call (ns/call)", mmm(imp, "{:.1f}"), "direct " + mmm(direct, "{:.1f}"), "",
+    rows.append(["1 NSSLGetPending call (CPU ns/call)", mmm(imp, "{:.1f}"), "direct " + mmm(direct, "{:.1f}"), "",
                  "+" + mmm(diff, "{:.1f}") + " ns", "<= +50 ns",
                  verdict(statistics.median(diff) if diff else None, 50)])
 
