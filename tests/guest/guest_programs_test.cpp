@@ -1,0 +1,355 @@
+// Real PowerPC guest programs (tests/guest/programs, built with powerpc-linux-gnu-gcc) run under
+// Unicorn and drive the module through the import table the way a game does. Each program checks
+// its own results and returns 0 or the number of its first failed check; the host asserts the
+// verdict (printing the failed check's source text) and what the server and Process observed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "guest/runner/ppc_runner.h"
+#include "hle/nssl/errors.h"
+#include "support/bearssl_server.h"
+#include "support/nssl_guest.h"
+#include "support/pki_fixture.h"
+#include "support/tls_peer.h"
+
+namespace wiiu::test::ppc {
+namespace {
+
+using guest::GuestAddress;
+
+/// The text of `check(<cond>, code)` in the program's source, so a failed verdict reads as the
+/// condition that failed rather than a bare number.
+std::string checkName(const std::string& program, std::uint32_t code)
+{
+    if (code == 0)
+        return "pass";
+    std::ifstream in(std::string(WIIU_NSSL_SOURCE_DIR) + "/tests/guest/programs/" + program + ".c");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string src = text.str();
+    for (std::size_t at = src.find("check("); at != std::string::npos; at = src.find("check(", at + 1)) {
+        if (at > 0 && (std::isalnum(static_cast<unsigned char>(src[at - 1])) || src[at - 1] == '_'))
+            continue;
+        int depth = 0;
+        std::size_t lastComma = std::string::npos, end = at + 5;
+        for (; end < src.size(); ++end) {
+            if (src[end] == '(')
+                ++depth;
+            else if (src[end] == ')' && --depth == 0)
+                break;
+            else if (src[end] == ',' && depth == 1)
+                lastComma = end;
+        }
+        if (lastComma == std::string::npos || end >= src.size())
+            continue;
+        std::string number = src.substr(lastComma + 1, end - lastComma - 1);
+        std::erase(number, ' ');
+        if (number == std::to_string(code)) {
+            std::string cond = src.substr(at + 6, lastComma - at - 6);
+            std::replace(cond.begin(), cond.end(), '\n', ' ');
+            return "check " + std::to_string(code) + ": " + cond;
+        }
+    }
+    return "check " + std::to_string(code) + " (computed code; see " + program + ".c)";
+}
+
+#define EXPECT_VERDICT(program, result)                                                        \
+    do {                                                                                       \
+        EXPECT_TRUE((result).ok) << (result).error;                                            \
+        EXPECT_EQ((result).r3, 0u) << program << ": " << checkName(program, (result).r3);      \
+    } while (0)
+
+/// A barrier for the "host_barrier" import: returns 0 to each guest thread once `parties` have
+/// arrived, 1 on timeout (a guest thread that failed earlier never arrives).
+class HostBarrier {
+public:
+    explicit HostBarrier(unsigned parties) : parties_(parties) {}
+    std::uint32_t arrive()
+    {
+        std::unique_lock lock(mutex_);
+        if (++arrived_ >= parties_)
+            changed_.notify_all();
+        return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return arrived_ >= parties_; }) ? 0 : 1;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    unsigned parties_;
+    unsigned arrived_ = 0;
+};
+
+/// struct guest_params (programs/guest_rt.h), written big-endian by the host.
+struct Params {
+    std::uint16_t port = 0;
+    std::vector<std::uint8_t> ca;
+    std::int32_t rootId = kTestRootId;
+    std::vector<std::uint8_t> leaf;
+    std::uint32_t flags = 0;
+};
+Params withServer(std::uint16_t port, std::vector<std::uint8_t> ca)
+{
+    Params p;
+    p.port = port;
+    p.ca = std::move(ca);
+    return p;
+}
+constexpr std::uint32_t kParamsSize = 0x40;
+constexpr std::uint32_t kFlagSharedLib = 0x1;
+
+class PpcGuestTest : public ::testing::Test {
+protected:
+    void SetUp() override { runner_ = makeRunner(1); }
+
+    std::unique_ptr<PpcRunner> makeRunner(unsigned threads)
+    {
+        auto runner = std::make_unique<PpcRunner>(PpcRunner::Settings{testCertStore(), {}, nullptr});
+        barrier_ = std::make_unique<HostBarrier>(threads);
+        runner->addHostImport("host_nop", {});
+        runner->addHostImport("host_barrier", [b = barrier_.get()](guest::CallFrame& f) { f.setResult(b->arrive()); });
+        runner->setObserver([this, r = runner.get()](guest::ExportIndex index, const guest::CallFrame& frame) {
+            observe(*r, index, frame);
+        });
+        return runner;
+    }
+
+    void load(const std::string& program, PpcRunner* runner = nullptr)
+    {
+        std::string why;
+        ASSERT_TRUE((runner ? runner : runner_.get())->load(programPath(program), &why)) << why;
+    }
+
+    GuestAddress params(const Params& p, PpcRunner* runner = nullptr)
+    {
+        PpcRunner& r = runner ? *runner : *runner_;
+        const GuestAddress at = r.alloc(kParamsSize);
+        r.storeBe32(at + 0x00, p.port);
+        if (!p.ca.empty()) {
+            r.storeBe32(at + 0x04, r.putBytes(p.ca));
+            r.storeBe32(at + 0x08, static_cast<std::uint32_t>(p.ca.size()));
+        }
+        r.storeBe32(at + 0x0C, static_cast<std::uint32_t>(p.rootId));
+        if (!p.leaf.empty()) {
+            r.storeBe32(at + 0x10, r.putBytes(p.leaf));
+            r.storeBe32(at + 0x14, static_cast<std::uint32_t>(p.leaf.size()));
+        }
+        r.storeBe32(at + 0x18, p.flags);
+        return at;
+    }
+    std::uint32_t out(GuestAddress params, unsigned n, PpcRunner* runner = nullptr)
+    {
+        return (runner ? *runner : *runner_).loadBe32(params + 0x20 + 4 * n);
+    }
+
+    /// Before each NSSLDestroyConnection: whether that connection resumed (host-side API), and
+    /// which guest thread called.
+    void observe(PpcRunner& runner, guest::ExportIndex index, const guest::CallFrame& frame)
+    {
+        const auto& name = runner.table().entry(index).name;
+        std::lock_guard lock(observed_);
+        callers_.insert(frame.thread);
+        if (name == "NSSLDestroyConnection") {
+            const auto conn = static_cast<std::int32_t>(frame.gpr[3]);
+            auto resumed = runner.process().nssl().resumed(conn);
+            destroyed_.push_back({frame.thread, conn, resumed && *resumed});
+        }
+    }
+
+    static std::unique_ptr<BearSslServer> echoServer()
+    {
+        BearSslServer::Options o;
+        o.chain = {pkiBytes("server.der"), pkiBytes("int.der")};
+        o.key = pkiBytes("server.key.der");
+        std::string why;
+        auto server = BearSslServer::start(std::move(o), &why);
+        EXPECT_TRUE(server) << why;
+        return server;
+    }
+
+    struct Destroyed {
+        guest::GuestThreadId thread;
+        std::int32_t conn;
+        bool resumed;
+    };
+    std::unique_ptr<HostBarrier> barrier_;
+    std::unique_ptr<PpcRunner> runner_;
+    std::mutex observed_;
+    std::set<guest::GuestThreadId> callers_;
+    std::vector<Destroyed> destroyed_;
+};
+
+TEST_F(PpcGuestTest, LoaderResolvesEveryImportThroughTheTable)
+{
+    load("tls_flow");
+    const auto& imports = runner_->imports();
+    ASSERT_GE(imports.size(), 30u);
+    std::size_t fromTable = 0;
+    for (std::size_t i = 0; i < imports.size(); ++i) {
+        const auto& im = imports[i];
+        if (im.library == "host")
+            continue;
+        ASSERT_TRUE(im.index) << im.name;
+        EXPECT_EQ(runner_->table().entry(*im.index).name, im.name);
+        EXPECT_EQ(runner_->table().entry(*im.index).library, im.library);
+        ++fromTable;
+    }
+    EXPECT_GE(fromTable, 30u);
+    // The guest's pointer array now holds the stubs, 8 bytes apart; each stub is a blr.
+    const std::uint32_t ptrs = runner_->loadBe32(Layout::kImage + 16);
+    for (std::uint32_t i = 0; i < imports.size(); ++i) {
+        EXPECT_EQ(runner_->loadBe32(ptrs + 4 * i), Layout::kStubs + 8 * i);
+        EXPECT_EQ(runner_->loadBe32(Layout::kStubs + 8 * i), 0x4E800020u);
+    }
+}
+
+TEST_F(PpcGuestTest, LoaderRefusesAnUnknownImport)
+{
+    std::ifstream in(programPath("tls_flow"), std::ios::binary);
+    std::vector<std::uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string name = "NSSLGetPending";
+    auto it = std::search(image.begin(), image.end(), name.begin(), name.end());
+    ASSERT_NE(it, image.end());
+    it[13] = 'X';  // "NSSLGetPendinX": not an export
+    std::string why;
+    EXPECT_FALSE(runner_->load(image, &why));
+    EXPECT_NE(why.find("NSSLGetPendinX"), std::string::npos) << why;
+    std::string headerWhy;
+    image[0] ^= 0xFF;  // bad magic
+    EXPECT_FALSE(runner_->load(image, &headerWhy));
+    EXPECT_NE(headerWhy.find("magic"), std::string::npos) << headerWhy;
+}
+
+TEST_F(PpcGuestTest, BlockingFlowResumesItsSession)
+{
+    auto server = echoServer();
+    ASSERT_TRUE(server);
+    load("tls_flow");
+    const auto p = params(withServer(server->port(), pkiBytes("root.der")));
+    const RunResult result = runner_->run(ThreadSpec{p, 0, 0x1234});
+    EXPECT_VERDICT("tls_flow", result);
+    EXPECT_GT(result.calls, 30u);
+    EXPECT_GE(out(p, 3), 1u);  // NSSLAddServerPKIGroups(0x1) added the test root
+
+    // The Process saw the first connection full and the second resumed, both from our thread.
+    ASSERT_EQ(destroyed_.size(), 2u);
+    EXPECT_EQ(destroyed_[0].conn, static_cast<std::int32_t>(out(p, 0)));
+    EXPECT_FALSE(destroyed_[0].resumed);
+    EXPECT_EQ(destroyed_[1].conn, static_cast<std::int32_t>(out(p, 1)));
+    EXPECT_TRUE(destroyed_[1].resumed);
+    EXPECT_EQ(callers_, std::set<guest::GuestThreadId>{0x1234});
+
+    // The server saw two verified handshakes, the request both times, and clean closes.
+    ASSERT_TRUE(server->waitForConnections(2));
+    const auto conns = server->connections();
+    ASSERT_EQ(conns.size(), 2u);
+    for (const auto& c : conns) {
+        EXPECT_TRUE(c.handshakeOk);
+        EXPECT_EQ(c.sni, "localhost");
+        EXPECT_EQ(c.received, std::string("GET / HTTP/1.0\r\nHost: localhost\r\n\r\n").size());
+        EXPECT_TRUE(c.cleanClose);
+    }
+}
+
+TEST_F(PpcGuestTest, NonBlockingFlowWaitsWithSelect)
+{
+    auto server = echoServer();
+    ASSERT_TRUE(server);
+    load("tls_nonblocking");
+    const auto p = params(withServer(server->port(), pkiBytes("root.der")));
+    const RunResult result = runner_->run(ThreadSpec{p, 0, 0});
+    EXPECT_VERDICT("tls_nonblocking", result);
+    EXPECT_GE(out(p, 1), 1u) << "WANT_READ never seen";
+    EXPECT_GE(out(p, 3), 1u) << "select never called";
+    ASSERT_TRUE(server->waitForConnections(1));
+    const auto conns = server->connections();
+    ASSERT_EQ(conns.size(), 1u);
+    EXPECT_TRUE(conns[0].handshakeOk);
+    EXPECT_EQ(conns[0].received, std::string("non-blocking hello from a PowerPC guest").size());
+}
+
+TEST_F(PpcGuestTest, ErrorPathsGiveConsoleCodes)
+{
+    load("error_paths");
+    const auto p = params(withServer(0, pkiBytes("root.der")));
+    const RunResult result = runner_->run(ThreadSpec{p, 0, 0});
+    EXPECT_VERDICT("error_paths", result);
+    EXPECT_EQ(out(p, 0), 32u) << "contexts created before the limit";
+    EXPECT_EQ(static_cast<std::int32_t>(out(p, 1)), nssl::code(nssl::NsslError::PROCESS_MAX_CONTEXTS));
+}
+
+TEST_F(PpcGuestTest, StructHeavyCallsReadBigEndianResults)
+{
+    auto server = echoServer();
+    ASSERT_TRUE(server);
+    load("structs");
+    const auto leaf = pkiBytes("server.der");
+    Params block = withServer(server->port(), {});
+    block.leaf = leaf;
+    const auto p = params(block);
+    const RunResult result = runner_->run(ThreadSpec{p, 0, 0});
+    EXPECT_VERDICT("structs", result);
+    EXPECT_EQ(out(p, 2), leaf.size());
+    EXPECT_EQ(out(p, 3), 1u);
+    EXPECT_EQ(out(p, 4), 0x544C535Fu);  // "TLS_"
+    ASSERT_TRUE(server->waitForConnections(1));
+    const auto conns = server->connections();
+    ASSERT_EQ(conns.size(), 1u);
+    EXPECT_EQ(out(p, 0), conns[0].suite);    // what the guest read is what the server chose
+    EXPECT_EQ(out(p, 1), conns[0].version);
+}
+
+TEST_F(PpcGuestTest, ThreeGuestThreadsShareOneProcess)
+{
+    constexpr unsigned kThreads = 3;
+    TlsPeer::Options o;
+    o.kind = TlsPeer::Kind::Python;  // threaded: serves the three connections at once
+    o.cert = pkiPath("server.pem").string();
+    o.key = pkiPath("server.key").string();
+    o.chain = pkiPath("int.pem").string();
+    std::string why;
+    auto peer = TlsPeer::start(o, &why);
+    ASSERT_TRUE(peer) << why;
+
+    runner_ = makeRunner(kThreads);
+    load("tls_flow");
+    std::vector<ThreadSpec> specs;
+    std::vector<GuestAddress> blocks;
+    for (unsigned i = 0; i < kThreads; ++i) {
+        Params block = withServer(peer->port(), pkiBytes("root.der"));
+        block.flags = kFlagSharedLib;
+        blocks.push_back(params(block));
+        specs.push_back(ThreadSpec{blocks.back(), i, 0x20000000u + i * 0x100});
+    }
+    const auto results = runner_->runConcurrently(specs);
+    std::set<std::uint32_t> firstConnections;
+    for (unsigned i = 0; i < kThreads; ++i) {
+        SCOPED_TRACE("guest thread " + std::to_string(i));
+        EXPECT_VERDICT("tls_flow", results[i]);
+        firstConnections.insert(out(blocks[i], 0));
+    }
+    // At the barrier all three first connections were alive at once in one Process.
+    EXPECT_EQ(firstConnections.size(), kThreads);
+    EXPECT_EQ(callers_.size(), kThreads);
+    ASSERT_EQ(destroyed_.size(), 2 * kThreads);
+    std::map<guest::GuestThreadId, int> resumedPerThread;
+    for (const auto& d : destroyed_)
+        resumedPerThread[d.thread] += d.resumed ? 1 : 0;
+    for (const auto& [thread, n] : resumedPerThread)
+        EXPECT_EQ(n, 1) << "thread " << thread;
+    EXPECT_TRUE(peer->waitForOutput("reused", std::chrono::seconds(5), kThreads)) << peer->output();
+    EXPECT_TRUE(peer->waitForOutput(" new", std::chrono::seconds(5), kThreads)) << peer->output();
+}
+
+}  // namespace
+}  // namespace wiiu::test::ppc
