@@ -241,19 +241,27 @@ NsslError copyOut(Call& call, std::span<const std::uint8_t> data, GuestPtr<std::
     return NsslError::OK;
 }
 
-NsslError NSSLGetPeerCert(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
-                          GuestPtr<bei32> outCertType)
+/// A certificate export: copyOut, then the type (0 = DER) when the caller asked for it.
+template <class Source>
+NsslError copyCertificateOut(Call& call, Source&& source, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
+                             GuestPtr<bei32> outCertType)
 {
-    WIIU_REQUIRE_READY(call)
     if (outCertType && !call.memory().object(outCertType))
         return NsslError::INVALID_ARG;
-    auto der = nssl(call).peerCertificate(conn);
+    auto der = source();
     if (!der)
         return der.error();
     const NsslError e = copyOut(call, *der, buf, inoutSize);
     if (e == NsslError::OK && outCertType)
         call.memory().store(outCertType, bei32(kCertTypeDer));
     return e;
+}
+
+NsslError NSSLGetPeerCert(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
+                          GuestPtr<bei32> outCertType)
+{
+    WIIU_REQUIRE_READY(call)
+    return copyCertificateOut(call, [&] { return nssl(call).peerCertificate(conn); }, buf, inoutSize, outCertType);
 }
 
 NsslError NSSLGetCipherInfo(Call& call, std::int32_t conn, GuestPtr<GuestCipherInfo> out)
@@ -299,15 +307,8 @@ NsslError NSSLExportInternalServerCertificate(Call& call, std::int32_t certId, G
                                               GuestPtr<be32> inoutSize, GuestPtr<bei32> outCertType)
 {
     WIIU_REQUIRE_READY(call)
-    if (outCertType && !call.memory().object(outCertType))
-        return NsslError::INVALID_ARG;
-    auto der = nssl(call).exportServerCertificate(certId);
-    if (!der)
-        return der.error();
-    const NsslError e = copyOut(call, *der, buf, inoutSize);
-    if (e == NsslError::OK && outCertType)
-        call.memory().store(outCertType, bei32(kCertTypeDer));
-    return e;
+    return copyCertificateOut(call, [&] { return nssl(call).exportServerCertificate(certId); }, buf, inoutSize,
+                              outCertType);
 }
 
 NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, GuestPtr<std::uint8_t> certBuf,

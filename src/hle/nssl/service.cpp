@@ -393,40 +393,22 @@ NsslError Service::doHandshake(std::int32_t conn)
 
 Result<std::size_t> Service::read(std::int32_t conn, std::span<std::uint8_t> buffer)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    std::size_t got = 0;
-    if (NsslError e = (*connection)->read(buffer, got); e != NsslError::OK)
-        return fail(e);
-    return got;
+    return transfer(conn, [&](Connection& c, std::size_t& got) { return c.read(buffer, got); });
 }
 
 Result<std::size_t> Service::write(std::int32_t conn, std::span<const std::uint8_t> data)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    std::size_t written = 0;
-    if (NsslError e = (*connection)->write(data, written); e != NsslError::OK)
-        return fail(e);
-    return written;
+    return transfer(conn, [&](Connection& c, std::size_t& written) { return c.write(data, written); });
 }
 
 Result<std::size_t> Service::pending(std::int32_t conn)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    return (*connection)->pending();
+    return onConnection(conn, [](Connection& c) { return c.pending(); });
 }
 
 Result<std::vector<pki::Bytes>> Service::peerChain(std::int32_t conn)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    return (*connection)->peerChain();
+    return onConnection(conn, [](Connection& c) { return c.peerChain(); });
 }
 
 Result<pki::Bytes> Service::peerCertificate(std::int32_t conn)
@@ -453,26 +435,17 @@ Result<CipherInfo> Service::cipherInfo(std::int32_t conn)
 
 Result<bool> Service::resumed(std::int32_t conn)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    return (*connection)->resumed();
+    return onConnection(conn, [](Connection& c) { return c.resumed(); });
 }
 
 Result<TlsFailure> Service::failure(std::int32_t conn)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    return (*connection)->failure();
+    return onConnection(conn, [](Connection& c) { return c.failure(); });
 }
 
 Result<std::string> Service::keyLogLine(std::int32_t conn)
 {
-    auto connection = connectionFor(conn);
-    if (!connection)
-        return fail(connection.error());
-    return (*connection)->keyLogLine();
+    return onConnection(conn, [](Connection& c) { return c.keyLogLine(); });
 }
 
 Result<std::int32_t> Service::getSession(std::int32_t conn)

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "certstore/cert_store.h"
@@ -119,6 +120,27 @@ private:
     /// The live object behind a handle, or LIB_NOT_READY / INVALID_NSSL_CONTEXT|CONNECTION.
     Result<std::shared_ptr<Context>> contextFor(std::int32_t ctx);
     Result<std::shared_ptr<Connection>> connectionFor(std::int32_t conn);
+    /// `f(connection)`'s value, or the handle's error.
+    template <class F>
+    auto onConnection(std::int32_t conn, F&& f) -> Result<std::invoke_result_t<F, Connection&>>
+    {
+        auto connection = connectionFor(conn);
+        if (!connection)
+            return fail(connection.error());
+        return f(**connection);
+    }
+    /// A read or write: the byte count, or the handle's or the transfer's error.
+    template <class F>
+    Result<std::size_t> transfer(std::int32_t conn, F&& f)
+    {
+        auto connection = connectionFor(conn);
+        if (!connection)
+            return fail(connection.error());
+        std::size_t bytes = 0;
+        if (NsslError e = f(**connection, bytes); e != NsslError::OK)
+            return fail(e);
+        return bytes;
+    }
     /// Destroys connections outside the service lock (they may wait briefly for close_notify).
     static void teardown(std::vector<std::shared_ptr<Connection>> connections);
     NsslError countExternal();
