@@ -116,7 +116,6 @@ protected:
     {
         auto runner = std::make_unique<PpcRunner>(PpcRunner::Settings{testCertStore(), {}, nullptr});
         barrier_ = std::make_unique<HostBarrier>(threads);
-        runner->addHostImport("host_nop", {});
         runner->addHostImport("host_barrier", [b = barrier_.get()](guest::CallFrame& f) { f.setResult(b->arrive()); });
         runner->setObserver([this, r = runner.get()](guest::ExportIndex index, const guest::CallFrame& frame) {
             observe(*r, index, frame);

@@ -53,7 +53,7 @@ struct guest_params {
 
 /* ---- imports: X(library, return type, name, (parameters), (arguments)) ----
  * "host" is the test harness's own pseudo-library: host_nop does nothing (the benchmark's
- * baseline), host_barrier returns 0 once every guest thread of the run has reached it (else 1). */
+ * baseline), host_echo returns its argument (registers read and written, no import table), host_barrier returns 0 once every guest thread of the run has reached it (else 1). */
 #define GUEST_IMPORTS(X)                                                                          \
     X("nsysnet", s32, socket_lib_init, (void), ())                                                \
     X("nsysnet", s32, socket_lib_finish, (void), ())                                              \
@@ -89,6 +89,7 @@ struct guest_params {
     X("nsysnet", s32, NSSLSetSession, (s32 c, s32 s), (c, s))                                     \
     X("nsysnet", s32, NSSLFreeSession, (s32 s), (s))                                              \
     X("host", void, host_nop, (void), ())                                                         \
+    X("host", u32, host_echo, (u32 v), (v))                                                       \
     X("host", s32, host_barrier, (void), ())
 
 /* ---- console structures (big-endian by construction) ---- */

@@ -55,6 +55,10 @@ PpcRunner::PpcRunner(Settings settings)
 {
     // The exit address holds a `blr` too, although the run stops before executing it.
     putBe32(host(Layout::kExit), kBlr);
+    // The "host" imports of programs/guest_rt.h, with single-thread defaults.
+    addHostImport("host_nop", {});
+    addHostImport("host_echo", [](guest::CallFrame& frame) { frame.setResult(frame.gpr[3]); });
+    addHostImport("host_barrier", [](guest::CallFrame& frame) { frame.setResult(0); });
 }
 
 PpcRunner::~PpcRunner()
@@ -64,7 +68,11 @@ PpcRunner::~PpcRunner()
 
 void PpcRunner::addHostImport(std::string name, HostImport function)
 {
-    hostImports_.emplace_back(std::move(name), function);
+    auto it = std::find_if(hostImports_.begin(), hostImports_.end(), [&](const auto& p) { return p.first == name; });
+    if (it != hostImports_.end())
+        it->second = std::move(function);
+    else
+        hostImports_.emplace_back(std::move(name), std::move(function));
 }
 
 bool PpcRunner::load(const std::filesystem::path& binary, std::string* why)

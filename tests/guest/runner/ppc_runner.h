@@ -77,7 +77,8 @@ public:
     PpcRunner(const PpcRunner&) = delete;
     PpcRunner& operator=(const PpcRunner&) = delete;
 
-    /// Registers a "host" library import (before load()).
+    /// Registers or replaces a "host" library import (before load()). Defaults: host_nop (empty),
+    /// host_echo (returns r3), host_barrier (returns 0 at once).
     void addHostImport(std::string name, HostImport function);
 
     /// Loads a flat program image (see programs/guest_rt.h): copies it to kImage, zeroes its bss,
