@@ -134,6 +134,7 @@ private:
     void produce();
     void consume();
     void endConnection(bool reset);
+    void sendFatalAlert();
 
     BearSslServer::Impl& im_;
     BearSslServer::Impl::Session& s_;
@@ -199,6 +200,7 @@ void Serve::produce()
     case BearSslServer::Behavior::SendThenCloseNotify:
     case BearSslServer::Behavior::SendThenFin:
     case BearSslServer::Behavior::SendThenReset:
+    case BearSslServer::Behavior::SendThenFatalAlert:
         n = std::min(len, o.payload.size() - payloadSent_);
         std::memcpy(buf, o.payload.data() + payloadSent_, n);
         payloadSent_ += n;
@@ -220,6 +222,8 @@ void Serve::consume()
     c_.received += len;
     sinceBreath_ += len;
     br_ssl_engine_recvapp_ack(eng_, len);
+    if (im_.options.resetAfterReceived != 0 && c_.received >= im_.options.resetAfterReceived)
+        endConnection(true);
 }
 
 void Serve::endConnection(bool reset)
@@ -229,6 +233,41 @@ void Serve::endConnection(bool reset)
         ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     }
     finished_ = true;
+}
+
+// BearSSL has no API to send an alert of our choosing on an established connection. The engine
+// encrypts whatever sits in the application buffer as a record of type `record_type_out`
+// (bearssl_ssl.h documents the field), so one record of type 21 (alert) carrying {fatal,
+// internal_error} is a genuine encrypted fatal alert. The engine is dropped afterwards.
+void Serve::sendFatalAlert()
+{
+    std::size_t len = 0;
+    unsigned char* buf = br_ssl_engine_sendapp_buf(eng_, &len);
+    if (buf == nullptr || len < 2) {
+        endConnection(false);
+        return;
+    }
+    const unsigned char previous = eng_->record_type_out;
+    eng_->record_type_out = 21;
+    buf[0] = 2;   // fatal
+    buf[1] = 80;  // internal_error
+    br_ssl_engine_sendapp_ack(eng_, 2);
+    br_ssl_engine_flush(eng_, 0);
+    eng_->record_type_out = previous;
+    // Push the record out, then close without close_notify.
+    for (int spins = 0; spins < 1000; ++spins) {
+        if (!(br_ssl_engine_current_state(eng_) & BR_SSL_SENDREC)) break;
+        std::size_t n = 0;
+        unsigned char* rec = br_ssl_engine_sendrec_buf(eng_, &n);
+        const ssize_t sent = ::send(fd_, rec, n, MSG_NOSIGNAL);
+        if (sent > 0)
+            br_ssl_engine_sendrec_ack(eng_, static_cast<std::size_t>(sent));
+        else if (sent < 0 && errno != EAGAIN && errno != EINTR)
+            break;
+        else if (!pollFor(false, true, 100))
+            break;
+    }
+    endConnection(false);
 }
 
 BearSslServer::Connection Serve::run()
@@ -280,6 +319,7 @@ BearSslServer::Connection Serve::run()
         if ((st & BR_SSL_RECVAPP) && !throttled) {
             consume();
             progress = true;
+            if (finished_) break;
         }
         if (c_.handshakeOk && !closing_ && (st & BR_SSL_SENDAPP)) {
             const std::size_t before = c_.sent;
@@ -294,6 +334,9 @@ BearSslServer::Connection Serve::run()
             case B::SendThenFin:
             case B::SendThenReset:
                 if (payloadDone && sendRecDrained) endConnection(o.behavior == B::SendThenReset);
+                break;
+            case B::SendThenFatalAlert:
+                if (payloadDone && sendRecDrained) sendFatalAlert();
                 break;
             case B::Bulk:
                 if (c_.sent == o.bulkBytes && c_.received == o.bulkBytes)

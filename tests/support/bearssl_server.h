@@ -28,6 +28,8 @@ public:
         SendThenReset,        ///< send `payload`, then reset the TCP connection
         Stall,                ///< accept, never answer (until stopped)
         Bulk,                 ///< send `bulkBytes` of bulkByte() while receiving as many
+        SendThenFatalAlert,   ///< send `payload`, then an encrypted fatal alert (internal_error),
+                              ///< then close the TCP socket
     };
 
     struct Options {
@@ -43,6 +45,9 @@ public:
         std::size_t bulkBytes = 0;
         bool slowReader = false;  ///< Bulk: pause after every 64 KiB read
         int receiveBuffer = 0;    ///< SO_RCVBUF of the accepted socket (0 = default)
+        /// Any behaviour: reset the TCP connection once this many application bytes have been
+        /// received (0 = never). A peer that dies while the client is writing.
+        std::size_t resetAfterReceived = 0;
     };
 
     /// What the server saw on one connection.
