@@ -19,12 +19,19 @@ case "${1:-}" in
   *) echo "usage: bench/run.sh [--smoke]" >&2; exit 2 ;;
 esac
 
-build=${BENCH_BUILD_DIR:-build-bench}
+# A smoke run only checks that every row runs: it reuses the tree scripts/test.sh built (build/)
+# when there is one, instead of compiling the whole module again in release mode.
+if [ $smoke -eq 1 ] && [ -z "${BENCH_BUILD_DIR:-}" ] && [ -f build/CMakeCache.txt ]; then
+  build=build
+  configure=(true)
+else
+  build=${BENCH_BUILD_DIR:-build-bench}
+  configure=(cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DWIIU_NSSL_BUILD_BENCH=ON
+             -DWIIU_NSSL_BUILD_TESTS=OFF -DWIIU_NSSL_BUILD_TOOLS=OFF -DWIIU_NSSL_INSTALL=OFF)
+fi
 mkdir -p "$build"
 log="$build/bench-build.log"
-if ! { cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DWIIU_NSSL_BUILD_BENCH=ON \
-         -DWIIU_NSSL_BUILD_TESTS=OFF -DWIIU_NSSL_BUILD_TOOLS=OFF -DWIIU_NSSL_INSTALL=OFF &&
-       cmake --build "$build" --target wiiu_nssl_bench -j "$(nproc)"; } >"$log" 2>&1; then
+if ! { "${configure[@]}" && cmake --build "$build" --target wiiu_nssl_bench -j "$(nproc)"; } >"$log" 2>&1; then
   tail -n 40 "$log" >&2
   echo "bench: build failed (full log: $log)" >&2
   exit 1
