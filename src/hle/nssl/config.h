@@ -45,6 +45,18 @@ struct Config {
     int maxSessions = 64;
     std::size_t maxCertSize = 8 * 1024;
     std::size_t maxKeySize = 8 * 1024;
+
+    // Debugging toolkit (docs/server-operators.md). All off by default; each says where it
+    // writes in a warning when a Process starts using it.
+    /// Plaintext of every connection's reads and writes as a PCAP (LINKTYPE_RAW, synthetic
+    /// IPv4/TCP, one stream per connection). Appended as data flows; "" = off.
+    std::string pcapPath;
+    /// SSLKEYLOGFILE lines ("CLIENT_RANDOM <random> <master secret>"), one per completed
+    /// handshake, appended. A SECRET: anyone with it decrypts the captured traffic. "" = off.
+    std::string keyLogPath;
+    /// The peer chain of every handshake as <dir>/conn<N>-<host>-<i>.der (leaf i = 0), also when
+    /// verification failed; N is a host-wide connection number. Created if missing; "" = off.
+    std::string chainDumpDir;
 };
 
 }  // namespace wiiu::nssl

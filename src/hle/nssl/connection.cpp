@@ -71,8 +71,26 @@ NsslError toNsslError(TlsStatus status)
 Connection::Connection(std::shared_ptr<Context> context, std::shared_ptr<SocketTransport> transport, std::string host,
                        std::uint32_t options, bool blocking, ConnectionEnvironment env)
     : context_(std::move(context)), transport_(std::move(transport)), host_(std::move(host)), options_(options),
-      blocking_(blocking), env_(env)
+      blocking_(blocking), env_(env), tap_(debug::ConnectionTap::create(env.config, host_))
 {
+}
+
+void Connection::tapHandshake()
+{
+    if (!tap_ || !tls_)
+        return;
+    const bool established = tls_->established();
+    if (!established && !failure_)
+        return;  // still under way
+    std::vector<pki::Bytes> chain;
+    if (tls_->resumed() && offered_) {
+        chain = offered_->peerChain;
+    } else {
+        auto sent = tls_->peerChain();
+        chain.assign(sent.begin(), sent.end());
+    }
+    tap_->handshakeEnded(established, transport_->waitItem(false, false).fd,
+                         established ? tls_->keyLogLine() : std::string(), chain);
 }
 
 NsslError Connection::fail(NsslError code, std::string reason)
@@ -212,7 +230,9 @@ NsslError Connection::handshakeLocked(Lock& lock)
     }
     if (NsslError e = ensureEngine(); e != NsslError::OK)
         return e;
-    return drive(lock, [&] { return tls_->handshake(); });
+    const NsslError e = drive(lock, [&] { return tls_->handshake(); });
+    tapHandshake();
+    return e;
 }
 
 NsslError Connection::handshake()
@@ -229,6 +249,8 @@ NsslError Connection::read(std::span<std::uint8_t> buffer, std::size_t& got)
         return e;
     NsslError e = drive(lock, [&] { return tls_->read(buffer, got); });
     bytesRead_ += got;
+    if (tap_)
+        tap_->read(buffer.first(got));
     return e;
 }
 
@@ -243,6 +265,8 @@ NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& wri
     return drive(lock, [&] {
         std::size_t accepted = 0;
         const TlsStatus status = tls_->write(data.subspan(written), accepted);
+        if (tap_)
+            tap_->wrote(data.subspan(written, accepted));
         written += accepted;
         bytesWritten_ += accepted;
         if (status == TlsStatus::Ok && written < data.size() && !nonBlocking())

@@ -21,6 +21,7 @@
 #include "hle/guest/hooks.h"
 #include "hle/nssl/config.h"
 #include "hle/nssl/context.h"
+#include "hle/nssl/debug/connection_tap.h"
 #include "hle/nssl/errors.h"
 #include "hle/nssl/session.h"
 #include "hle/nssl/socket_transport.h"
@@ -97,6 +98,8 @@ private:
     NsslError waitFor(Lock& lock, TlsStatus blockedOn);
     NsslError fail(NsslError code, std::string reason);
     bool nonBlocking() const { return !blocking_ || transport_->guestNonBlocking(); }
+    /// Feeds the debug outputs once the handshake has ended (no-op without a tap).
+    void tapHandshake();
 
     mutable std::mutex mutex_;
     std::shared_ptr<Context> context_;
@@ -114,6 +117,7 @@ private:
     std::string lastError_;
     std::atomic<std::uint64_t> bytesRead_{0};
     std::atomic<std::uint64_t> bytesWritten_{0};
+    std::unique_ptr<debug::ConnectionTap> tap_;  ///< debug outputs (Config); null when all are off
 };
 
 /// The TLS status a blocked or finished step maps to, as a console code.

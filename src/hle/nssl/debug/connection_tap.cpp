@@ -1,0 +1,82 @@
+#include "hle/nssl/debug/connection_tap.h"
+
+#include <atomic>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "hle/nssl/debug/chain_dump.h"
+#include "hle/nssl/debug/key_log.h"
+
+namespace wiiu::nssl::debug {
+
+namespace {
+
+// Host-wide, so files of several processes in one dump folder never collide.
+std::atomic<std::uint64_t> nextConnectionId{1};
+
+/// The socket's IPv4 endpoint; `fallback` when unknown (not IPv4, not connected).
+Endpoint endpointOf(int fd, bool peer, Endpoint fallback)
+{
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    auto* sa = reinterpret_cast<sockaddr*>(&ss);
+    if (fd < 0 || (peer ? ::getpeername(fd, sa, &len) : ::getsockname(fd, sa, &len)) != 0 ||
+        ss.ss_family != AF_INET)
+        return fallback;
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    return {ntohl(in->sin_addr.s_addr), ntohs(in->sin_port)};
+}
+
+}  // namespace
+
+std::unique_ptr<ConnectionTap> ConnectionTap::create(const Config& config, std::string host)
+{
+    if (config.pcapPath.empty() && config.keyLogPath.empty() && config.chainDumpDir.empty())
+        return nullptr;
+    return std::unique_ptr<ConnectionTap>(new ConnectionTap(config, std::move(host)));
+}
+
+ConnectionTap::ConnectionTap(const Config& config, std::string host)
+    : id_(nextConnectionId++), host_(std::move(host)), pcapPath_(config.pcapPath), keyLogPath_(config.keyLogPath),
+      chainDumpDir_(config.chainDumpDir)
+{
+}
+
+ConnectionTap::~ConnectionTap() = default;
+
+void ConnectionTap::handshakeEnded(bool established, int hostFd, const std::string& keyLogLine,
+                                   std::span<const std::vector<std::uint8_t>> chain)
+{
+    if (reported_)
+        return;
+    reported_ = true;
+    if (!chainDumpDir_.empty() && !chain.empty())
+        dumpChain(chainDumpDir_, id_, host_, chain);
+    if (!established)
+        return;
+    if (!keyLogPath_.empty())
+        appendKeyLog(keyLogPath_, keyLogLine);
+    if (!pcapPath_.empty()) {
+        if (auto writer = PcapWriter::forPath(pcapPath_)) {
+            // Unknown addresses get a private-range stand-in, one client port per connection.
+            const Endpoint client = endpointOf(hostFd, false, {0x0a000001, static_cast<std::uint16_t>(40000 + id_ % 20000)});
+            const Endpoint server = endpointOf(hostFd, true, {0x0a000002, 443});
+            pcap_ = std::make_unique<PcapStream>(std::move(writer), client, server);
+        }
+    }
+}
+
+void ConnectionTap::wrote(std::span<const std::uint8_t> data)
+{
+    if (pcap_ && !data.empty())
+        pcap_->clientToServer(data);
+}
+
+void ConnectionTap::read(std::span<const std::uint8_t> data)
+{
+    if (pcap_ && !data.empty())
+        pcap_->serverToClient(data);
+}
+
+}  // namespace wiiu::nssl::debug

@@ -1,0 +1,43 @@
+// The one debugging hook a connection holds: it feeds the PCAP stream, the key log and the chain
+// dump that nssl::Config switches on. Absent (nullptr) when none is, so the normal path pays one
+// pointer test. Called under the connection's lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hle/nssl/config.h"
+#include "hle/nssl/debug/pcap_writer.h"
+
+namespace wiiu::nssl::debug {
+
+class ConnectionTap {
+public:
+    /// nullptr when `config` enables no debug output.
+    static std::unique_ptr<ConnectionTap> create(const Config& config, std::string host);
+    ~ConnectionTap();
+
+    /// A host-wide connection number (files are named after it; guest handles are reused).
+    std::uint64_t id() const { return id_; }
+
+    /// The handshake ended; `hostFd` is the host socket (for the real addresses in the PCAP).
+    /// Key log and PCAP only when established; the chain is dumped either way. Once per connection.
+    void handshakeEnded(bool established, int hostFd, const std::string& keyLogLine,
+                        std::span<const std::vector<std::uint8_t>> chain);
+    void wrote(std::span<const std::uint8_t> data);  ///< plaintext the guest wrote
+    void read(std::span<const std::uint8_t> data);   ///< plaintext the guest read
+
+private:
+    ConnectionTap(const Config& config, std::string host);
+
+    std::uint64_t id_;
+    std::string host_;
+    std::string pcapPath_, keyLogPath_, chainDumpDir_;
+    bool reported_ = false;
+    std::unique_ptr<PcapStream> pcap_;
+};
+
+}  // namespace wiiu::nssl::debug
