@@ -1,0 +1,122 @@
+#include "guest_process.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "hle/exports.h"
+#include "hle/guest/endian.h"
+#include "hle/nssl/errors.h"
+#include "hle/nsysnet/errors.h"
+
+namespace wiiu::probe {
+
+GuestProcess::GuestProcess(std::shared_ptr<const certstore::CertStore> store, nssl::Config config,
+                           std::optional<std::chrono::system_clock::time_point> clock)
+    : ram_(kSize), memory_(ram_.data(), kBase, kSize), hooks_(kHeapBase, kBase + kSize - kHeapBase, clock),
+      process_(std::make_unique<Process>(hooks_, std::move(store), std::move(config)))
+{
+}
+
+GuestProcess::~GuestProcess() = default;
+
+std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
+                                std::initializer_list<std::uint32_t> args, std::string text, ResultKind kind)
+{
+    const auto index = importTable().find(library, name);
+    if (!index)
+        throw std::logic_error(fmt::format("no export {}::{}", library, name));
+    guest::CallFrame frame;
+    frame.thread = 1;
+    frame.gpr[1] = kStackTop - 0x100;
+    unsigned n = 0;
+    for (std::uint32_t word : args) {
+        if (n < 8)
+            frame.gpr[3 + n] = word;
+        else
+            memory_.store(guest::GuestPtr<guest::be32>{frame.gpr[1] + 8 + 4 * (n - 8)}, guest::be32(word));
+        ++n;
+    }
+    importTable().call(*index, *process_, memory_, frame);
+    const auto result = static_cast<std::int32_t>(frame.result());
+
+    CallRecord record{std::move(text), result, {}};
+    switch (kind) {
+    case ResultKind::Nssl:
+        record.resultName = std::string(nssl::resultName(static_cast<nssl::NsslError>(result)));
+        break;
+    case ResultKind::NsslHandle:
+        record.resultName = result >= 0 ? std::to_string(result)
+                                        : std::string(nssl::resultName(static_cast<nssl::NsslError>(result)));
+        break;
+    case ResultKind::Socket:
+        record.resultName = std::to_string(result);
+        if (result < 0) {
+            // socketlasterr is a guest call too, but reading it is part of this call's answer.
+            guest::CallFrame errFrame;
+            errFrame.thread = 1;
+            errFrame.gpr[1] = frame.gpr[1];
+            importTable().call(*importTable().find("nsysnet", "socketlasterr"), *process_, memory_, errFrame);
+            const auto err = static_cast<nsysnet::SoError>(static_cast<std::int32_t>(errFrame.result()));
+            record.resultName += fmt::format(" ({})", nsysnet::errorName(err));
+        }
+        break;
+    case ResultKind::Plain:
+        record.resultName = std::to_string(result);
+        break;
+    case ResultKind::Void:
+        record.result = 0;
+        record.resultName = "(void)";
+        break;
+    }
+    calls_.push_back(record);
+    if (sink_)
+        sink_(calls_.back());
+    return result;
+}
+
+guest::GuestAddress GuestProcess::alloc(std::uint32_t size)
+{
+    if (static_cast<std::uint64_t>(next_) + size > kHeapBase)
+        throw std::runtime_error("guest data memory exhausted");
+    const guest::GuestAddress at = next_;
+    next_ += (size + 7) & ~7u;
+    std::memset(ram_.data() + (at - kBase), 0, size);
+    return at;
+}
+
+guest::GuestAddress GuestProcess::putBytes(std::span<const std::uint8_t> data)
+{
+    const auto at = alloc(static_cast<std::uint32_t>(data.size()));
+    if (!data.empty())
+        std::memcpy(ram_.data() + (at - kBase), data.data(), data.size());
+    return at;
+}
+
+guest::GuestAddress GuestProcess::putString(std::string_view text)
+{
+    const auto at = alloc(static_cast<std::uint32_t>(text.size() + 1));
+    std::memcpy(ram_.data() + (at - kBase), text.data(), text.size());
+    return at;
+}
+
+std::span<std::uint8_t> GuestProcess::bytes(guest::GuestAddress at, std::uint32_t size)
+{
+    auto view = memory_.translate(at, size);
+    if (!view)
+        throw std::logic_error("probe: guest range outside memory");
+    return {reinterpret_cast<std::uint8_t*>(view->data()), view->size()};
+}
+
+std::uint32_t GuestProcess::loadBe32(guest::GuestAddress at)
+{
+    return memory_.load(guest::GuestPtr<const guest::be32>{at}).value_or(guest::be32(0u));
+}
+
+void GuestProcess::storeBe32(guest::GuestAddress at, std::uint32_t value)
+{
+    memory_.store(guest::GuestPtr<guest::be32>{at}, guest::be32(value));
+}
+
+}  // namespace wiiu::probe

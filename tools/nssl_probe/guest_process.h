@@ -1,0 +1,98 @@
+// The probe's own small "guest process": flat guest memory, embedding hooks with a settable
+// console clock, a wiiu::Process, and calls made exactly as an emulator makes them — argument
+// words in r3..r10 through wiiu::importTable(). Every call is recorded for the call log.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certstore/cert_store.h"
+#include "hle/guest/guest_memory.h"
+#include "hle/guest/hooks.h"
+#include "hle/nssl/config.h"
+#include "hle/process.h"
+
+namespace wiiu::probe {
+
+/// Default hooks plus an optional fixed console clock ("what if the console's clock said WHEN").
+class ProbeHooks final : public guest::DefaultHooks {
+public:
+    ProbeHooks(std::uint32_t heapStart, std::uint32_t heapSize,
+               std::optional<std::chrono::system_clock::time_point> clock)
+        : DefaultHooks(heapStart, heapSize), clock_(clock)
+    {
+    }
+    std::chrono::system_clock::time_point now() override
+    {
+        return clock_ ? *clock_ : guest::EmbeddingHooks::now();
+    }
+
+private:
+    std::optional<std::chrono::system_clock::time_point> clock_;
+};
+
+/// One guest call as the call log shows it.
+struct CallRecord {
+    std::string text;    ///< "NSSLDoHandshake(conn=0)"
+    std::int32_t result = 0;
+    std::string resultName;  ///< "NSSL_ERROR_OK", "3", "-1 (SO_ECONNREFUSED)"
+};
+
+/// How a call's r3 is named in the log.
+enum class ResultKind {
+    Nssl,        ///< an NSSLError
+    NsslHandle,  ///< a handle (>= 0) or an NSSLError
+    Socket,      ///< >= 0 success, -1 with socketlasterr
+    Plain,       ///< just the number
+    Void,        ///< no result (freeaddrinfo)
+};
+
+class GuestProcess {
+public:
+    static constexpr guest::GuestAddress kBase = 0x10000000;
+    static constexpr std::uint32_t kSize = 8u << 20;
+    static constexpr guest::GuestAddress kStackTop = kBase + 0x10000;
+    static constexpr guest::GuestAddress kDataBase = kBase + 0x10000;
+    static constexpr guest::GuestAddress kHeapBase = kBase + 0x400000;
+
+    GuestProcess(std::shared_ptr<const certstore::CertStore> store, nssl::Config config,
+                 std::optional<std::chrono::system_clock::time_point> clock);
+    ~GuestProcess();
+
+    Process& process() { return *process_; }
+
+    /// Calls library::name; logs "text -> result". `args` are the raw argument words.
+    std::int32_t call(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,
+                      std::string text, ResultKind kind);
+
+    /// Reserves `size` zeroed guest bytes (bump allocation; reset() frees them all).
+    guest::GuestAddress alloc(std::uint32_t size);
+    guest::GuestAddress putBytes(std::span<const std::uint8_t> bytes);
+    guest::GuestAddress putString(std::string_view text);  ///< NUL-terminated
+    std::span<std::uint8_t> bytes(guest::GuestAddress at, std::uint32_t size);
+    std::uint32_t loadBe32(guest::GuestAddress at);
+    void storeBe32(guest::GuestAddress at, std::uint32_t value);
+
+    const std::vector<CallRecord>& calls() const { return calls_; }
+    /// Called with every new record (the text output prints the log as it happens).
+    void onCall(std::function<void(const CallRecord&)> sink) { sink_ = std::move(sink); }
+
+private:
+    std::vector<std::byte> ram_;
+    guest::FlatGuestMemory memory_;
+    ProbeHooks hooks_;
+    std::unique_ptr<Process> process_;
+    guest::GuestAddress next_ = kDataBase;
+    std::vector<CallRecord> calls_;
+    std::function<void(const CallRecord&)> sink_;
+};
+
+}  // namespace wiiu::probe

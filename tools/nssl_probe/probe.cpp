@@ -1,0 +1,396 @@
+#include "probe.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "hle/nssl/debug/status_table.h"
+#include "hle/nssl/errors.h"
+#include "pki/encoding.h"
+#include "pki/x509.h"
+
+namespace wiiu::probe {
+
+namespace {
+
+using nssl::NsslError;
+using u32 = std::uint32_t;
+
+constexpr u32 kAfInet = 2, kSockStream = 1, kIpProtoTcp = 6;
+constexpr u32 kSolSocket = 0xFFFFFFFF, kSoNonBlock = 0x1016;
+constexpr std::int32_t kSoEInProgress = 22;
+constexpr u32 kIoChunk = 16 * 1024;
+
+u32 w(std::int64_t v) { return static_cast<u32>(v); }
+std::string name(NsslError e) { return std::string(nssl::resultName(e)); }
+
+/// The flow of one run; each step is a guest call through the import table.
+class Flow {
+public:
+    Flow(const ProbeSettings& s, const ProbeObserver& o)
+        : s_(s), o_(o), guest_(s.store, s.config, s.clock)
+    {
+        guest_.onCall(o.onCall);
+        io_ = guest_.alloc(kIoChunk);
+        word_ = guest_.alloc(4);
+        word2_ = guest_.alloc(4);
+    }
+
+    ProbeReport run()
+    {
+        guest_.call("nsysnet", "socket_lib_init", {}, "socket_lib_init()", ResultKind::Socket);
+        nsslCall("NSSLInit", {}, "NSSLInit()");
+        const std::int32_t ctx =
+            guest_.call("nsysnet", "NSSLCreateContext", {w(s_.version)},
+                        fmt::format("NSSLCreateContext(version={})", s_.version), ResultKind::NsslHandle);
+        if (ctx < 0)
+            return failed(static_cast<NsslError>(ctx), "NSSLCreateContext refused");
+        if (setupContext(ctx)) {
+            std::int32_t session = -1;
+            for (int attempt = 0; attempt <= s_.resume; ++attempt) {
+                report_.connections.push_back(connectOnce(ctx, attempt, session));
+                const auto& c = report_.connections.back();
+                if (c.result != "OK") {
+                    if (report_.ok()) {
+                        report_.result = c.result;
+                        report_.code = c.code;
+                        report_.reason = c.reason;
+                        report_.failure = c.failure;
+                    }
+                    break;
+                }
+            }
+            if (session >= 0)
+                nsslCall("NSSLFreeSession", {w(session)}, fmt::format("NSSLFreeSession(session={})", session));
+        }
+        nsslCall("NSSLDestroyContext", {w(ctx)}, fmt::format("NSSLDestroyContext(ctx={})", ctx));
+        nsslCall("NSSLFinish", {}, "NSSLFinish()");
+        guest_.call("nsysnet", "socket_lib_finish", {}, "socket_lib_finish()", ResultKind::Socket);
+        report_.calls = guest_.calls();
+        return std::move(report_);
+    }
+
+private:
+    NsslError nsslCall(std::string_view fn, std::initializer_list<u32> args, std::string text,
+                       std::string_view library = "nsysnet")
+    {
+        return static_cast<NsslError>(guest_.call(library, fn, args, std::move(text), ResultKind::Nssl));
+    }
+
+    void note(const std::string& text)
+    {
+        if (o_.onNote)
+            o_.onNote(text);
+    }
+
+    ProbeReport failed(NsslError e, std::string reason)
+    {
+        report_.result = name(e);
+        report_.code = nssl::code(e);
+        report_.reason = std::move(reason);
+        report_.calls = guest_.calls();
+        return std::move(report_);
+    }
+
+    /// Records the first failing setup call; false stops the run.
+    bool setupOk(NsslError e, std::string_view what)
+    {
+        if (e == NsslError::OK)
+            return true;
+        report_.result = name(e);
+        report_.code = nssl::code(e);
+        report_.reason = fmt::format("{} refused", what);
+        return false;
+    }
+
+    bool setupContext(std::int32_t ctx)
+    {
+        for (std::int32_t id : s_.caIds) {
+            if (!setupOk(nsslCall("NSSLAddServerPKI", {w(ctx), w(id)},
+                                  fmt::format("NSSLAddServerPKI(ctx={}, certId={})", ctx, id)),
+                         fmt::format("CA {}", id)))
+                return false;
+        }
+        if (s_.groups) {
+            const NsslError e = nsslCall("NSSLAddServerPKIGroups", {w(ctx), s_.groups, word_, word2_},
+                                         fmt::format("NSSLAddServerPKIGroups(ctx={}, mask={:#x})", ctx, s_.groups));
+            if (!setupOk(e, "NSSLAddServerPKIGroups"))
+                return false;
+            note(fmt::format("groups {:#x}: {} CAs added, {} missing from the store", s_.groups,
+                             static_cast<std::int32_t>(guest_.loadBe32(word_)),
+                             static_cast<std::int32_t>(guest_.loadBe32(word2_))));
+        }
+        for (std::size_t i = 0; i < s_.caFiles.size(); ++i) {
+            const auto& der = s_.caFiles[i];
+            const auto at = guest_.putBytes(der);
+            if (!setupOk(nsslCall("NSSLAddServerPKIExternal", {w(ctx), at, w(der.size()), 0},
+                                  fmt::format("NSSLAddServerPKIExternal(ctx={}, cert[{}], type=DER)", ctx, der.size())),
+                         fmt::format("--ca-file #{}", i + 1)))
+                return false;
+        }
+        for (std::size_t i = 0; i < s_.crls.size(); ++i) {
+            const auto& der = s_.crls[i];
+            const auto at = guest_.putBytes(der);
+            if (!setupOk(nsslCall("NSSLAddCRLExternal", {w(ctx), at, w(der.size()), 0},
+                                  fmt::format("NSSLAddCRLExternal(ctx={}, crl[{}], type=DER)", ctx, der.size()),
+                                  "nn_nets2"),
+                         fmt::format("--crl-file #{}", i + 1)))
+                return false;
+        }
+        if (s_.crlCheck &&
+            !setupOk(nsslCall("NSSLContextSetFlags", {w(ctx), 1}, fmt::format("NSSLContextSetFlags(ctx={}, 0x1)", ctx),
+                              "nn_nets2"),
+                     "NSSLContextSetFlags"))
+            return false;
+        if (s_.clientId &&
+            !setupOk(nsslCall("NSSLSetClientPKI", {w(ctx), w(*s_.clientId)},
+                              fmt::format("NSSLSetClientPKI(ctx={}, certId={})", ctx, *s_.clientId)),
+                     "the client certificate"))
+            return false;
+        if (!s_.clientCert.empty()) {
+            const auto cert = guest_.putBytes(s_.clientCert);
+            const auto key = guest_.putBytes(s_.clientKey);
+            if (!setupOk(nsslCall("NSSLSetClientPKIExternal",
+                                  {w(ctx), cert, w(s_.clientCert.size()), 0, key, w(s_.clientKey.size()), 0},
+                                  fmt::format("NSSLSetClientPKIExternal(ctx={}, cert[{}], key[{}])", ctx,
+                                              s_.clientCert.size(), s_.clientKey.size())),
+                         "the external client certificate"))
+                return false;
+        }
+        return true;
+    }
+
+    /// The server's IPv4 address (host order): inet_aton for literals, getaddrinfo for names.
+    std::optional<u32> resolve()
+    {
+        if (address_)
+            return address_;
+        const auto text = guest_.putString(s_.connectHost);
+        if (guest_.call("nsysnet", "inet_aton", {text, word_}, fmt::format("inet_aton(\"{}\")", s_.connectHost),
+                        ResultKind::Plain) == 1) {
+            address_ = guest_.loadBe32(word_);
+            return address_;
+        }
+        const auto hints = guest_.alloc(0x20);
+        guest_.storeBe32(hints + 8, kSockStream);
+        const std::int32_t r = guest_.call("nsysnet", "getaddrinfo", {text, 0, hints, word_},
+                                           fmt::format("getaddrinfo(\"{}\", NULL, SOCK_STREAM)", s_.connectHost),
+                                           ResultKind::Plain);
+        if (r != 0)
+            return std::nullopt;
+        const u32 list = guest_.loadBe32(word_);
+        const u32 sockaddr = guest_.loadBe32(list + 0x18);
+        address_ = guest_.loadBe32(sockaddr + 4);
+        guest_.call("nsysnet", "freeaddrinfo", {list}, "freeaddrinfo()", ResultKind::Void);
+        return address_;
+    }
+
+    /// select() on one descriptor; false on timeout or error.
+    bool waitSocket(std::int32_t fd, bool forWrite)
+    {
+        const auto set = guest_.alloc(4);
+        const auto timeout = guest_.alloc(8);
+        guest_.storeBe32(set, 1u << fd);
+        guest_.storeBe32(timeout, static_cast<u32>(s_.ioTimeout.count()));
+        const std::int32_t r = guest_.call(
+            "nsysnet", "select", {w(fd + 1), forWrite ? 0 : set, forWrite ? set : 0, 0, timeout},
+            fmt::format("select(nfds={}, {}fds={{{}}}, timeout={}s)", fd + 1, forWrite ? "write" : "read", fd,
+                        s_.ioTimeout.count()),
+            ResultKind::Socket);
+        return r > 0;
+    }
+
+    /// Repeats a non-blocking call while it wants to read or write, waiting with select.
+    template <class F>
+    NsslError retry(std::int32_t fd, F&& step)
+    {
+        for (;;) {
+            const NsslError e = step();
+            if (!s_.nonBlocking || (e != NsslError::WANT_READ && e != NsslError::WANT_WRITE))
+                return e;
+            if (!waitSocket(fd, e == NsslError::WANT_WRITE))
+                return e;
+        }
+    }
+
+    ConnectionReport socketFailure(std::string reason)
+    {
+        ConnectionReport c;
+        c.result = "SOCKET_ERROR";
+        c.code = -1;
+        c.reason = std::move(reason);
+        return c;
+    }
+
+    ConnectionReport connectOnce(std::int32_t ctx, int attempt, std::int32_t& session)
+    {
+        note(attempt == 0 ? fmt::format("connecting to {}:{} as '{}'", s_.connectHost, s_.port, s_.host)
+                          : fmt::format("reconnect {} of {}, offering the session", attempt, s_.resume));
+        const auto address = resolve();
+        if (!address)
+            return socketFailure(fmt::format("cannot resolve '{}'", s_.connectHost));
+        const std::int32_t fd = guest_.call("nsysnet", "socket", {kAfInet, kSockStream, kIpProtoTcp},
+                                            "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", ResultKind::Socket);
+        if (fd < 0)
+            return socketFailure("socket() failed: " + guest_.calls().back().resultName);
+        ConnectionReport c = connectAndHandshake(ctx, fd, *address, attempt, session);
+        guest_.call("nsysnet", "socketclose", {w(fd)}, fmt::format("socketclose(fd={})", fd), ResultKind::Socket);
+        return c;
+    }
+
+    ConnectionReport connectAndHandshake(std::int32_t ctx, std::int32_t fd, u32 address, int attempt,
+                                         std::int32_t& session)
+    {
+        if (s_.nonBlocking) {
+            const auto one = guest_.alloc(4);
+            guest_.storeBe32(one, 1);
+            guest_.call("nsysnet", "setsockopt", {w(fd), kSolSocket, kSoNonBlock, one, 4},
+                        fmt::format("setsockopt(fd={}, SOL_SOCKET, SO_NONBLOCK, 1)", fd), ResultKind::Socket);
+        }
+        const auto sa = guest_.alloc(16);
+        guest_.bytes(sa, 16)[1] = kAfInet;
+        guest_.bytes(sa, 16)[2] = static_cast<std::uint8_t>(s_.port >> 8);
+        guest_.bytes(sa, 16)[3] = static_cast<std::uint8_t>(s_.port);
+        guest_.storeBe32(sa + 4, address);
+        const std::string peer = fmt::format("{}.{}.{}.{}:{}", address >> 24, (address >> 16) & 0xff,
+                                             (address >> 8) & 0xff, address & 0xff, s_.port);
+        if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, fmt::format("connect(fd={}, {})", fd, peer),
+                        ResultKind::Socket) != 0) {
+            const bool inProgress =
+                s_.nonBlocking && guest_.calls().back().resultName.find("SO_EINPROGRESS") != std::string::npos;
+            if (!inProgress)
+                return socketFailure(fmt::format("connect to {} failed: {}", peer, guest_.calls().back().resultName));
+            if (!waitSocket(fd, true))
+                return socketFailure(fmt::format("connect to {} timed out", peer));
+        }
+        (void)kSoEInProgress;
+
+        const auto hostText = guest_.putString(s_.host);
+        const std::int32_t conn = guest_.call(
+            "nsysnet", "NSSLCreateConnection",
+            {w(ctx), hostText, w(s_.host.size()), s_.verify, w(fd), s_.nonBlocking ? 0u : 1u},
+            fmt::format("NSSLCreateConnection(ctx={}, host=\"{}\", options={:#x}, fd={}, block={})", ctx, s_.host,
+                        s_.verify, fd, s_.nonBlocking ? 0 : 1),
+            ResultKind::NsslHandle);
+        ConnectionReport c;
+        if (conn < 0) {
+            c.result = name(static_cast<NsslError>(conn));
+            c.code = conn;
+            c.reason = "NSSLCreateConnection refused";
+            return c;
+        }
+        if (attempt > 0 && session >= 0)
+            nsslCall("NSSLSetSession", {w(conn), w(session)},
+                     fmt::format("NSSLSetSession(conn={}, session={})", conn, session));
+
+        NsslError e = retry(fd, [&] {
+            return nsslCall("NSSLDoHandshake", {w(conn)}, fmt::format("NSSLDoHandshake(conn={})", conn));
+        });
+        collectDiagnostics(conn, c);
+        if (e == NsslError::OK) {
+            const auto info = guest_.alloc(68);
+            if (nsslCall("NSSLGetCipherInfo", {w(conn), info}, fmt::format("NSSLGetCipherInfo(conn={})", conn)) ==
+                NsslError::OK) {
+                auto raw = guest_.bytes(info, 68);
+                c.suite.assign(reinterpret_cast<const char*>(raw.data() + 4),
+                               strnlen(reinterpret_cast<const char*>(raw.data() + 4), 64));
+                c.version = static_cast<std::uint16_t>(raw[2] << 8 | raw[3]);
+            }
+            nsslCall("NSSLGetPeerCertSize", {w(conn), word_}, fmt::format("NSSLGetPeerCertSize(conn={})", conn));
+            if (attempt == 0 && s_.resume > 0)
+                session = guest_.call("nsysnet", "NSSLGetSession", {w(conn)},
+                                      fmt::format("NSSLGetSession(conn={})", conn), ResultKind::NsslHandle);
+            if (attempt == 0 && s_.send)
+                e = exchange(fd, conn, c);
+        }
+        if (e != NsslError::OK) {
+            c.result = name(e);
+            c.code = nssl::code(e);
+            if (auto f = guest_.process().nssl().failure(conn); f && *f) {
+                c.failure = std::string(nssl::verifyFailureName(f->reason));
+                c.reason = fmt::format("{} ({})", f->text, c.failure);
+            } else
+                c.reason = c.result;
+        }
+        report_.statusTable += nssl::debug::formatStatusTable(guest_.process().nssl().status());
+        nsslCall("NSSLDestroyConnection", {w(conn)}, fmt::format("NSSLDestroyConnection(conn={})", conn));
+        return c;
+    }
+
+    void collectDiagnostics(std::int32_t conn, ConnectionReport& c)
+    {
+        auto& service = guest_.process().nssl();
+        if (auto chain = service.peerChain(conn))
+            for (const auto& der : *chain)
+                c.peerChain.push_back(describeCertificate(der));
+        if (auto r = service.resumed(conn))
+            c.resumed = *r;
+    }
+
+    /// Sends the request, then reads until the server closes (or a call fails).
+    NsslError exchange(std::int32_t fd, std::int32_t conn, ConnectionReport& c)
+    {
+        const std::string& data = *s_.send;
+        std::size_t sent = 0;
+        while (sent < data.size()) {
+            const auto chunk = static_cast<u32>(std::min<std::size_t>(data.size() - sent, kIoChunk));
+            std::memcpy(guest_.bytes(io_, chunk).data(), data.data() + sent, chunk);
+            const NsslError e = retry(fd, [&] {
+                return nsslCall("NSSLWrite", {w(conn), io_, chunk, word_},
+                                fmt::format("NSSLWrite(conn={}, len={})", conn, chunk));
+            });
+            if (e != NsslError::OK)
+                return e;
+            sent += guest_.loadBe32(word_);
+        }
+        c.bytesSent = sent;
+        for (;;) {
+            const NsslError e = retry(fd, [&] {
+                return nsslCall("NSSLRead", {w(conn), io_, kIoChunk, word_},
+                                fmt::format("NSSLRead(conn={}, len={})", conn, kIoChunk));
+            });
+            if (e != NsslError::OK) {
+                // close_notify ends a reply; so does a plain FIN after data (many HTTP servers).
+                if (e == NsslError::ZERO_RETURN || (e == NsslError::IO_ERROR && c.bytesRead > 0))
+                    return NsslError::OK;
+                return e;
+            }
+            const u32 got = guest_.loadBe32(word_);
+            auto bytes = guest_.bytes(io_, got);
+            c.received.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+            c.bytesRead += got;
+        }
+    }
+
+    const ProbeSettings& s_;
+    const ProbeObserver& o_;
+    GuestProcess guest_;
+    ProbeReport report_;
+    guest::GuestAddress io_ = 0, word_ = 0, word2_ = 0;
+    std::optional<u32> address_;
+};
+
+}  // namespace
+
+PeerCert describeCertificate(const pki::Bytes& der)
+{
+    PeerCert p;
+    p.sha256 = pki::toHex(pki::sha256(der));
+    if (auto cert = pki::parseCertificate(der)) {
+        p.subject = cert->subjectText();
+        p.issuer = cert->issuerText();
+        p.notBefore = pki::formatTime(cert->notBefore);
+        p.notAfter = pki::formatTime(cert->notAfter);
+    } else {
+        p.subject = "(unparsable certificate)";
+    }
+    return p;
+}
+
+ProbeReport runProbe(const ProbeSettings& settings, const ProbeObserver& observer)
+{
+    return Flow(settings, observer).run();
+}
+
+}  // namespace wiiu::probe

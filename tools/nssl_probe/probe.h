@@ -1,0 +1,85 @@
+// One probe run: a guest process that sets up an NSSL context the way a game would, connects,
+// handshakes, optionally exchanges data and reconnects offering the session, all through the
+// import table. Host-side service calls are used only to READ diagnostics.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "certstore/cert_store.h"
+#include "guest_process.h"
+#include "hle/nssl/config.h"
+#include "pki/types.h"
+
+namespace wiiu::probe {
+
+/// Everything a run needs; files are already read and converted to DER.
+struct ProbeSettings {
+    std::shared_ptr<const certstore::CertStore> store;
+    std::vector<std::int32_t> caIds;
+    std::uint32_t groups = 0;
+    std::vector<pki::Bytes> caFiles;
+    std::vector<pki::Bytes> crls;
+    bool crlCheck = false;
+    std::optional<std::int32_t> clientId;
+    pki::Bytes clientCert, clientKey;
+    std::uint32_t verify = 7;
+    std::int32_t version = 0;
+    nssl::Config config;
+    std::string host;          ///< the name given to NSSLCreateConnection
+    std::string connectHost;   ///< resolved through inet_aton, then getaddrinfo
+    std::uint16_t port = 0;
+    std::optional<std::string> send;  ///< bytes to send after the handshake, then read until close
+    int resume = 0;
+    bool nonBlocking = false;
+    std::optional<std::chrono::system_clock::time_point> clock;
+    std::chrono::seconds ioTimeout{10};  ///< select / blocking-call bound
+};
+
+struct PeerCert {
+    std::string subject, issuer, notBefore, notAfter, sha256;
+};
+
+/// What one connection did.
+struct ConnectionReport {
+    std::string result = "OK";  ///< "OK", an NSSL error name, or SOCKET_ERROR
+    std::int32_t code = 0;
+    std::string reason;
+    std::string failure;  ///< the precise reason's name ("Untrusted", "Expired", ...), "" if none
+    std::uint16_t version = 0;
+    std::string suite;
+    bool resumed = false;
+    std::vector<PeerCert> peerChain;
+    std::uint64_t bytesSent = 0;
+    std::uint64_t bytesRead = 0;
+    std::string received;  ///< application data read (first connection)
+};
+
+struct ProbeReport {
+    std::string result = "OK";
+    std::int32_t code = 0;
+    std::string reason;
+    std::string failure;  ///< as ConnectionReport::failure
+    std::vector<ConnectionReport> connections;  ///< the first one, then each reconnect
+    std::vector<CallRecord> calls;
+    std::string statusTable;  ///< nssl::Service status before each connection was destroyed
+
+    bool ok() const { return result == "OK"; }
+};
+
+/// Hooks a run calls back into (all optional).
+struct ProbeObserver {
+    std::function<void(const CallRecord&)> onCall;
+    std::function<void(const std::string&)> onNote;  ///< a step of the flow, for text output
+};
+
+ProbeReport runProbe(const ProbeSettings& settings, const ProbeObserver& observer = {});
+
+PeerCert describeCertificate(const pki::Bytes& der);
+
+}  // namespace wiiu::probe

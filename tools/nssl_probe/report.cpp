@@ -1,0 +1,89 @@
+#include "report.h"
+
+#include <fmt/format.h>
+
+#include "hle/nssl/debug/status_table.h"
+
+namespace wiiu::probe {
+
+std::string protocolName(std::uint16_t version)
+{
+    return nssl::debug::versionName(version);
+}
+
+namespace {
+
+void printChain(std::ostream& out, const std::vector<PeerCert>& chain)
+{
+    if (chain.empty()) {
+        out << "  peer chain: none received\n";
+        return;
+    }
+    out << "  peer chain (" << chain.size() << " certificate" << (chain.size() == 1 ? "" : "s") << ", leaf first):\n";
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        const auto& c = chain[i];
+        out << fmt::format("    [{}] subject: {}\n        issuer:  {}\n        valid:   {} .. {}\n"
+                           "        sha256:  {}\n",
+                           i, c.subject, c.issuer, c.notBefore, c.notAfter, c.sha256);
+    }
+}
+
+}  // namespace
+
+void printSummary(std::ostream& out, const ProbeReport& report)
+{
+    out << "\n";
+    for (std::size_t i = 0; i < report.connections.size(); ++i) {
+        const auto& c = report.connections[i];
+        out << (i == 0 ? std::string("connection") : fmt::format("reconnect {}", i)) << ": ";
+        if (c.result == "OK")
+            out << fmt::format("handshake OK, {} {}{}\n", protocolName(c.version), c.suite,
+                               i > 0 ? (c.resumed ? ", session RESUMED" : ", full handshake (not resumed)") : "");
+        else
+            out << fmt::format("FAILED {} ({})\n  reason: {}\n", c.result, c.code, c.reason);
+        if (i == 0 || c.result != "OK")
+            printChain(out, c.peerChain);
+        if (i == 0 && (c.bytesSent || c.bytesRead))
+            out << fmt::format("  application data: {} bytes sent, {} bytes received\n", c.bytesSent, c.bytesRead);
+    }
+    out << (report.ok() ? std::string("result: OK\n")
+                        : fmt::format("result: {} ({}): {}\n", report.result, report.code, report.reason));
+}
+
+nlohmann::json toJson(const ProbeReport& report)
+{
+    using nlohmann::json;
+    json j;
+    j["result"] = report.result;
+    j["code"] = report.code;
+    j["reason"] = report.reason;
+    j["failure"] = report.failure;
+    const ConnectionReport first = report.connections.empty() ? ConnectionReport{} : report.connections.front();
+    j["version"] = first.version;
+    j["version_name"] = first.version ? protocolName(first.version) : "";
+    j["suite"] = first.suite;
+    json chain = json::array();
+    for (const auto& c : first.peerChain)
+        chain.push_back({{"subject", c.subject}, {"issuer", c.issuer}, {"not_before", c.notBefore},
+                         {"not_after", c.notAfter}, {"sha256", c.sha256}});
+    j["peer_chain"] = chain;
+    json resumed = json::array();
+    for (std::size_t i = 1; i < report.connections.size(); ++i)
+        resumed.push_back(report.connections[i].resumed);
+    j["resumed"] = resumed;
+    j["bytes_sent"] = first.bytesSent;
+    j["bytes_read"] = first.bytesRead;
+    json connections = json::array();
+    for (const auto& c : report.connections)
+        connections.push_back({{"result", c.result}, {"code", c.code}, {"reason", c.reason},
+                               {"version", c.version}, {"suite", c.suite}, {"resumed", c.resumed},
+                               {"bytes_sent", c.bytesSent}, {"bytes_read", c.bytesRead}});
+    j["connections"] = connections;
+    json calls = json::array();
+    for (const auto& c : report.calls)
+        calls.push_back({{"call", c.text}, {"result", c.result}, {"result_name", c.resultName}});
+    j["calls"] = calls;
+    return j;
+}
+
+}  // namespace wiiu::probe

@@ -1,0 +1,22 @@
+// How a probe run is shown: the text summary (the call log is printed as it happens) and the
+// one JSON object of --json.
+#pragma once
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "probe.h"
+
+namespace wiiu::probe {
+
+/// The handshake result, reason, version, suite, chain, bytes and resumption, for people.
+void printSummary(std::ostream& out, const ProbeReport& report);
+
+/// The --json object (docs/server-operators.md lists the fields).
+nlohmann::json toJson(const ProbeReport& report);
+
+/// "TLS 1.2" and friends.
+std::string protocolName(std::uint16_t version);
+
+}  // namespace wiiu::probe
