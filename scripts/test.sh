@@ -9,7 +9,7 @@ build=build
 flags=()
 if [[ ${1:-} == --sanitize ]]; then
   build=build-asan
-  flags+=(-DWIIU_NSSL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  flags+=(-DWIIU_NSSL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DWIIU_NSSL_BUILD_BENCH=OFF)
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fi
