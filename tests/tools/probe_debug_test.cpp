@@ -68,15 +68,19 @@ TEST(ProbeDebug, PcapShowsTheHttpRequestToTshark)
     const std::string port = std::to_string(peer->port());
     const fs::path pcap = dir / "probe.pcap";
     const ProbeRun r = runProbe({"--connect", "127.0.0.1:" + port, "--host", "localhost", "--ca-file",
-                                 path("root.pem"), "--http-get", "/pcap-check", "--pcap", pcap.string()});
+                                 path("root.pem"), "--http-get", "/pcap-check", "--resume", "1", "--pcap",
+                                 pcap.string()});
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_NE(r.err.find(pcap.string()), std::string::npos) << "the probe says where it writes";
     const std::string tshark = "tshark -n -r " + pcap.string() + " -d tcp.port==" + port + ",http ";
     EXPECT_EQ(runCommand(tshark + "-Y http.request -T fields -e http.request.uri 2>/dev/null"), "/pcap-check");
     EXPECT_EQ(runCommand(tshark + "-Y http.response -T fields -e http.response.code 2>/dev/null"), "200");
-    // The stream opens with a handshake and closes with FINs, all on the real ports.
-    EXPECT_EQ(runCommand(tshark + "-Y 'tcp.flags.syn==1' 2>/dev/null | wc -l"), "2");
-    EXPECT_EQ(runCommand(tshark + "-Y 'tcp.flags.fin==1' 2>/dev/null | wc -l"), "2");
+    // Each connection (the first and the resumed one) is a stream that opens with a handshake
+    // and closes with FINs, on the real ports.
+    EXPECT_EQ(runCommand(tshark + "-T fields -e tcp.stream 2>/dev/null | sort -u | wc -l"), "2");
+    EXPECT_EQ(runCommand(tshark + "-Y 'tcp.flags.syn==1' 2>/dev/null | wc -l"), "4");
+    EXPECT_EQ(runCommand(tshark + "-Y 'tcp.flags.fin==1' 2>/dev/null | wc -l"), "4");
+    EXPECT_EQ(runCommand(tshark + "-Y 'tcp.dstport==" + port + " && tcp.flags.syn==1' 2>/dev/null | wc -l"), "2");
     EXPECT_EQ(runCommand(tshark + "-Y 'tcp.analysis.flags' 2>/dev/null | wc -l"), "0") << "no TCP anomalies";
 }
 

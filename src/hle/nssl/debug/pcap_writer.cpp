@@ -39,16 +39,17 @@ std::uint16_t checksum(const std::uint8_t* data, std::size_t size, std::uint32_t
 }
 
 // Writers by path: connections of several processes that name one file share one writer
-// (two writers on one file would interleave garbage). Entries die with their last user.
+// (two writers on one file would interleave garbage). A writer stays open until the host
+// process ends: reopening would truncate what earlier connections wrote.
 std::mutex registryMutex;
-std::map<std::string, std::weak_ptr<PcapWriter>> registry;
+std::map<std::string, std::shared_ptr<PcapWriter>> registry;
 
 }  // namespace
 
 std::shared_ptr<PcapWriter> PcapWriter::forPath(const std::string& path)
 {
     std::lock_guard lock(registryMutex);
-    if (auto existing = registry[path].lock())
+    if (auto existing = registry[path])
         return existing;
     std::FILE* file = std::fopen(path.c_str(), "wb");
     if (!file) {
@@ -123,6 +124,7 @@ void PcapWriter::packet(Endpoint from, Endpoint to, std::uint32_t seq, std::uint
 PcapStream::PcapStream(std::shared_ptr<PcapWriter> writer, Endpoint client, Endpoint server)
     : writer_(std::move(writer)), client_(client), server_(server)
 {
+    openIfNeeded();  // every established connection shows up, even one that sends nothing
 }
 
 PcapStream::~PcapStream()

@@ -4,7 +4,8 @@
 //
 // One writer per file, shared by every connection (and Process) that names the same path;
 // thread-safe; each packet is written and flushed as the data flows, so a crash loses nothing
-// already seen. The file is a stream, not an atomic output: it is truncated when first opened.
+// already seen. The file is a stream, not an atomic output: it is truncated when first opened
+// in the host process and stays open until the host process ends.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +49,9 @@ private:
 /// it under its own lock.
 class PcapStream {
 public:
+    /// Writes the SYN / SYN-ACK / ACK at once.
     PcapStream(std::shared_ptr<PcapWriter> writer, Endpoint client, Endpoint server);
-    ~PcapStream();  ///< FIN both ways if the stream was opened
+    ~PcapStream();  ///< FIN both ways
     PcapStream(const PcapStream&) = delete;
     PcapStream& operator=(const PcapStream&) = delete;
 
