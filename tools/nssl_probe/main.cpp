@@ -210,6 +210,11 @@ int run(int argc, char** argv)
     if (o.demo) {
         if (!o.connect.empty())
             throw UsageError{"--demo runs its own servers; it takes no --connect"};
+        nssl::Config debugOutputs;
+        debugOutputs.pcapPath = o.pcap;
+        debugOutputs.keyLogPath = o.keylog;
+        debugOutputs.chainDumpDir = o.dumpChain;
+        warnDebugOutputs(debugOutputs);
         return runDemo({.json = o.json, .pcap = o.pcap, .keylog = o.keylog, .dumpChain = o.dumpChain}) ? kExitOk
                                                                                                        : kExitFailure;
     }

@@ -19,7 +19,6 @@ using u32 = std::uint32_t;
 
 constexpr u32 kAfInet = 2, kSockStream = 1, kIpProtoTcp = 6;
 constexpr u32 kSolSocket = 0xFFFFFFFF, kSoNonBlock = 0x1016;
-constexpr std::int32_t kSoEInProgress = 22;
 constexpr u32 kIoChunk = 16 * 1024;
 
 u32 w(std::int64_t v) { return static_cast<u32>(v); }
@@ -264,7 +263,6 @@ private:
             if (!waitSocket(fd, true))
                 return socketFailure(fmt::format("connect to {} timed out", peer));
         }
-        (void)kSoEInProgress;
 
         const auto hostText = guest_.putString(s_.host);
         const std::int32_t conn = guest_.call(
