@@ -45,10 +45,10 @@ std::uint32_t Context::flags() const
     return flags_;
 }
 
-void Context::setFlags(std::uint32_t flags)
+void Context::changeFlags(std::uint32_t flags, bool set)
 {
     std::lock_guard lock(mutex_);
-    flags_ = flags;
+    flags_ = set ? (flags_ | flags) : (flags_ & ~flags);
 }
 
 std::int32_t Context::mode() const

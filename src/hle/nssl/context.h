@@ -39,7 +39,8 @@ public:
     void setClientIdentity(std::shared_ptr<const ClientIdentity> identity);
 
     std::uint32_t flags() const;
-    void setFlags(std::uint32_t flags);
+    /// ORs `flags` in (set) or clears them, in one step under the context's lock.
+    void changeFlags(std::uint32_t flags, bool set);
     std::int32_t mode() const;
     void setMode(std::int32_t mode);
     void addCrl(pki::Crl crl);

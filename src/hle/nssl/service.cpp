@@ -290,28 +290,25 @@ NsslError Service::addCrlExternal(std::int32_t ctx, std::span<const std::uint8_t
     return NsslError::OK;
 }
 
-NsslError Service::setContextFlags(std::int32_t ctx, std::uint32_t flags)
+NsslError Service::changeContextFlags(std::int32_t ctx, std::uint32_t flags, bool set)
 {
-    auto found = contextFor(ctx);
-    if (!found)
-        return found.error();
-    Context* context = found->get();
+    auto context = contextFor(ctx);
+    if (!context)
+        return context.error();
     if (flags & ~context_flag::All)
         return NsslError::INVALID_ARG;
-    context->setFlags(context->flags() | flags);
+    (*context)->changeFlags(flags, set);
     return NsslError::OK;
+}
+
+NsslError Service::setContextFlags(std::int32_t ctx, std::uint32_t flags)
+{
+    return changeContextFlags(ctx, flags, true);
 }
 
 NsslError Service::clearContextFlags(std::int32_t ctx, std::uint32_t flags)
 {
-    auto found = contextFor(ctx);
-    if (!found)
-        return found.error();
-    Context* context = found->get();
-    if (flags & ~context_flag::All)
-        return NsslError::INVALID_ARG;
-    context->setFlags(context->flags() & ~flags);
-    return NsslError::OK;
+    return changeContextFlags(ctx, flags, false);
 }
 
 Result<std::uint32_t> Service::contextFlags(std::int32_t ctx)

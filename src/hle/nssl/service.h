@@ -144,6 +144,7 @@ private:
     /// Destroys connections outside the service lock (they may wait briefly for close_notify).
     static void teardown(std::vector<std::shared_ptr<Connection>> connections);
     NsslError countExternal();
+    NsslError changeContextFlags(std::int32_t ctx, std::uint32_t flags, bool set);
 
     Config config_;
     std::shared_ptr<const certstore::CertStore> store_;
