@@ -74,6 +74,9 @@ public:
         return s;
     }
 
+    /// socket(fd) once the library is ready: the opening of nearly every descriptor call.
+    std::shared_ptr<HostSocket> readySocket(std::int32_t fd) { return libraryReady() ? socket(fd) : nullptr; }
+
     /// A guest buffer: NULL or a negative length is SO_EINVAL, a range outside guest memory is
     /// SO_EFAULT (a huge length is never trusted). Null pointer + zero length is an empty span.
     template <class T>

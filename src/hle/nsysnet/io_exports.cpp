@@ -38,9 +38,7 @@ std::int32_t receive(Call& call, std::int32_t fd, GuestPtr<std::uint8_t> buf, st
                      GuestPtr<GuestSockaddrIn> from, GuestPtr<bei32> fromlen)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     if (flags & kMsgOob)
@@ -68,9 +66,7 @@ std::int32_t transmit(Call& call, std::int32_t fd, GuestPtr<const std::uint8_t> 
                       std::int32_t flags, GuestPtr<const GuestSockaddrIn> to, std::int32_t tolen)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     if (flags & kMsgOob)

@@ -54,9 +54,7 @@ std::int32_t socketclose_all(Call& call)
 std::int32_t shutdown(Call& call, std::int32_t fd, std::int32_t how)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     if (how < 0 || how > 2)
@@ -69,9 +67,7 @@ std::int32_t shutdown(Call& call, std::int32_t fd, std::int32_t how)
 std::int32_t connect(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> addr, std::int32_t addrlen)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     auto peer = net.inAddress(addr, addrlen);
@@ -107,9 +103,7 @@ std::int32_t connect(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn
 std::int32_t bind(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> addr, std::int32_t addrlen)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     auto local = net.inAddress(addr, addrlen);
@@ -123,9 +117,7 @@ std::int32_t bind(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> a
 std::int32_t listen(Call& call, std::int32_t fd, std::int32_t backlog)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     if (const SoError e = s->listen(backlog < 0 ? 0 : backlog); e != SoError::SO_SUCCESS)
@@ -136,9 +128,7 @@ std::int32_t listen(Call& call, std::int32_t fd, std::int32_t backlog)
 std::int32_t accept(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr, GuestPtr<bei32> addrlen)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     std::optional<SocketCall::OutAddress> out;
@@ -169,9 +159,7 @@ template <bool Peer>
 std::int32_t socketName(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr, GuestPtr<bei32> addrlen)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     auto out = net.outAddress(addr, addrlen);
@@ -190,9 +178,7 @@ std::int32_t setsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
                         GuestPtr<const std::uint8_t> value, std::int32_t length)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     if (level != kSolSocket && level != kIpProtoIp && level != kIpProtoTcp)
@@ -231,9 +217,7 @@ std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
                         GuestPtr<std::uint8_t> value, GuestPtr<bei32> length)
 {
     SocketCall net(call);
-    if (!net.libraryReady())
-        return -1;
-    auto s = net.socket(fd);
+    auto s = net.readySocket(fd);
     if (!s)
         return -1;
     if (level != kSolSocket && level != kIpProtoIp && level != kIpProtoTcp)
