@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/bearssl.h"
+#include "common/secure_wipe.h"
 
 namespace wiiu::certstore {
 namespace {

@@ -2,14 +2,9 @@
 
 #include <algorithm>
 
-namespace wiiu::certstore {
+#include "common/secure_wipe.h"
 
-void secureWipe(void* data, std::size_t size) noexcept
-{
-    // Writes through a volatile pointer are observable, so the stores cannot be elided.
-    auto* p = static_cast<volatile std::uint8_t*>(data);
-    for (std::size_t i = 0; i < size; ++i) p[i] = 0;
-}
+namespace wiiu::certstore {
 
 SecretBytes::SecretBytes(std::size_t size)
     : data_(size ? std::make_unique<std::uint8_t[]>(size) : nullptr), size_(size)

@@ -8,9 +8,6 @@
 
 namespace wiiu::certstore {
 
-/// Overwrites `size` bytes with zeros in a way the optimiser may not drop.
-void secureWipe(void* data, std::size_t size) noexcept;
-
 class SecretBytes {
 public:
     SecretBytes() = default;

@@ -6,6 +6,7 @@
 
 #include "certstore/key_decrypt.h"
 #include "certstore/secret_bytes.h"
+#include "common/secure_wipe.h"
 
 using namespace wiiu::certstore;
 using ::testing::HasSubstr;
@@ -94,6 +95,6 @@ TEST(certstore_secret_bytes, SecureWipeZeroes)
 {
     std::uint8_t buf[32];
     std::memset(buf, 0xAB, sizeof buf);
-    secureWipe(buf, sizeof buf);
+    wiiu::secureWipe(buf, sizeof buf);
     for (auto b : buf) EXPECT_EQ(b, 0);
 }

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "hle/nssl/secure_wipe.h"
+#include "common/secure_wipe.h"
 
 namespace wiiu::nssl {
 

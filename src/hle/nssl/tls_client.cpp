@@ -8,7 +8,7 @@
 
 #include "common/log.h"
 #include "hle/nssl/cipher_suites.h"
-#include "hle/nssl/secure_wipe.h"
+#include "common/secure_wipe.h"
 
 namespace wiiu::nssl {
 

@@ -135,11 +135,10 @@ IoOutcome HostSocket::finishSend(std::size_t n, const error_code& ec)
 
 IoOutcome HostSocket::receiveSome(std::span<std::uint8_t> buffer, IoFlags flags)
 {
-    Ipv4Endpoint ignored;
-    return receiveFrom(buffer, flags, ignored);
+    return receiveFrom(buffer, flags, nullptr);
 }
 
-IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint& from)
+IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint* from)
 {
     std::lock_guard lock(mutex_);
     if (closed_)
@@ -149,8 +148,8 @@ IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags,
     if (datagram_) {
         asio::ip::udp::endpoint sender;
         const std::size_t n = datagram_->receive_from(asio::buffer(buffer.data(), buffer.size()), sender, f, ec);
-        if (!ec)
-            from = fromAsio(sender);
+        if (!ec && from)
+            *from = fromAsio(sender);
         return finishReceive(n, ec, buffer.size());
     }
     if (!stream_)  // listening
@@ -158,11 +157,11 @@ IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags,
     if (buffer.empty())
         return IoOutcome::ok(0);
     const std::size_t n = stream_->receive(asio::buffer(buffer.data(), buffer.size()), f, ec);
-    if (!ec) {
+    if (!ec && from) {
         error_code peerEc;
         auto peer = stream_->remote_endpoint(peerEc);
         if (!peerEc)
-            from = fromAsio(peer);
+            *from = fromAsio(peer);
     }
     return finishReceive(n, ec, buffer.size());
 }

@@ -88,8 +88,9 @@ public:
     // --- data (one non-blocking step each) ------------------------------------------------------
     IoOutcome receiveSome(std::span<std::uint8_t> buffer, IoFlags flags = {});
     IoOutcome sendSome(std::span<const std::uint8_t> data);
-    /// Datagram receive that also reports the sender (stream sockets: the peer).
-    IoOutcome receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint& from);
+    /// Receive that also reports the sender into `from` when it is not null (stream sockets: the
+    /// peer, which costs a getpeername, so plain receives pass null).
+    IoOutcome receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint* from);
     IoOutcome sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to);
     std::uint64_t bytesReceived() const { return bytesIn_.load(); }
     std::uint64_t bytesSent() const { return bytesOut_.load(); }

@@ -55,7 +55,7 @@ std::int32_t receive(Call& call, std::int32_t fd, GuestPtr<std::uint8_t> buf, st
     const bool nonBlocking = s->guestNonBlocking() || (flags & kMsgDontWait);
     Ipv4Endpoint sender;
     const IoOutcome r = blockingStep(net.table(), *s, nonBlocking, true, [&] {
-        return s->receiveFrom(*dst, IoFlags{.peek = (flags & kMsgPeek) != 0}, sender);
+        return s->receiveFrom(*dst, IoFlags{.peek = (flags & kMsgPeek) != 0}, out ? &sender : nullptr);
     });
     if (out && r.status == IoStatus::Ok)
         net.store(*out, sender);
