@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Turns wiiu_nssl_bench's Google Benchmark JSON into the one table bench/run.sh prints.
 
-Every cell is min / median / max over the repetitions. A ratio is computed per repetition
-(repetition k of one client against repetition k of its baseline, all from the same run) and
-then summarised the same way; a target is judged on the median. A miss never fails the script
+Every cell is min / median / max over the repetitions. A ratio between two separately run
+benchmarks is computed per repetition (repetition k of one client against repetition k of its
+baseline, all from the same run). The bulk and full-handshake targets are judged on the
+"taking turns" rows instead: NSSL and raw BearSSL alternate inside one repetition, so outside
+load hits both alike. A target is judged on the median. A miss never fails the script
 (the machine is shared and noisy); with --smoke it fails only when a row did not run.
 """
 import json
@@ -80,11 +82,17 @@ def main():
         n_cpu, r_cpu, o_cpu = (series(f"bulk_{direction}/{c}", cpu)
                                for c in ("nssl_import_table", "raw_bearssl", "openssl"))
         ratio = paired(n_cpu, r_cpu, lambda x, y: x / y)
+        turns = f"bulk_{direction}/nssl_raw_turns"
+        t_nssl = series(turns, lambda b: b["a_cpu"] / (b["turn_bytes"] / GIB))
+        t_raw = series(turns, lambda b: b["b_cpu"] / (b["turn_bytes"] / GIB))
+        t_ratio = series(turns, lambda b: b["ratio"])
         rows.append([f"2 bulk {label} (MiB/s)", mmm(n_rate, "{:.0f}"), mmm(r_rate, "{:.0f}"), mmm(o_rate, "{:.0f}"),
                      "", "", ""])
         rows.append([f"2 bulk {label} client CPU (s/GiB)", mmm(n_cpu, "{:.3f}"), mmm(r_cpu, "{:.3f}"),
-                     mmm(o_cpu, "{:.3f}"), mmm(ratio, "{:.2f}") + "x raw", "<= 1.05x raw",
-                     verdict(statistics.median(ratio) if ratio else None, 1.05)])
+                     mmm(o_cpu, "{:.3f}"), mmm(ratio, "{:.2f}") + "x raw", "(separate runs)", "info"])
+        rows.append([f"2 bulk {label} CPU, taking turns (s/GiB)", mmm(t_nssl, "{:.3f}"), mmm(t_raw, "{:.3f}"), "",
+                     mmm(t_ratio, "{:.2f}") + "x raw", "<= 1.05x raw",
+                     verdict(statistics.median(t_ratio) if t_ratio else None, 1.05)])
 
     # 3. handshakes
     us = lambda b: seconds(b, "cpu_time") * 1e6
@@ -96,9 +104,15 @@ def main():
     res_wall = [series(f"handshake_resumed/{c}", wall) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
     frac = [series(f"handshake_resumed/{c}", resumed) for c in ("nssl_import_table", "raw_bearssl", "openssl")]
     ratio = paired(full[0], full[1], lambda x, y: x / y)
+    turns = "handshake_full/nssl_raw_turns"
+    t_nssl = series(turns, lambda b: b["a_cpu"] * 1e6)
+    t_raw = series(turns, lambda b: b["b_cpu"] * 1e6)
+    t_ratio = series(turns, lambda b: b["ratio"])
     rows.append(["3 full handshake client CPU (us)", mmm(full[0], "{:.0f}"), mmm(full[1], "{:.0f}"),
-                 mmm(full[2], "{:.0f}"), mmm(ratio, "{:.2f}") + "x raw", "<= 1.10x raw",
-                 verdict(statistics.median(ratio) if ratio else None, 1.10)])
+                 mmm(full[2], "{:.0f}"), mmm(ratio, "{:.2f}") + "x raw", "(separate runs)", "info"])
+    rows.append(["3 full handshake CPU, taking turns (us)", mmm(t_nssl, "{:.0f}"), mmm(t_raw, "{:.0f}"), "",
+                 mmm(t_ratio, "{:.2f}") + "x raw", "<= 1.10x raw",
+                 verdict(statistics.median(t_ratio) if t_ratio else None, 1.10)])
     rows.append(["3 full handshake wall (us)", mmm(full_wall[0], "{:.0f}"), mmm(full_wall[1], "{:.0f}"),
                  mmm(full_wall[2], "{:.0f}"), "", "", ""])
     all_resumed = all(f and min(f) >= 1.0 for f in frac)

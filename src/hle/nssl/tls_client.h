@@ -147,7 +147,7 @@ private:
     TlsFailure failure_;
     X509Verifier verifier_;
     br_ssl_client_context cc_{};
-    unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI]{};
+    unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI];  // not zeroed: BearSSL writes before it reads
 };
 
 }  // namespace wiiu::nssl
