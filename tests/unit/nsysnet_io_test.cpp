@@ -59,9 +59,17 @@ TEST(NsysnetIo, TcpEchoWithInTestPeer)
     EXPECT_EQ(g.net("getpeername", {NetGuest::u(fd), sa, len}), 0);
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(sa).port, listener.port());
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(sa).address, NetGuest::kLoopback);
+    // recvfrom with an address on a stream socket reports the peer too (plain recv skips it).
+    const auto from = g.alloc(16);
+    const auto fromlen = g.put(guest::bei32(16)).address;
+    EXPECT_EQ(g.send(fd, "?"), 1);  // one byte: the echo cannot arrive in pieces
+    const auto buf = g.alloc(8);
+    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(fd), buf, 8, 0, from, fromlen}), 1);
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).port, listener.port());
+    EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).address, NetGuest::kLoopback);
     auto s = g.process().sockets().find(fd);
-    EXPECT_EQ(s->bytesSent(), message.size());
-    EXPECT_EQ(s->bytesReceived(), message.size());
+    EXPECT_EQ(s->bytesSent(), message.size() + 1);
+    EXPECT_EQ(s->bytesReceived(), message.size() + 1);
     EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}), 0);
     peer.join();
 }
