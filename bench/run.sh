@@ -8,7 +8,8 @@
 #   bench/run.sh --smoke    tiny sizes, 1 repetition; fails only when a row did not run
 #
 # Environment: BENCH_BUILD_DIR (default build-bench), BENCH_REPETITIONS (default 5),
-# BENCH_FILTER (a --benchmark_filter regex), BENCH_ARGS (more arguments for the program).
+# BENCH_FILTER (a --benchmark_filter regex), BENCH_ARGS (more arguments for the program),
+# BENCH_NO_PIN=1 (do not pin the client to CPU 0 and the server to CPU 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
