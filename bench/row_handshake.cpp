@@ -32,6 +32,16 @@ struct Tally {
     }
 };
 
+/// Counts a host client's handshake (and whether it resumed), then closes it.
+template <class Client>
+bool finishHostHandshake(Tally& tally, std::unique_ptr<Client> c)
+{
+    const bool resumed = c && c->resumed();
+    if (c)
+        c->close();
+    return tally.count(c != nullptr, resumed);
+}
+
 class NsslHandshaker {
 public:
     explicit NsslHandshaker(bool resume) : ctx_(guest_.createContext(readFile(pkiFile("root.der"))))
@@ -80,11 +90,7 @@ public:
     }
     bool once()
     {
-        auto c = RawBearSslClient::connect(tas_, serverPort(), resume_ ? &session_ : nullptr);
-        const bool resumed = c && c->resumed();
-        if (c)
-            c->close();
-        return tally.count(c != nullptr, resumed);
+        return finishHostHandshake(tally, RawBearSslClient::connect(tas_, serverPort(), resume_ ? &session_ : nullptr));
     }
     Tally tally;
 
@@ -110,14 +116,7 @@ public:
         if (session_)
             SSL_SESSION_free(session_);
     }
-    bool once()
-    {
-        auto c = OpenSslClient::connect(ctx_, serverPort(), session_);
-        const bool resumed = c && c->resumed();
-        if (c)
-            c->close();
-        return tally.count(c != nullptr, resumed);
-    }
+    bool once() { return finishHostHandshake(tally, OpenSslClient::connect(ctx_, serverPort(), session_)); }
     Tally tally;
 
 private:
