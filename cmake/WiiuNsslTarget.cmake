@@ -5,6 +5,11 @@ set(WIIU_NSSL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wca
 if(WIIU_NSSL_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
+  if(WIIU_NSSL_FUZZ)
+    # One tree for the sanitizer tests and the fuzz targets: coverage hooks everywhere, and
+    # only the fuzz targets link libFuzzer's main (fuzz/CMakeLists.txt).
+    add_compile_options(-fsanitize=fuzzer-no-link)
+  endif()
 endif()
 
 function(wiiu_nssl_target_defaults target)
