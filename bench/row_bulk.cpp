@@ -83,9 +83,9 @@ private:
 template <class Trust>
 Trust testRoot();
 template <>
-RawTrustAnchors testRoot() { return RawTrustAnchors({readFile(pkiFile("root.der"))}); }
+RawTrustAnchors testRoot<RawTrustAnchors>() { return RawTrustAnchors({readFile(pkiFile("root.der"))}); }
 template <>
-OpenSslClientContext testRoot() { return OpenSslClientContext(pkiFile("root.pem")); }
+OpenSslClientContext testRoot<OpenSslClientContext>() { return OpenSslClientContext(pkiFile("root.pem")); }
 
 /// Raw BearSSL or OpenSSL: the same transfers through the client's own read/write.
 template <class Client, class Trust>
