@@ -24,6 +24,19 @@ inline constexpr std::int32_t kTypeServer = 1;
 inline constexpr std::int32_t kTypeClient = 2;
 inline constexpr std::int32_t kEncodingDer = 1;
 
+/// IOS process numbers the PID list's special values compare with (decaf's numbering: the
+/// IOS processes are 0..13, the Cafe OS ones 14..21, COSMASTER = the foreground application).
+inline constexpr std::int32_t kIosProcessTest = 13;
+inline constexpr std::int32_t kIosProcessCosKernel = 14;
+inline constexpr std::int32_t kIosProcessCosMaster = 21;
+
+/// Who calls NSSL, as IOS-NSEC records it when the guest opens /dev/nsec/nssl.
+struct Caller {
+    std::uint64_t titleId = 0;
+    std::int32_t processId = kIosProcessCosMaster;
+    std::uint64_t capabilities = 0;  ///< the title's capability mask for NSEC
+};
+
 /// Who may use an entry: the console's per-line metadata, kept as read (checked by the NSSL layer).
 struct Permissions {
     std::int32_t type = kTypeServer;
@@ -32,6 +45,11 @@ struct Permissions {
     std::uint64_t capabilityMask = 0;
     std::vector<std::int32_t> processIds;   ///< PID list, special values -2/-3/-4 kept as is
     std::vector<std::uint64_t> titleIds;    ///< TID list
+
+    /// IOS-NSEC's rule (wiiu-nssl-facts.md §5.4): a shared capability bit, the caller's title in
+    /// the TID list, or a PID list entry before the first -1 that matches: -4 any process, -2 the
+    /// IOS processes (up to IOSTEST), -3 the Cafe OS ones (COSKERNEL and above), else that number.
+    bool allows(const Caller& caller) const;
 
     bool operator==(const Permissions&) const = default;
 };

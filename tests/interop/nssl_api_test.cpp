@@ -228,4 +228,54 @@ TEST(NsslApi, ExportInternalCertificates)
               NsslGuest::code(NsslError::INVALID_CERT_TYPE));
 }
 
+TEST(NsslApi, PermissionListsAreCheckedWhenTheEmulatorNamesTheCaller)
+{
+    // The test store's entries have empty permission lists: a named caller may use none of them.
+    nssl::Config config;
+    config.caller = certstore::Caller{0x0005000010101A00ull, certstore::kIosProcessCosMaster, 0};
+    NsslGuest g(config);
+    const std::int32_t ctx = g.context(0);
+    const auto noAccess = NsslGuest::code(NsslError::CERT_NO_ACCESS);
+    EXPECT_EQ(g.nssl("NSSLAddServerPKI", {u(ctx), kTestRootId}), noAccess);
+    EXPECT_EQ(g.nssl("NSSLAddServerPKI", {u(ctx), 12345}), NsslGuest::code(NsslError::INVALID_CERT_ID));
+    EXPECT_EQ(g.nssl("NSSLSetClientPKI", {u(ctx), kTestClientId}), noAccess);
+    const auto valid = g.alloc(4);
+    const auto invalid = g.alloc(4);
+    ASSERT_EQ(g.nssl("NSSLAddServerPKIGroups", {u(ctx), 3, valid, invalid}), 0);
+    EXPECT_EQ(g.readBe32(valid), 0u);
+    EXPECT_EQ(g.readBe32(invalid), 39u);  // 36 missing from the test store + 3 refused
+    const auto size = g.alloc(4);
+    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {kTestRootId, 0, size, 0}), noAccess);
+    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {4242, 0, size, 0}),
+              NsslGuest::code(NsslError::INVALID_CERT_ID2));
+    const auto keySize = g.alloc(4);
+    EXPECT_EQ(g.nssl("NSSLExportInternalClientCertificate", {kTestClientId, 0, size, 0, 0, keySize, 0}), noAccess);
+
+    // Lists that name the caller (title ID for the root, any process for the client) let it in.
+    auto entries = std::vector<certstore::Entry>{};
+    for (const std::int32_t id : {kTestRootId, kTestClientId}) {
+        const certstore::Entry* e = testCertStore()->find(id);
+        ASSERT_NE(e, nullptr);
+        certstore::Entry copy;
+        copy.id = e->id;
+        copy.name = e->name;
+        copy.kind = e->kind;
+        copy.groups = e->groups;
+        copy.permissions = e->permissions;
+        copy.certDer = e->certDer;
+        copy.keyDer = e->keyDer.clone();
+        if (id == kTestRootId)
+            copy.permissions.titleIds = {config.caller->titleId};
+        else
+            copy.permissions.processIds = {-4};
+        entries.push_back(std::move(copy));
+    }
+    auto store = certstore::CertStore::create(std::move(entries));
+    ASSERT_TRUE(store);
+    NsslGuest named(config, *store);
+    const std::int32_t ctx2 = named.context(0);
+    EXPECT_EQ(named.nssl("NSSLAddServerPKI", {u(ctx2), kTestRootId}), 0);
+    EXPECT_EQ(named.nssl("NSSLSetClientPKI", {u(ctx2), kTestClientId}), 0);
+}
+
 }  // namespace

@@ -129,3 +129,37 @@ TEST(certstore_store, CreateRefusesInconsistentEntries)
     badType[0].permissions.type = kTypeServer;
     EXPECT_THAT(CertStore::create(std::move(badType)).error().message, HasSubstr("TYPE 1 does not fit a client"));
 }
+
+TEST(certstore_permissions, CapabilityTitleAndProcessRules)
+{
+    const Caller game{0x0005000010101A00ull, kIosProcessCosMaster, 0};
+    Permissions p;
+    EXPECT_FALSE(p.allows(game));  // empty lists: nobody
+
+    p.capabilityMask = 0x30;
+    EXPECT_FALSE(p.allows(game));
+    EXPECT_TRUE(p.allows(Caller{game.titleId, game.processId, 0x10}));
+
+    p = {};
+    p.titleIds = {0x0005001010040100ull, game.titleId};
+    EXPECT_TRUE(p.allows(game));
+    EXPECT_FALSE(p.allows(Caller{0x0005000010101B00ull, kIosProcessCosMaster, 0}));
+
+    p = {};
+    p.processIds = {-4};
+    EXPECT_TRUE(p.allows(game));
+    p.processIds = {-2};  // the IOS processes, IOSTEST included
+    EXPECT_FALSE(p.allows(game));
+    EXPECT_TRUE(p.allows(Caller{0, kIosProcessTest, 0}));
+    EXPECT_TRUE(p.allows(Caller{0, 9, 0}));
+    p.processIds = {-3};  // the Cafe OS processes
+    EXPECT_TRUE(p.allows(game));
+    EXPECT_TRUE(p.allows(Caller{0, kIosProcessCosKernel, 0}));
+    EXPECT_FALSE(p.allows(Caller{0, kIosProcessTest, 0}));
+    p.processIds = {15, 21};
+    EXPECT_TRUE(p.allows(game));
+    EXPECT_FALSE(p.allows(Caller{0, 18, 0}));
+    p.processIds = {15, -1, 21};  // -1 ends the list
+    EXPECT_FALSE(p.allows(game));
+    EXPECT_TRUE(p.allows(Caller{0, 15, 0}));
+}

@@ -5,8 +5,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "certstore/entry.h"
 
 namespace wiiu::nssl {
 
@@ -37,6 +40,11 @@ struct Config {
     /// How long a blocking NSSL call waits for the peer before failing with IO_ERROR
     /// (0 = forever). A stalled server must not hang a guest thread for good.
     std::chrono::milliseconds blockingTimeout{std::chrono::seconds(60)};
+    /// The guest process as IOS-NSEC would know it. Set, every use of an internal certificate
+    /// (NSSLSetClientPKI, NSSLAddServerPKI, NSSLAddServerPKIGroups, the exports) passes the
+    /// entry's permission list first, as on a console. Unset (the default), nothing is checked:
+    /// the module cannot know the running title unless the emulator says.
+    std::optional<certstore::Caller> caller;
 
     // Per-process limits (docs/abi.md).
     int maxContexts = 32;

@@ -128,7 +128,7 @@ NsslError NSSLAddServerPKIGroups(Call& call, std::int32_t ctx, std::uint32_t gro
     if (outValid)
         call.memory().store(outValid, bei32(counts->added));
     if (outInvalid)
-        call.memory().store(outInvalid, bei32(counts->missing));
+        call.memory().store(outInvalid, bei32(counts->missing + counts->denied));
     return NsslError::OK;
 }
 

@@ -145,6 +145,15 @@ NsslError Service::destroyContext(std::int32_t ctx)
     return NsslError::OK;
 }
 
+bool Service::permitted(const certstore::Entry& entry) const
+{
+    if (!config_.caller || entry.permissions.allows(*config_.caller))
+        return true;
+    log::nssl().warn("certificate {} ({}) refused: its permission list does not name title {:016x}, process {}",
+                     entry.id, entry.name, config_.caller->titleId, config_.caller->processId);
+    return false;
+}
+
 NsslError Service::setClientPki(std::int32_t ctx, std::int32_t certId)
 {
     auto found = contextFor(ctx);
@@ -154,6 +163,8 @@ NsslError Service::setClientPki(std::int32_t ctx, std::int32_t certId)
     const certstore::Entry* entry = store_->find(certId);
     if (!entry || entry->kind != certstore::Kind::Client || !entry->hasKey())
         return NsslError::INVALID_CERT_ID;
+    if (!permitted(*entry))
+        return NsslError::CERT_NO_ACCESS;
     if (context->hasClientIdentity())
         return NsslError::CERT_LIMIT;
     auto identity = ClientIdentity::create({entry->certDer}, entry->keyDer.view());
@@ -214,6 +225,8 @@ NsslError Service::addServerPki(std::int32_t ctx, std::int32_t certId)
     const certstore::Entry* entry = store_->find(certId);
     if (!entry || entry->kind != certstore::Kind::ServerCa)
         return NsslError::INVALID_CERT_ID;
+    if (!permitted(*entry))
+        return NsslError::CERT_NO_ACCESS;
     context->addCa(entry->certDer);
     return NsslError::OK;
 }
@@ -258,6 +271,10 @@ Result<GroupCounts> Service::addServerPkiGroups(std::int32_t ctx, std::uint32_t 
     for (const certstore::Entry* entry : store_->inGroups(groupMask)) {
         if (entry->kind != certstore::Kind::ServerCa)
             continue;
+        if (!permitted(*entry)) {
+            ++counts.denied;
+            continue;
+        }
         (*context)->addCa(entry->certDer);
         ++counts.added;
     }
@@ -542,6 +559,8 @@ Result<std::span<const std::uint8_t>> Service::exportServerCertificate(std::int3
         if (!ready_)
             return fail(NsslError::LIB_NOT_READY);
     }
+    if (const certstore::Entry* entry = store_->find(certId); entry && !permitted(*entry))
+        return fail(NsslError::CERT_NO_ACCESS);  // after an unknown ID, before the other checks
     auto der = store_->exportServerCertificate(certId);
     if (!der)
         return fail(exportErrorCode(der.error()));
@@ -555,6 +574,8 @@ Result<certstore::ClientExport> Service::exportClientCertificate(std::int32_t ce
         if (!ready_)
             return fail(NsslError::LIB_NOT_READY);
     }
+    if (const certstore::Entry* entry = store_->find(certId); entry && !permitted(*entry))
+        return fail(NsslError::CERT_NO_ACCESS);
     auto exported = store_->exportClientCertificate(certId);
     if (!exported)
         return fail(exportErrorCode(exported.error()));

@@ -35,6 +35,7 @@ using Result = Expected<T, NsslError>;
 struct GroupCounts {
     std::int32_t added = 0;    ///< certificates of those groups now on the context
     std::int32_t missing = 0;  ///< certificates of those groups the loaded store lacks
+    std::int32_t denied = 0;   ///< certificates the caller may not use (Config::caller)
 };
 
 /// NSSLGetCipherInfo's answer.
@@ -117,6 +118,8 @@ public:
     Status status();
 
 private:
+    /// Whether the configured caller may use an internal certificate (always, with none set).
+    bool permitted(const certstore::Entry& entry) const;
     /// The live object behind a handle, or LIB_NOT_READY / INVALID_NSSL_CONTEXT|CONNECTION.
     Result<std::shared_ptr<Context>> contextFor(std::int32_t ctx);
     Result<std::shared_ptr<Connection>> connectionFor(std::int32_t conn);
