@@ -42,18 +42,23 @@ if ca:
     ctx.load_verify_locations(ca)
 srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", int(port))); srv.listen(64)
-print("READY", flush=True)
+lock = threading.Lock()
+def say(*words):  # one whole line per write: print() from several threads interleaves its pieces
+    with lock:
+        sys.stdout.write(" ".join(str(w) for w in words) + "\n")
+        sys.stdout.flush()
+say("READY")
 def serve(c):
     try:
         with ctx.wrap_socket(c, server_side=True) as s:
-            print("HANDSHAKE", s.version(), s.cipher()[0], "reused" if s.session_reused else "new", flush=True)
+            say("HANDSHAKE", s.version(), s.cipher()[0], "reused" if s.session_reused else "new")
             while True:
                 d = s.recv(65536)
                 if not d: break
                 s.sendall(d)
             s.unwrap()
     except Exception as e:
-        print("ERROR", type(e).__name__, e, flush=True)
+        say("ERROR", type(e).__name__, e)
 while True:
     c, _ = srv.accept()
     threading.Thread(target=serve, args=(c,), daemon=True).start()
