@@ -12,6 +12,7 @@ std::string_view exportErrorName(ExportError e)
 {
     switch (e) {
     case ExportError::UnknownId: return "unknown certificate ID";
+    case ExportError::NoAccess: return "the caller may not use this certificate";
     case ExportError::NotExportable: return "certificate not exportable";
     case ExportError::WrongType: return "wrong certificate type";
     case ExportError::WrongEncoding: return "wrong certificate encoding";
@@ -62,26 +63,29 @@ int CertStore::missingInGroups(std::uint32_t mask) const
     return missing;
 }
 
-Expected<const Entry*, ExportError> CertStore::exportable(std::int32_t id, std::int32_t type) const
+Expected<const Entry*, ExportError> CertStore::exportable(std::int32_t id, std::int32_t type,
+                                                          const Caller* caller) const
 {
     const Entry* e = find(id);
     if (!e) return fail(ExportError::UnknownId);
+    if (caller && !e->permissions.allows(*caller)) return fail(ExportError::NoAccess);
     if (!e->exportable()) return fail(ExportError::NotExportable);
     if (e->permissions.type != type) return fail(ExportError::WrongType);
     if (e->permissions.encoding != kEncodingDer) return fail(ExportError::WrongEncoding);
     return e;
 }
 
-Expected<std::span<const std::uint8_t>, ExportError> CertStore::exportServerCertificate(std::int32_t id) const
+Expected<std::span<const std::uint8_t>, ExportError> CertStore::exportServerCertificate(std::int32_t id,
+                                                                                        const Caller* caller) const
 {
-    auto e = exportable(id, kTypeServer);
+    auto e = exportable(id, kTypeServer, caller);
     if (!e) return fail(e.error());
     return std::span<const std::uint8_t>((*e)->certDer);
 }
 
-Expected<ClientExport, ExportError> CertStore::exportClientCertificate(std::int32_t id) const
+Expected<ClientExport, ExportError> CertStore::exportClientCertificate(std::int32_t id, const Caller* caller) const
 {
-    auto e = exportable(id, kTypeClient);
+    auto e = exportable(id, kTypeClient, caller);
     if (!e) return fail(e.error());
     return ClientExport{(*e)->certDer, (*e)->keyDer.view()};
 }

@@ -15,6 +15,7 @@ namespace wiiu::certstore {
 /// Why an export was refused; the NSSL layer maps these to console codes.
 enum class ExportError {
     UnknownId,      ///< no such ID in the store        (NSSL_ERROR_INVALID_CERT_ID2)
+    NoAccess,       ///< the caller is not on its lists   (NSSL_ERROR_CERT_NO_ACCESS)
     NotExportable,  ///< PROPERTIES lacks 0x2             (NSSL_ERROR_CERT_NOT_EXPORTABLE)
     WrongType,      ///< TYPE is not the one asked for    (NSSL_ERROR_INVALID_CERT_TYPE)
     WrongEncoding,  ///< ENCODING is not 1 (DER)          (NSSL_ERROR_INVALID_CERT_ENCODING)
@@ -45,10 +46,12 @@ public:
     /// (NSSLAddServerPKIGroups' invalid count).
     int missingInGroups(std::uint32_t mask) const;
 
-    /// DER of an internal CA for NSSLExportInternalServerCertificate.
-    Expected<std::span<const std::uint8_t>, ExportError> exportServerCertificate(std::int32_t id) const;
-    /// DER certificate and PKCS#1 key for NSSLExportInternalClientCertificate.
-    Expected<ClientExport, ExportError> exportClientCertificate(std::int32_t id) const;
+    /// DER of an internal CA for NSSLExportInternalServerCertificate. With a `caller`, its
+    /// permission list is checked right after the ID, as IOS-NSEC does.
+    Expected<std::span<const std::uint8_t>, ExportError> exportServerCertificate(std::int32_t id,
+                                                                                 const Caller* caller = nullptr) const;
+    /// DER certificate and PKCS#1 key for NSSLExportInternalClientCertificate (same checks).
+    Expected<ClientExport, ExportError> exportClientCertificate(std::int32_t id, const Caller* caller = nullptr) const;
 
     /// All entries, ascending by ID.
     std::span<const Entry> entries() const { return entries_; }
@@ -56,7 +59,7 @@ public:
 
 private:
     explicit CertStore(std::vector<Entry> entries) : entries_(std::move(entries)) {}
-    Expected<const Entry*, ExportError> exportable(std::int32_t id, std::int32_t type) const;
+    Expected<const Entry*, ExportError> exportable(std::int32_t id, std::int32_t type, const Caller* caller) const;
 
     std::vector<Entry> entries_;  // sorted by id
 };

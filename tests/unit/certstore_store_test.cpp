@@ -110,6 +110,14 @@ TEST(certstore_store, ExportChecks)
     EXPECT_EQ(store->exportClientCertificate(6).error(), ExportError::NotExportable);
     EXPECT_EQ(store->exportClientCertificate(100).error(), ExportError::WrongType);
     EXPECT_EQ(exportErrorName(ExportError::WrongType), "wrong certificate type");
+
+    // A named caller that no list admits (these entries have empty lists): refused right after
+    // the ID check, before exportability.
+    const Caller game{0x0005000010101A00ull, kIosProcessCosMaster, 0};
+    EXPECT_EQ(store->exportServerCertificate(9999, &game).error(), ExportError::UnknownId);
+    EXPECT_EQ(store->exportServerCertificate(100, &game).error(), ExportError::NoAccess);
+    EXPECT_EQ(store->exportServerCertificate(102, &game).error(), ExportError::NoAccess);
+    EXPECT_EQ(store->exportClientCertificate(1, &game).error(), ExportError::NoAccess);
 }
 
 TEST(certstore_store, CreateRefusesInconsistentEntries)

@@ -540,6 +540,8 @@ NsslError exportErrorCode(certstore::ExportError e)
     switch (e) {
     case certstore::ExportError::UnknownId:
         return NsslError::INVALID_CERT_ID2;
+    case certstore::ExportError::NoAccess:
+        return NsslError::CERT_NO_ACCESS;
     case certstore::ExportError::NotExportable:
         return NsslError::CERT_NOT_EXPORTABLE;
     case certstore::ExportError::WrongType:
@@ -559,9 +561,7 @@ Result<std::span<const std::uint8_t>> Service::exportServerCertificate(std::int3
         if (!ready_)
             return fail(NsslError::LIB_NOT_READY);
     }
-    if (const certstore::Entry* entry = store_->find(certId); entry && !permitted(*entry))
-        return fail(NsslError::CERT_NO_ACCESS);  // after an unknown ID, before the other checks
-    auto der = store_->exportServerCertificate(certId);
+    auto der = store_->exportServerCertificate(certId, config_.caller ? &*config_.caller : nullptr);
     if (!der)
         return fail(exportErrorCode(der.error()));
     return *der;
@@ -574,9 +574,7 @@ Result<certstore::ClientExport> Service::exportClientCertificate(std::int32_t ce
         if (!ready_)
             return fail(NsslError::LIB_NOT_READY);
     }
-    if (const certstore::Entry* entry = store_->find(certId); entry && !permitted(*entry))
-        return fail(NsslError::CERT_NO_ACCESS);
-    auto exported = store_->exportClientCertificate(certId);
+    auto exported = store_->exportClientCertificate(certId, config_.caller ? &*config_.caller : nullptr);
     if (!exported)
         return fail(exportErrorCode(exported.error()));
     return *exported;

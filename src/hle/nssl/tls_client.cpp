@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
-#include "hle/nssl/cipher_suites.h"
 #include "common/secure_wipe.h"
+#include "hle/nssl/cipher_suites.h"
 
 namespace wiiu::nssl {
 
