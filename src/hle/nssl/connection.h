@@ -63,9 +63,17 @@ public:
     NsslError offerSession(std::shared_ptr<Session> session);
     /// The established session, to cache (nothing before the handshake completes).
     std::optional<SessionParameters> sessionParameters() const;
-    /// The session handle NSSLGetSession gave out for this connection, while it lives.
-    std::int32_t obtainedSessionHandle() const { return obtainedHandle_; }
-    void rememberObtainedSession(std::int32_t handle) { obtainedHandle_ = handle; }
+    /// The session NSSLGetSession gave out for this connection and its handle. The handle alone
+    /// is not enough: once freed it may be handed to another connection's session.
+    struct ObtainedSession {
+        std::int32_t handle = -1;
+        std::weak_ptr<Session> session;
+    };
+    const ObtainedSession& obtainedSession() const { return obtained_; }
+    void rememberObtainedSession(std::int32_t handle, const std::shared_ptr<Session>& session)
+    {
+        obtained_ = {handle, session};
+    }
 
     /// Sends close_notify if established (bounded wait). SSL_SHUTDOWN_ERROR when the transport
     /// was already shut down; OK otherwise.
@@ -112,7 +120,7 @@ private:
 
     std::unique_ptr<TlsClient> tls_;
     std::shared_ptr<Session> offered_;
-    std::int32_t obtainedHandle_ = -1;
+    ObtainedSession obtained_;  ///< service-locked
     TlsFailure failure_;
     std::string lastError_;
     std::atomic<std::uint64_t> bytesRead_{0};

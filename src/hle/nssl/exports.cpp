@@ -221,27 +221,48 @@ NsslError NSSLGetPeerCertSize(Call& call, std::int32_t conn, GuestPtr<bei32> out
     return NsslError::OK;
 }
 
-/// Copies `data` into a guest buffer of *inoutSize bytes (or only reports the size when `buf` is
-/// NULL or the size is 0), writing the needed size back: the export calls' common contract.
-NsslError copyOut(Call& call, std::span<const std::uint8_t> data, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize)
-{
-    be32* size = call.memory().object(inoutSize);
-    if (!size)
-        return NsslError::INVALID_ARG;
-    const std::uint32_t capacity = *size;
-    *size = static_cast<std::uint32_t>(data.size());
-    if (!buf || capacity == 0)
+/// A guest output buffer with its in/out size word (the export calls' common contract): the
+/// buffer is NULL or its size 0 to ask only for the size. Every check runs before anything is
+/// written, so a refused call leaves guest memory as it was.
+class SizedOutput {
+public:
+    /// INVALID_ARG for an unusable size word or a buffer not wholly in guest memory,
+    /// INSUFFICIENT_SIZE when the buffer is smaller than `needed` (the size is still reported).
+    static NsslError check(Call& call, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize, std::size_t needed,
+                           SizedOutput& out)
+    {
+        out.size_ = call.memory().object(inoutSize);
+        if (!out.size_)
+            return NsslError::INVALID_ARG;
+        const std::uint32_t capacity = *out.size_;
+        out.needed_ = static_cast<std::uint32_t>(needed);
+        if (!buf || capacity == 0)
+            return NsslError::OK;
+        if (capacity < needed)
+            return NsslError::INSUFFICIENT_SIZE;
+        auto dst = call.memory().span(buf, out.needed_);
+        if (!dst)
+            return NsslError::INVALID_ARG;
+        out.dst_ = *dst;
         return NsslError::OK;
-    if (capacity < data.size())
-        return NsslError::INSUFFICIENT_SIZE;
-    auto dst = call.memory().span(buf, static_cast<std::uint32_t>(data.size()));
-    if (!dst)
-        return NsslError::INVALID_ARG;
-    std::copy(data.begin(), data.end(), dst->begin());
-    return NsslError::OK;
-}
+    }
 
-/// A certificate export: copyOut, then the type (0 = DER) when the caller asked for it.
+    /// Only after a successful check(): the bytes (unless only the size was asked) and the size.
+    void write(std::span<const std::uint8_t> data) const
+    {
+        if (dst_)
+            std::copy(data.begin(), data.end(), dst_->begin());
+        reportSize();
+    }
+    void reportSize() const { *size_ = needed_; }
+
+private:
+    be32* size_ = nullptr;
+    std::uint32_t needed_ = 0;
+    std::optional<std::span<std::uint8_t>> dst_;
+};
+
+/// A certificate export: the DER into a SizedOutput, then the type (0 = DER) when asked for.
 template <class Source>
 NsslError copyCertificateOut(Call& call, Source&& source, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
                              GuestPtr<bei32> outCertType)
@@ -251,10 +272,16 @@ NsslError copyCertificateOut(Call& call, Source&& source, GuestPtr<std::uint8_t>
     auto der = source();
     if (!der)
         return der.error();
-    const NsslError e = copyOut(call, *der, buf, inoutSize);
-    if (e == NsslError::OK && outCertType)
+    SizedOutput out;
+    const NsslError e = SizedOutput::check(call, buf, inoutSize, der->size(), out);
+    if (e == NsslError::INSUFFICIENT_SIZE)
+        out.reportSize();
+    if (e != NsslError::OK)
+        return e;
+    out.write(*der);
+    if (outCertType)
         call.memory().store(outCertType, bei32(kCertTypeDer));
-    return e;
+    return NsslError::OK;
 }
 
 NsslError NSSLGetPeerCert(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
@@ -323,20 +350,20 @@ NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, G
     auto exported = nssl(call).exportClientCertificate(certId);
     if (!exported)
         return exported.error();
-    // Check both capacities before copying either, so a failure leaves both buffers untouched.
-    const std::uint32_t certCap = *call.memory().object(inoutCertSize);
-    const std::uint32_t keyCap = *call.memory().object(inoutKeySize);
-    const bool certSizeOnly = !certBuf || certCap == 0;
-    const bool keySizeOnly = !keyBuf || keyCap == 0;
-    if ((!certSizeOnly && certCap < exported->certDer.size()) || (!keySizeOnly && keyCap < exported->keyDer.size())) {
-        call.memory().store(inoutCertSize, be32(static_cast<std::uint32_t>(exported->certDer.size())));
-        call.memory().store(inoutKeySize, be32(static_cast<std::uint32_t>(exported->keyDer.size())));
+    // Both outputs are checked before either is written, so a refusal leaves both untouched; a
+    // buffer too small for its part reports both sizes.
+    SizedOutput cert, key;
+    const NsslError certCheck = SizedOutput::check(call, certBuf, inoutCertSize, exported->certDer.size(), cert);
+    const NsslError keyCheck = SizedOutput::check(call, keyBuf, inoutKeySize, exported->keyDer.size(), key);
+    if (certCheck == NsslError::INVALID_ARG || keyCheck == NsslError::INVALID_ARG)
+        return NsslError::INVALID_ARG;
+    if (certCheck == NsslError::INSUFFICIENT_SIZE || keyCheck == NsslError::INSUFFICIENT_SIZE) {
+        cert.reportSize();
+        key.reportSize();
         return NsslError::INSUFFICIENT_SIZE;
     }
-    if (NsslError e = copyOut(call, exported->certDer, certBuf, inoutCertSize); e != NsslError::OK)
-        return e;
-    if (NsslError e = copyOut(call, exported->keyDer, keyBuf, inoutKeySize); e != NsslError::OK)
-        return e;
+    cert.write(exported->certDer);
+    key.write(exported->keyDer);
     if (outCertType)
         call.memory().store(outCertType, bei32(kCertTypeDer));
     if (outKeyType)

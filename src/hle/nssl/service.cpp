@@ -373,9 +373,15 @@ Result<std::int32_t> Service::createConnection(std::int32_t ctx, std::string hos
         });
     }
     auto connection = std::make_shared<Connection>(
-        std::move(*context), std::make_shared<SocketTransport>(std::move(socket)), std::move(host),
+        *context, std::make_shared<SocketTransport>(std::move(socket)), std::move(host),
         options & kKnownOptions, blocking, ConnectionEnvironment{config_, hooks_, teardown_});
     std::lock_guard lock(mutex_);
+    // NSSLFinish or NSSLDestroyContext may have run since the lookup: a connection inserted now
+    // would outlive its context (the connection is destroyed unused when this returns).
+    if (!ready_)
+        return fail(NsslError::LIB_NOT_READY);
+    if (contexts_.find(ctx) != *context)
+        return fail(NsslError::INVALID_NSSL_CONTEXT);
     auto handle = connections_.insert(std::move(connection));
     if (!handle)
         return fail(NsslError::PROCESS_MAX_CONNECTIONS);
@@ -473,21 +479,30 @@ Result<std::int32_t> Service::getSession(std::int32_t conn)
         return fail(NsslError::NO_SESSION);  // no completed handshake, or the server gave no session ID
     std::vector<pki::Bytes> chain = connection.peerChain();
 
-    std::lock_guard lock(mutex_);
-    // The same connection asked before and its handle lives: one more reference to it.
-    if (auto existing = sessions_.find(connection.obtainedSessionHandle())) {
-        ++existing->references;
-        return connection.obtainedSessionHandle();
-    }
     auto session = std::make_shared<Session>();
     session->context = connection.context();
     session->parameters = std::move(*parameters);
     session->peerChain = std::move(chain);
     session->references = 1;
-    auto handle = sessions_.insert(std::move(session));
+
+    std::lock_guard lock(mutex_);
+    // NSSLFinish or NSSLDestroyConnection may have run since the lookup: a session handed out
+    // now would outlive the library state it belongs to.
+    if (!ready_)
+        return fail(NsslError::LIB_NOT_READY);
+    if (connections_.find(conn) != *found)
+        return fail(NsslError::INVALID_NSSL_CONNECTION);
+    // The same connection asked before and its own session still holds that handle: one more
+    // reference to it (a freed handle may since hold another connection's session).
+    const auto& obtained = connection.obtainedSession();
+    if (auto existing = sessions_.find(obtained.handle); existing && existing == obtained.session.lock()) {
+        ++existing->references;
+        return obtained.handle;
+    }
+    auto handle = sessions_.insert(session);
     if (!handle)
         return fail(NsslError::RESOURCE_LIMIT);
-    connection.rememberObtainedSession(*handle);
+    connection.rememberObtainedSession(*handle, session);
     return *handle;
 }
 
