@@ -5,10 +5,11 @@
 
 namespace wiiu::guest {
 
-std::optional<std::string> GuestMemory::string(GuestPtr<const char> ptr, std::uint32_t maxLength) const
+Expected<std::string, GuestMemory::StringError> GuestMemory::checkedString(GuestPtr<const char> ptr,
+                                                                           std::uint32_t maxLength) const
 {
     if (!ptr)
-        return std::nullopt;
+        return fail(StringError::Null);
     // Read in page-sized pieces so a short string near the end of memory is still readable.
     constexpr std::uint32_t piece = 256;
     std::string out;
@@ -20,16 +21,26 @@ std::optional<std::string> GuestMemory::string(GuestPtr<const char> ptr, std::ui
         for (std::uint32_t n = want; n > 0 && !bytes; n /= 2)
             bytes = translate(at, n);
         if (!bytes || bytes->empty())
-            return std::nullopt;
+            return fail(StringError::OutOfRange);
         const char* p = reinterpret_cast<const char*>(bytes->data());
         if (const void* nul = std::memchr(p, 0, bytes->size())) {
             out.append(p, static_cast<const char*>(nul));
-            return out.size() <= maxLength ? std::optional(out) : std::nullopt;
+            if (out.size() > maxLength)
+                return fail(StringError::TooLong);
+            return out;
         }
         out.append(p, bytes->size());
         at += static_cast<GuestAddress>(bytes->size());
     }
-    return std::nullopt;
+    return fail(StringError::TooLong);
+}
+
+std::optional<std::string> GuestMemory::string(GuestPtr<const char> ptr, std::uint32_t maxLength) const
+{
+    auto s = checkedString(ptr, maxLength);
+    if (!s)
+        return std::nullopt;
+    return std::move(*s);
 }
 
 std::optional<std::string> GuestMemory::chars(GuestPtr<const char> ptr, std::uint32_t length) const

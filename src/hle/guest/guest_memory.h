@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 
+#include "common/expected.h"
 #include "hle/guest/endian.h"
 
 namespace wiiu::guest {
@@ -83,8 +84,16 @@ public:
         return false;
     }
 
+    /// Why a guest string could not be read.
+    enum class StringError {
+        Null,        ///< a null pointer
+        OutOfRange,  ///< memory ends before the terminator (or the pointer is unmapped)
+        TooLong,     ///< no terminator within maxLength + 1 bytes
+    };
     /// A NUL-terminated guest string of at most `maxLength` characters (the terminator must lie
-    /// within maxLength + 1 bytes). Nothing when the pointer is null, out of range or unterminated.
+    /// within maxLength + 1 bytes), or why not.
+    Expected<std::string, StringError> checkedString(GuestPtr<const char> ptr, std::uint32_t maxLength) const;
+    /// checkedString without the reason: nothing when null, out of range or unterminated.
     std::optional<std::string> string(GuestPtr<const char> ptr, std::uint32_t maxLength) const;
 
     /// Exactly `length` guest characters (not necessarily terminated, e.g. NSSL host names).

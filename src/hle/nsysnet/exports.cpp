@@ -18,13 +18,15 @@ std::int32_t socket_lib_init(Call& call)
     return net.ok();
 }
 
-/// Sockets stay open (they belong to the process, not to the library handle); later calls fail
-/// with SO_ELIBNOTREADY until the next socket_lib_init.
+/// Closes every socket of the process, which wakes calls blocked on them (accept, connect, recv,
+/// send, select) with SO_EABORTED, as NSSLFinish wakes its calls; later calls fail with
+/// SO_ELIBNOTREADY until the next socket_lib_init (docs/sockets.md: chosen).
 std::int32_t socket_lib_finish(Call& call)
 {
     SocketCall net(call);
     if (!net.table().finish())
         return net.fail(SoError::SO_ENOLIBRM, "the library was not initialised");
+    net.table().closeAll();
     return net.ok();
 }
 

@@ -101,11 +101,11 @@ std::int32_t inet_pton(Call& call, std::int32_t family, GuestPtr<const char> tex
         return net.fail(SoError::SO_EINVAL, "NULL source or destination");
     if (!call.memory().object(dst))
         return net.fail(SoError::SO_EFAULT, "destination {:#x} outside guest memory", dst.address);
-    auto s = call.memory().string(text, kMaxAddressText);
+    auto s = call.memory().checkedString(text, kMaxAddressText);
     if (!s) {
-        if (!call.memory().object(text))
-            return net.fail(SoError::SO_EFAULT, "source {:#x} outside guest memory", text.address);
-        return net.ok(0);  // too long to be an address
+        if (s.error() == guest::GuestMemory::StringError::TooLong)
+            return net.ok(0);  // too long to be an address
+        return net.fail(SoError::SO_EFAULT, "source {:#x} runs outside guest memory", text.address);
     }
     auto a = Resolver::parseDotted(*s);
     if (!a)

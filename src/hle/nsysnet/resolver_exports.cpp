@@ -331,34 +331,42 @@ std::int32_t getnameinfo(Call& call, GuestPtr<const GuestSockaddrIn> sa, std::in
     const bool wantServ = serv && servlen > 0;
     if (!wantHost && !wantServ)
         return fail(EAI_NONAME_, "neither host nor service requested");
+    std::string hostText, servText;
     if (wantHost) {
-        std::string text;
         if (!(flags & kNiNumericHost)) {
             if (auto name = net.table().resolver().reverse(addr->address))
-                text = *name;
+                hostText = *name;
             else if (flags & kNiNameReqd)
                 return fail(EAI_NONAME_, "no name for the address");
-            if ((flags & kNiNoFqdn) && !text.empty())
-                text = text.substr(0, text.find('.'));
+            if ((flags & kNiNoFqdn) && !hostText.empty())
+                hostText = hostText.substr(0, hostText.find('.'));
         }
-        if (text.empty())
-            text = Resolver::formatDotted(addr->address);
-        if (text.size() + 1 > static_cast<std::uint32_t>(hostlen))
+        if (hostText.empty())
+            hostText = Resolver::formatDotted(addr->address);
+        if (hostText.size() + 1 > static_cast<std::uint32_t>(hostlen))
             return fail(EAI_OVERFLOW_, "host buffer too small");
-        if (!copyString(call.memory(), host.address, text))
-            return fail(EAI_FAIL_, "host buffer outside guest memory");
     }
     if (wantServ) {
-        std::string text;
         if (!(flags & kNiNumericServ))
-            text = Resolver::serviceName(addr->port, (flags & kNiDgram) != 0).value_or("");
-        if (text.empty())
-            text = std::to_string(addr->port.value());
-        if (text.size() + 1 > static_cast<std::uint32_t>(servlen))
+            servText = Resolver::serviceName(addr->port, (flags & kNiDgram) != 0).value_or("");
+        if (servText.empty())
+            servText = std::to_string(addr->port.value());
+        if (servText.size() + 1 > static_cast<std::uint32_t>(servlen))
             return fail(EAI_OVERFLOW_, "service buffer too small");
-        if (!copyString(call.memory(), serv.address, text))
-            return fail(EAI_FAIL_, "service buffer outside guest memory");
     }
+    // Both buffers are checked before either is written: a refused call writes nothing.
+    auto text = [&](GuestPtr<char> at, const std::string& t) {
+        return call.memory().span(at, static_cast<std::uint32_t>(t.size() + 1));
+    };
+    std::optional<std::span<char>> hostOut, servOut;
+    if (wantHost && !(hostOut = text(host, hostText)))
+        return fail(EAI_FAIL_, "host buffer outside guest memory");
+    if (wantServ && !(servOut = text(serv, servText)))
+        return fail(EAI_FAIL_, "service buffer outside guest memory");
+    if (hostOut)
+        std::memcpy(hostOut->data(), hostText.c_str(), hostText.size() + 1);
+    if (servOut)
+        std::memcpy(servOut->data(), servText.c_str(), servText.size() + 1);
     net.ok();
     return EAI_OK;
 }
