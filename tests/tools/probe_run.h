@@ -1,6 +1,7 @@
 // Runs the built nssl-probe and captures what it said.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ struct ProbeRun {
     nlohmann::json json() const;
 };
 
-/// nssl-probe with these arguments (each passed as one argv entry).
-ProbeRun runProbe(const std::vector<std::string>& args);
+/// nssl-probe with these arguments (each passed as one argv entry). A run that outlives `limit`
+/// is killed (exit code 128 + SIGKILL): a hanging probe fails its test instead of stalling ctest.
+ProbeRun runProbe(const std::vector<std::string>& args, std::chrono::seconds limit = std::chrono::seconds(60));
 
 }  // namespace wiiu::test
