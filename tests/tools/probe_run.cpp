@@ -22,6 +22,14 @@ std::string slurp(const std::string& path)
 
 }  // namespace
 
+std::filesystem::path scratch(const std::string& name)
+{
+    const auto dir = std::filesystem::path(WIIU_NSSL_BINARY_DIR) / "probe-test-out" / name;
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
 nlohmann::json ProbeRun::json() const
 {
     return nlohmann::json::parse(out, nullptr, false);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct ProbeRun {
     /// stdout parsed as JSON (null when it is not JSON).
     nlohmann::json json() const;
 };
+
+/// A fresh, empty folder for one test's outputs, under the build tree.
+std::filesystem::path scratch(const std::string& name);
 
 /// nssl-probe with these arguments (each passed as one argv entry). A run that outlives `limit`
 /// is killed (exit code 128 + SIGKILL): a hanging probe fails its test instead of stalling ctest.
