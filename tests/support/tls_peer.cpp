@@ -108,8 +108,11 @@ std::vector<std::string> buildArgv(const TlsPeer::Options& o, std::uint16_t port
                           : o.version == V::Tls11 ? "1.1"
                           : o.version == V::Tls12 ? "1.2"
                                                   : "";
-        a = {"python3", "-u", "-c", kPythonServer, std::to_string(port), o.cert, o.key, o.chain,
-             o.clientCA, ver};
+        if (!o.script.empty())  // a script of its own: port, cert, key, chain, then its arguments
+            a = {"python3", "-u", o.script, std::to_string(port), o.cert, o.key, o.chain};
+        else
+            a = {"python3", "-u", "-c", kPythonServer, std::to_string(port), o.cert, o.key, o.chain,
+                 o.clientCA, ver};
         break;
     }
     }

@@ -38,6 +38,7 @@ public:
         Version version = Version::Default;  ///< pin the server to one version
         std::string keyLogFile;              ///< openssl only: -keylogfile
         bool reportSni = false;              ///< openssl only: print "Hostname in TLS extension"
+        std::string script;                  ///< python only: run this file instead of the echo server
         std::vector<std::string> extraArgs;
     };
 

@@ -20,15 +20,6 @@ namespace fs = std::filesystem;
 
 std::string path(const char* name) { return pkiPath(name).string(); }
 
-/// A fresh folder for one test's outputs.
-fs::path scratch(const std::string& name)
-{
-    const fs::path dir = fs::path(WIIU_NSSL_BINARY_DIR) / "probe-test-out" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
 std::set<std::string> lines(const fs::path& file)
 {
     std::ifstream in(file);

@@ -1,6 +1,7 @@
 #include "tools/probe_run.h"
 
 #include <cstdio>
+#include <csignal>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -21,12 +22,20 @@ std::string slurp(const std::string& path)
 
 }  // namespace
 
+std::filesystem::path scratch(const std::string& name)
+{
+    const auto dir = std::filesystem::path(WIIU_NSSL_BINARY_DIR) / "probe-test-out" / name;
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
 nlohmann::json ProbeRun::json() const
 {
     return nlohmann::json::parse(out, nullptr, false);
 }
 
-ProbeRun runProbe(const std::vector<std::string>& args)
+ProbeRun runProbe(const std::vector<std::string>& args, std::chrono::seconds limit)
 {
     const std::string exe = std::string(WIIU_NSSL_BINARY_DIR) + "/bin/nssl-probe";
     char outName[] = "/tmp/probe-out-XXXXXX";
@@ -46,7 +55,15 @@ ProbeRun runProbe(const std::vector<std::string>& args)
         ::_exit(127);
     }
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            break;
+        }
+        ::usleep(10000);
+    }
     run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     ::close(outFd);
     ::close(errFd);

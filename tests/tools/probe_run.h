@@ -1,6 +1,8 @@
 // Runs the built nssl-probe and captures what it said.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,11 @@ struct ProbeRun {
     nlohmann::json json() const;
 };
 
-/// nssl-probe with these arguments (each passed as one argv entry).
-ProbeRun runProbe(const std::vector<std::string>& args);
+/// A fresh, empty folder for one test's outputs, under the build tree.
+std::filesystem::path scratch(const std::string& name);
+
+/// nssl-probe with these arguments (each passed as one argv entry). A run that outlives `limit`
+/// is killed (exit code 128 + SIGKILL): a hanging probe fails its test instead of stalling ctest.
+ProbeRun runProbe(const std::vector<std::string>& args, std::chrono::seconds limit = std::chrono::seconds(60));
 
 }  // namespace wiiu::test

@@ -14,12 +14,13 @@ namespace {
 std::string path(const char* name) { return pkiPath(name).string(); }
 
 /// openssl s_server -www (answers GET with a status page) with `cert`, chained to int.pem.
-std::unique_ptr<TlsPeer> server(const char* cert, const char* key, std::string clientCA = {})
+std::unique_ptr<TlsPeer> server(const char* cert, const char* key, std::string clientCA = {},
+                                std::string chain = path("int.pem"))
 {
     TlsPeer::Options o;
     o.cert = path(cert);
     o.key = path(key);
-    o.chain = path("int.pem");
+    o.chain = std::move(chain);
     o.clientCA = std::move(clientCA);
     o.extraArgs = {"-www"};
     std::string why;
@@ -115,6 +116,24 @@ INSTANTIATE_TEST_SUITE_P(
                     FailureCase{"clockInThePast", "server.pem", "server.key",
                                 {"--ca-file", "@root.pem", "--time", "2001-01-01"}, "NotYetValid"}),
     [](const auto& p) { return std::string(p.param.name); });
+
+TEST(ProbeServer, OverlongChainIsRefusedButStillShown)
+{
+    // The leaf and 20 copies of the intermediate: past the verifier's cap of 16 (docs/abi.md).
+    const std::string bundle = (scratch("chain21") / "chain.pem").string();
+    runCommand("for i in $(seq 20); do cat " + path("int.pem") + "; done > " + bundle);
+    auto peer = server("server.pem", "server.key", {}, bundle);
+    ASSERT_TRUE(peer);
+    const ProbeRun r = runProbe(args(*peer, {"--ca-file", path("root.pem")}));
+    EXPECT_EQ(r.exitCode, 2) << r.out << r.err;
+    const auto j = r.json();
+    EXPECT_EQ(j["result"], "NSSL_ERROR_HANDSHAKE_ERROR");
+    EXPECT_EQ(j["failure"], "ChainTooLarge") << j["reason"];
+    EXPECT_NE(j["reason"].get<std::string>().find("21 certificates"), std::string::npos) << j["reason"];
+    ASSERT_EQ(j["peer_chain"].size(), 16u) << "the certificates kept up to the cap are shown";
+    EXPECT_NE(j["peer_chain"][0]["subject"].get<std::string>().find("CN=localhost"), std::string::npos);
+    EXPECT_NE(j["peer_chain"][15]["subject"].get<std::string>().find("NSSL Test Intermediate CA"), std::string::npos);
+}
 
 TEST(ProbeServer, ClockInTheFutureExpiresTheChain)
 {

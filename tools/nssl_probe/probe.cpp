@@ -9,6 +9,8 @@
 #include "hle/nssl/errors.h"
 #include "pki/encoding.h"
 #include "pki/x509.h"
+#include "socket_steps.h"
+#include "transfer.h"
 
 namespace wiiu::probe {
 
@@ -17,9 +19,10 @@ namespace {
 using nssl::NsslError;
 using u32 = std::uint32_t;
 
-constexpr u32 kAfInet = 2, kSockStream = 1, kIpProtoTcp = 6;
-constexpr u32 kSolSocket = 0xFFFFFFFF, kSoNonBlock = 0x1016;
 constexpr u32 kIoChunk = 16 * 1024;
+
+// The failure name of a setup call the library refused (a bad certificate, a limit, ...).
+constexpr const char* kRefused = "BadConfig";
 
 u32 w(std::int64_t v) { return static_cast<u32>(v); }
 std::string name(NsslError e) { return std::string(nssl::resultName(e)); }
@@ -28,7 +31,7 @@ std::string name(NsslError e) { return std::string(nssl::resultName(e)); }
 class Flow {
 public:
     Flow(const ProbeSettings& s, const ProbeObserver& o)
-        : s_(s), o_(o), guest_(s.store, s.config, s.clock)
+        : s_(s), o_(o), guest_(s.store, s.config, s.clock), sockets_(guest_, s)
     {
         guest_.onCall(o.onCall);
         io_ = guest_.alloc(kIoChunk);
@@ -88,6 +91,7 @@ private:
         report_.result = name(e);
         report_.code = nssl::code(e);
         report_.reason = std::move(reason);
+        report_.failure = kRefused;
         report_.calls = guest_.calls();
         return std::move(report_);
     }
@@ -100,6 +104,7 @@ private:
         report_.result = name(e);
         report_.code = nssl::code(e);
         report_.reason = fmt::format("{} refused", what);
+        report_.failure = kRefused;
         return false;
     }
 
@@ -160,46 +165,6 @@ private:
         return true;
     }
 
-    /// The server's IPv4 address (host order): inet_aton for literals, getaddrinfo for names.
-    std::optional<u32> resolve()
-    {
-        if (address_)
-            return address_;
-        const auto text = guest_.putString(s_.connectHost);
-        if (guest_.call("nsysnet", "inet_aton", {text, word_}, fmt::format("inet_aton(\"{}\")", s_.connectHost),
-                        ResultKind::Plain) == 1) {
-            address_ = guest_.loadBe32(word_);
-            return address_;
-        }
-        const auto hints = guest_.alloc(0x20);
-        guest_.storeBe32(hints + 8, kSockStream);
-        const std::int32_t r = guest_.call("nsysnet", "getaddrinfo", {text, 0, hints, word_},
-                                           fmt::format("getaddrinfo(\"{}\", NULL, SOCK_STREAM)", s_.connectHost),
-                                           ResultKind::Plain);
-        if (r != 0)
-            return std::nullopt;
-        const u32 list = guest_.loadBe32(word_);
-        const u32 sockaddr = guest_.loadBe32(list + 0x18);
-        address_ = guest_.loadBe32(sockaddr + 4);
-        guest_.call("nsysnet", "freeaddrinfo", {list}, "freeaddrinfo()", ResultKind::Void);
-        return address_;
-    }
-
-    /// select() on one descriptor; false on timeout or error.
-    bool waitSocket(std::int32_t fd, bool forWrite)
-    {
-        const auto set = guest_.alloc(4);
-        const auto timeout = guest_.alloc(8);
-        guest_.storeBe32(set, 1u << fd);
-        guest_.storeBe32(timeout, static_cast<u32>(s_.ioTimeout.count()));
-        const std::int32_t r = guest_.call(
-            "nsysnet", "select", {w(fd + 1), forWrite ? 0 : set, forWrite ? set : 0, 0, timeout},
-            fmt::format("select(nfds={}, {}fds={{{}}}, timeout={}s)", fd + 1, forWrite ? "write" : "read", fd,
-                        s_.ioTimeout.count()),
-            ResultKind::Socket);
-        return r > 0;
-    }
-
     /// Repeats a non-blocking call while it wants to read or write, waiting with select.
     template <class F>
     NsslError retry(std::int32_t fd, F&& step)
@@ -208,17 +173,19 @@ private:
             const NsslError e = step();
             if (!s_.nonBlocking || (e != NsslError::WANT_READ && e != NsslError::WANT_WRITE))
                 return e;
-            if (!waitSocket(fd, e == NsslError::WANT_WRITE))
+            if (!sockets_.wait(fd, e == NsslError::WANT_WRITE))
                 return e;
         }
     }
 
+    /// A socket call failed; to the guest's NSSL that is an I/O failure.
     ConnectionReport socketFailure(std::string reason)
     {
         ConnectionReport c;
         c.result = "SOCKET_ERROR";
         c.code = -1;
         c.reason = std::move(reason);
+        c.failure = "Io";
         return c;
     }
 
@@ -226,11 +193,10 @@ private:
     {
         note(attempt == 0 ? fmt::format("connecting to {}:{} as '{}'", s_.connectHost, s_.port, s_.host)
                           : fmt::format("reconnect {} of {}, offering the session", attempt, s_.resume));
-        const auto address = resolve();
+        const auto address = sockets_.resolve();
         if (!address)
             return socketFailure(fmt::format("cannot resolve '{}'", s_.connectHost));
-        const std::int32_t fd = guest_.call("nsysnet", "socket", {kAfInet, kSockStream, kIpProtoTcp},
-                                            "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)", ResultKind::Socket);
+        const std::int32_t fd = sockets_.open();
         if (fd < 0)
             return socketFailure("socket() failed: " + guest_.calls().back().resultName);
         ConnectionReport c = connectAndHandshake(ctx, fd, *address, attempt, session);
@@ -241,28 +207,10 @@ private:
     ConnectionReport connectAndHandshake(std::int32_t ctx, std::int32_t fd, u32 address, int attempt,
                                          std::int32_t& session)
     {
-        if (s_.nonBlocking) {
-            const auto one = guest_.alloc(4);
-            guest_.storeBe32(one, 1);
-            guest_.call("nsysnet", "setsockopt", {w(fd), kSolSocket, kSoNonBlock, one, 4},
-                        fmt::format("setsockopt(fd={}, SOL_SOCKET, SO_NONBLOCK, 1)", fd), ResultKind::Socket);
-        }
-        const auto sa = guest_.alloc(16);
-        guest_.bytes(sa, 16)[1] = kAfInet;
-        guest_.bytes(sa, 16)[2] = static_cast<std::uint8_t>(s_.port >> 8);
-        guest_.bytes(sa, 16)[3] = static_cast<std::uint8_t>(s_.port);
-        guest_.storeBe32(sa + 4, address);
         const std::string peer = fmt::format("{}.{}.{}.{}:{}", address >> 24, (address >> 16) & 0xff,
                                              (address >> 8) & 0xff, address & 0xff, s_.port);
-        if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, fmt::format("connect(fd={}, {})", fd, peer),
-                        ResultKind::Socket) != 0) {
-            const bool inProgress =
-                s_.nonBlocking && guest_.calls().back().resultName.find("SO_EINPROGRESS") != std::string::npos;
-            if (!inProgress)
-                return socketFailure(fmt::format("connect to {} failed: {}", peer, guest_.calls().back().resultName));
-            if (!waitSocket(fd, true))
-                return socketFailure(fmt::format("connect to {} timed out", peer));
-        }
+        if (std::string error = sockets_.connect(fd, address, peer); !error.empty())
+            return socketFailure(std::move(error));
 
         const auto hostText = guest_.putString(s_.host);
         const std::int32_t conn = guest_.call(
@@ -276,12 +224,14 @@ private:
             c.result = name(static_cast<NsslError>(conn));
             c.code = conn;
             c.reason = "NSSLCreateConnection refused";
+            c.failure = kRefused;
             return c;
         }
         if (attempt > 0 && session >= 0)
             nsslCall("NSSLSetSession", {w(conn), w(session)},
                      fmt::format("NSSLSetSession(conn={}, session={})", conn, session));
 
+        step_ = "NSSLDoHandshake";
         NsslError e = retry(fd, [&] {
             return nsslCall("NSSLDoHandshake", {w(conn)}, fmt::format("NSSLDoHandshake(conn={})", conn));
         });
@@ -302,18 +252,27 @@ private:
             if (attempt == 0 && s_.send)
                 e = exchange(fd, conn, c);
         }
-        if (e != NsslError::OK) {
-            c.result = name(e);
-            c.code = nssl::code(e);
-            if (auto f = guest_.process().nssl().failure(conn); f && *f) {
-                c.failure = std::string(nssl::verifyFailureName(f->reason));
-                c.reason = fmt::format("{} ({})", f->text, c.failure);
-            } else
-                c.reason = c.result;
-        }
+        if (e != NsslError::OK)
+            describeFailure(conn, e, c);
         report_.statusTable += nssl::debug::formatStatusTable(guest_.process().nssl().status());
         nsslCall("NSSLDestroyConnection", {w(conn)}, fmt::format("NSSLDestroyConnection(conn={})", conn));
         return c;
+    }
+
+    /// The verdict is the result the guest saw; the reason says at which step, after what, and why.
+    void describeFailure(std::int32_t conn, NsslError e, ConnectionReport& c)
+    {
+        c.result = name(e);
+        c.code = nssl::code(e);
+        std::string why = c.result;
+        if (e == NsslError::WANT_READ || e == NsslError::WANT_WRITE) {
+            c.failure = "Io";  // non-blocking: the select() that followed gave up
+            why = fmt::format("{} (Io)", sockets_.waitFailed());
+        } else if (auto f = guest_.process().nssl().failure(conn); f && *f) {
+            c.failure = std::string(nssl::verifyFailureName(f->reason));
+            why = fmt::format("{} ({})", f->text, c.failure);
+        }
+        c.reason = fmt::format("{}: {}", step_, why);
     }
 
     void collectDiagnostics(std::int32_t conn, ConnectionReport& c)
@@ -326,32 +285,33 @@ private:
             c.resumed = *r;
     }
 
-    /// Sends the request, then reads until the server closes (or a call fails).
+    /// Sends the request, then reads until the server closes (or a call fails). Only close_notify
+    /// (ZERO_RETURN) ends a reply well: a bare FIN is IO_ERROR to the guest, body complete or not.
     NsslError exchange(std::int32_t fd, std::int32_t conn, ConnectionReport& c)
     {
         const std::string& data = *s_.send;
-        std::size_t sent = 0;
-        while (sent < data.size()) {
-            const auto chunk = static_cast<u32>(std::min<std::size_t>(data.size() - sent, kIoChunk));
-            std::memcpy(guest_.bytes(io_, chunk).data(), data.data() + sent, chunk);
+        while (c.bytesSent < data.size()) {
+            const auto chunk = static_cast<u32>(std::min<std::size_t>(data.size() - c.bytesSent, kIoChunk));
+            std::memcpy(guest_.bytes(io_, chunk).data(), data.data() + c.bytesSent, chunk);
             const NsslError e = retry(fd, [&] {
                 return nsslCall("NSSLWrite", {w(conn), io_, chunk, word_},
                                 fmt::format("NSSLWrite(conn={}, len={})", conn, chunk));
             });
-            if (e != NsslError::OK)
+            if (e != NsslError::OK) {
+                step_ = fmt::format("NSSLWrite after {} of {} bytes sent", c.bytesSent, data.size());
                 return e;
-            sent += guest_.loadBe32(word_);
+            }
+            c.bytesSent += guest_.loadBe32(word_);
         }
-        c.bytesSent = sent;
         for (;;) {
             const NsslError e = retry(fd, [&] {
                 return nsslCall("NSSLRead", {w(conn), io_, kIoChunk, word_},
                                 fmt::format("NSSLRead(conn={}, len={})", conn, kIoChunk));
             });
+            if (e == NsslError::ZERO_RETURN)
+                return NsslError::OK;
             if (e != NsslError::OK) {
-                // close_notify ends a reply; so does a plain FIN after data (many HTTP servers).
-                if (e == NsslError::ZERO_RETURN || (e == NsslError::IO_ERROR && c.bytesRead > 0))
-                    return NsslError::OK;
+                step_ = "NSSLRead after " + describeReceived(c.received);
                 return e;
             }
             const u32 got = guest_.loadBe32(word_);
@@ -366,7 +326,8 @@ private:
     GuestProcess guest_;
     ProbeReport report_;
     guest::GuestAddress io_ = 0, word_ = 0, word2_ = 0;
-    std::optional<u32> address_;
+    SocketSteps sockets_;
+    std::string step_;  ///< the NSSL step under way, for a failure's reason
 };
 
 }  // namespace

@@ -40,7 +40,8 @@ void printSummary(std::ostream& out, const ProbeReport& report)
             out << fmt::format("handshake OK, {} {}{}\n", protocolName(c.version), c.suite,
                                i > 0 ? (c.resumed ? ", session RESUMED" : ", full handshake (not resumed)") : "");
         else
-            out << fmt::format("FAILED {} ({})\n  reason: {}\n", c.result, c.code, c.reason);
+            out << fmt::format("FAILED {} ({})\n  failure: {}\n  reason: {}\n", c.result, c.code,
+                               c.failure.empty() ? "-" : c.failure, c.reason);
         if (i == 0 || c.result != "OK")
             printChain(out, c.peerChain);
         if (i == 0 && (c.bytesSent || c.bytesRead))
@@ -75,7 +76,7 @@ nlohmann::json toJson(const ProbeReport& report)
     j["bytes_read"] = first.bytesRead;
     json connections = json::array();
     for (const auto& c : report.connections)
-        connections.push_back({{"result", c.result}, {"code", c.code}, {"reason", c.reason},
+        connections.push_back({{"result", c.result}, {"code", c.code}, {"reason", c.reason}, {"failure", c.failure},
                                {"version", c.version}, {"suite", c.suite}, {"resumed", c.resumed},
                                {"bytes_sent", c.bytesSent}, {"bytes_read", c.bytesRead}});
     j["connections"] = connections;

@@ -40,6 +40,12 @@ ChainCheck ipAddressCheck(pki::Bytes address, ChainCheck next)
     };
 }
 
+/// "60 s", or "1500 ms" when not whole seconds.
+std::string durationText(std::chrono::milliseconds d)
+{
+    return d.count() % 1000 == 0 ? fmt::format("{} s", d.count() / 1000) : fmt::format("{} ms", d.count());
+}
+
 pki::UnixTime unixSeconds(std::chrono::system_clock::time_point t)
 {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -80,8 +86,8 @@ void Connection::tapHandshake()
     if (!tap_ || !tls_)
         return;
     const bool established = tls_->established();
-    if (!established && !failure_)
-        return;  // still under way
+    if (!established && !tls_->failure())
+        return;  // still under way (a timed-out wait may be retried)
     std::vector<pki::Bytes> chain;
     if (tls_->resumed() && offered_) {
         chain = offered_->peerChain;
@@ -89,8 +95,22 @@ void Connection::tapHandshake()
         auto sent = tls_->peerChain();
         chain.assign(sent.begin(), sent.end());
     }
-    tap_->handshakeEnded(established, transport_->waitItem(false, false).fd,
-                         established ? tls_->keyLogLine() : std::string(), chain);
+    tap_->handshakeEnded(established, transport_->waitItem(false, false).fd, chain);
+    tapKeys();
+}
+
+void Connection::tapKeys()
+{
+    // After every transfer, not per record: a renegotiation completes inside a read or write.
+    const auto random = tls_->clientRandom();
+    if (!random.empty() && !tap_->keysLogged(random))
+        tap_->logKeys(random, tls_->keyLogLine());
+}
+
+NsslError Connection::failIo(std::string text)
+{
+    failure_ = {VerifyFailure::Io, BR_ERR_IO, -1, std::move(text)};
+    return fail(NsslError::IO_ERROR, fmt::format("{} (Io)", failure_.text));
 }
 
 NsslError Connection::fail(NsslError code, std::string reason)
@@ -150,11 +170,11 @@ NsslError Connection::waitLinkUp(Lock& lock)
         case SocketTransport::Link::Connected:
             return NsslError::OK;
         case SocketTransport::Link::NotConnected:
-            return fail(NsslError::IO_ERROR, "the socket is not connected");
+            return failIo("the socket is not connected");
         case SocketTransport::Link::Failed:
-            return fail(NsslError::IO_ERROR, "the socket's TCP connect failed");
+            return failIo("the socket's TCP connect failed");
         case SocketTransport::Link::Closed:
-            return fail(NsslError::IO_ERROR, "the socket was closed");
+            return failIo("the socket was closed");
         case SocketTransport::Link::Connecting:
             break;
         }
@@ -193,9 +213,9 @@ NsslError Connection::waitFor(Lock& lock, TlsStatus blockedOn)
     }
     lock.lock();
     if (aborted)
-        return fail(NsslError::IO_ERROR, "aborted: the socket, connection or library was closed meanwhile");
+        return failIo("aborted: the socket, connection or library was closed meanwhile");
     if (!ready)
-        return fail(NsslError::IO_ERROR, "timed out waiting for the peer");
+        return failIo(fmt::format("timed out after {} waiting for the peer", durationText(env_.config.blockingTimeout)));
     return NsslError::OK;
 }
 
@@ -249,8 +269,10 @@ NsslError Connection::read(std::span<std::uint8_t> buffer, std::size_t& got)
         return e;
     NsslError e = drive(lock, [&] { return tls_->read(buffer, got); });
     bytesRead_ += got;
-    if (tap_)
+    if (tap_) {
         tap_->read(buffer.first(got));
+        tapKeys();
+    }
     return e;
 }
 
@@ -262,7 +284,7 @@ NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& wri
         return e;
     // Blocking: everything goes out. Non-blocking: as much as the engine takes now, reported
     // honestly; WANT_* only when nothing at all was taken.
-    return drive(lock, [&] {
+    const NsslError e = drive(lock, [&] {
         std::size_t accepted = 0;
         const TlsStatus status = tls_->write(data.subspan(written), accepted);
         if (tap_)
@@ -275,6 +297,9 @@ NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& wri
             return TlsStatus::Ok;  // a partial count is the honest answer
         return status;
     });
+    if (tap_)
+        tapKeys();
+    return e;
 }
 
 std::size_t Connection::pending() const

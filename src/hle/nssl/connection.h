@@ -105,9 +105,13 @@ private:
     NsslError drive(Lock& lock, F&& step);
     NsslError waitFor(Lock& lock, TlsStatus blockedOn);
     NsslError fail(NsslError code, std::string reason);
+    /// IO_ERROR with `text` kept as the connection's failure (reason Io): timeouts, aborts, a dead socket.
+    NsslError failIo(std::string text);
     bool nonBlocking() const { return !blocking_ || transport_->guestNonBlocking(); }
     /// Feeds the debug outputs once the handshake has ended (no-op without a tap).
     void tapHandshake();
+    /// Key-logs the handshake now in use if it is new (a renegotiation); needs a tap.
+    void tapKeys();
 
     mutable std::mutex mutex_;
     std::shared_ptr<Context> context_;

@@ -1,6 +1,7 @@
 #include "hle/nssl/tls_client.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <new>
 
@@ -187,8 +188,9 @@ TlsStatus TlsClient::failIo(const IoResult& result, bool sending)
     failure_.bearsslError = BR_ERR_IO;
     failure_.alert = -1;
     if (result.status == IoStatus::Closed)
-        failure_.text = sending ? "transport closed while sending"
-                                : "end of stream without close_notify";
+        failure_.text = sending ? "transport closed while sending" : "closed without close_notify";
+    else if (result.error == ECONNRESET)
+        failure_.text = fmt::format("connection reset by the peer while {}", sending ? "sending" : "receiving");
     else
         failure_.text = fmt::format("transport error while {} (errno {}: {})",
                                     sending ? "sending" : "receiving", result.error,
@@ -403,12 +405,21 @@ std::optional<SessionParameters> TlsClient::session() const
     return session_;
 }
 
+std::span<const std::uint8_t> TlsClient::clientRandom() const
+{
+    // BearSSL clears application_data when a handshake starts, before the new ClientHello, and
+    // sets it once that handshake is done: in between random and master secret disagree.
+    if (!established_ || cc_.eng.application_data == 0) return {};
+    return cc_.eng.client_random;
+}
+
 std::string TlsClient::keyLogLine() const
 {
-    if (!established_) return {};
-    const auto& raw = session_.raw();
-    return "CLIENT_RANDOM " + hex(cc_.eng.client_random, sizeof cc_.eng.client_random) + " " +
-           hex(raw.master_secret, sizeof raw.master_secret);
+    const auto random = clientRandom();
+    if (random.empty()) return {};
+    // The engine's session, not session_: a renegotiation replaces the master secret.
+    const auto& master = cc_.eng.session.master_secret;
+    return "CLIENT_RANDOM " + hex(random.data(), random.size()) + " " + hex(master, sizeof master);
 }
 
 }  // namespace wiiu::nssl

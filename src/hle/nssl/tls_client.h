@@ -110,7 +110,11 @@ public:
     bool resumed() const { return resumed_; }
     /// The session to offer on a later connection; nullopt without an established session ID.
     std::optional<SessionParameters> session() const;
-    /// "CLIENT_RANDOM <client random hex> <master secret hex>" (SSLKEYLOGFILE), "" before.
+    /// The client random of the handshake whose keys are in use: it changes with each completed
+    /// renegotiation. Empty before the first handshake completes and while one is under way.
+    std::span<const std::uint8_t> clientRandom() const;
+    /// "CLIENT_RANDOM <client random hex> <master secret hex>" (SSLKEYLOGFILE) of those keys,
+    /// "" when clientRandom() is empty.
     std::string keyLogLine() const;
 
     /// The peer chain as sent, leaf first; kept even when verification failed. Empty on a

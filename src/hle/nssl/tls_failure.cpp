@@ -24,6 +24,7 @@ std::string_view verifyFailureName(VerifyFailure reason)
     case VerifyFailure::UnsupportedKey: return "UnsupportedKey";
     case VerifyFailure::UnsupportedAlgorithm: return "UnsupportedAlgorithm";
     case VerifyFailure::Malformed: return "Malformed";
+    case VerifyFailure::ChainTooLarge: return "ChainTooLarge";
     case VerifyFailure::AlertReceived: return "AlertReceived";
     case VerifyFailure::AlertSent: return "AlertSent";
     case VerifyFailure::ProtocolVersion: return "ProtocolVersion";

@@ -26,6 +26,7 @@ enum class VerifyFailure {
     UnsupportedKey,        ///< weak or unusable public key (e.g. RSA below the minimum size)
     UnsupportedAlgorithm,  ///< signature/hash/suite BearSSL cannot handle
     Malformed,             ///< undecodable certificate
+    ChainTooLarge,         ///< more certificates or bytes than the verifier buffers (docs/abi.md)
     // protocol and transport
     AlertReceived,         ///< the peer sent a fatal alert (see `alert`)
     AlertSent,             ///< BearSSL aborted and told the peer so (see `alert`)

@@ -1,6 +1,7 @@
 #include "hle/nssl/x509_verifier.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -13,7 +14,7 @@ namespace wiiu::nssl {
 
 namespace {
 
-// A peer cannot make us buffer without bound: real chains are a few KiB.
+// A peer cannot make us buffer without bound: real chains are a few KiB (docs/abi.md, chosen).
 constexpr std::size_t kMaxChainCerts = 16;
 constexpr std::size_t kMaxChainBytes = 64 * 1024;
 
@@ -77,6 +78,8 @@ void X509Verifier::cbStartChain(const br_x509_class** ctx, const char* /*serverN
     X509Verifier& self = from(ctx);
     self.chain_.clear();
     self.chainBytes_ = 0;
+    self.sentCerts_ = 0;
+    self.sentBytes_ = 0;
     self.overflow_ = false;
     self.chainReceived_ = true;
     self.failure_ = {};
@@ -86,6 +89,9 @@ void X509Verifier::cbStartChain(const br_x509_class** ctx, const char* /*serverN
 void X509Verifier::cbStartCert(const br_x509_class** ctx, std::uint32_t length)
 {
     X509Verifier& self = from(ctx);
+    // Counted past the cap too (saturating), so the refusal can say what was sent.
+    if (self.sentCerts_ < UINT16_MAX) ++self.sentCerts_;
+    self.sentBytes_ = length > UINT32_MAX - self.sentBytes_ ? UINT32_MAX : self.sentBytes_ + length;
     if (self.overflow_ || self.chain_.size() >= kMaxChainCerts ||
         self.chainBytes_ + length > kMaxChainBytes) {
         self.overflow_ = true;
@@ -271,10 +277,15 @@ bool X509Verifier::keepKey(const br_x509_pkey& key, unsigned usages)
 
 unsigned X509Verifier::decide()
 {
+    if (overflow_ && (sentCerts_ > kMaxChainCerts || sentBytes_ > kMaxChainBytes))
+        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, VerifyFailure::ChainTooLarge,
+                      fmt::format("the peer sent {} certificates ({} bytes), more than the {} "
+                                  "certificates / {} bytes accepted; the first {} are kept",
+                                  sentCerts_, sentBytes_, kMaxChainCerts, kMaxChainBytes,
+                                  chain_.size()));
     if (overflow_)
-        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, VerifyFailure::Malformed,
-                      fmt::format("peer chain larger than {} certificates / {} bytes",
-                                  kMaxChainCerts, kMaxChainBytes));
+        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, VerifyFailure::Internal,
+                      "out of memory while buffering the peer chain");
     if (chain_.empty())
         return refuse(BR_ERR_X509_EMPTY_CHAIN, VerifyFailure::NoCertificate,
                       "peer sent no certificate");

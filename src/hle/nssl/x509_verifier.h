@@ -73,7 +73,8 @@ public:
     /// Storage br_ssl_client_init_full initialises; reused for the verification passes.
     br_x509_minimal_context& minimal() { return minimal_; }
 
-    /// The chain as last received (leaf first), kept whatever the verdict.
+    /// The chain as last received (leaf first), kept whatever the verdict; of a chain over the
+    /// size cap, the certificates that fit under it.
     std::span<const pki::Bytes> chain() const { return chain_; }
     /// True once the peer sent a Certificate message on this connection.
     bool chainReceived() const { return chainReceived_; }
@@ -112,7 +113,10 @@ private:
     VerifyPolicy policy_;
     br_x509_minimal_context minimal_{};
     std::vector<pki::Bytes> chain_;
-    std::size_t chainBytes_ = 0;
+    std::size_t chainBytes_ = 0;  ///< of the certificates kept
+    // As the peer announced them, kept or not; sized to fit the padding before TlsFailure.
+    std::uint32_t sentBytes_ = 0;
+    std::uint16_t sentCerts_ = 0;  ///< saturates
     bool overflow_ = false;
     bool chainReceived_ = false;
     TlsFailure failure_;

@@ -1,5 +1,6 @@
 #include "hle/nssl/debug/connection_tap.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include <netinet/in.h>
@@ -45,8 +46,7 @@ ConnectionTap::ConnectionTap(const Config& config, std::string host)
 
 ConnectionTap::~ConnectionTap() = default;
 
-void ConnectionTap::handshakeEnded(bool established, int hostFd, const std::string& keyLogLine,
-                                   std::span<const std::vector<std::uint8_t>> chain)
+void ConnectionTap::handshakeEnded(bool established, int hostFd, std::span<const std::vector<std::uint8_t>> chain)
 {
     if (reported_)
         return;
@@ -55,8 +55,6 @@ void ConnectionTap::handshakeEnded(bool established, int hostFd, const std::stri
         dumpChain(chainDumpDir_, id_, host_, chain);
     if (!established)
         return;
-    if (!keyLogPath_.empty())
-        appendKeyLog(keyLogPath_, keyLogLine);
     if (!pcapPath_.empty()) {
         if (auto writer = PcapWriter::forPath(pcapPath_)) {
             // Unknown addresses get a private-range stand-in, one client port per connection.
@@ -65,6 +63,20 @@ void ConnectionTap::handshakeEnded(bool established, int hostFd, const std::stri
             pcap_ = std::make_unique<PcapStream>(std::move(writer), client, server);
         }
     }
+}
+
+bool ConnectionTap::keysLogged(std::span<const std::uint8_t> clientRandom) const
+{
+    return keyLogPath_.empty() || std::equal(clientRandom.begin(), clientRandom.end(), loggedRandom_.begin(),
+                                             loggedRandom_.end());
+}
+
+void ConnectionTap::logKeys(std::span<const std::uint8_t> clientRandom, const std::string& keyLogLine)
+{
+    if (keysLogged(clientRandom) || clientRandom.size() != loggedRandom_.size())
+        return;
+    std::copy(clientRandom.begin(), clientRandom.end(), loggedRandom_.begin());
+    appendKeyLog(keyLogPath_, keyLogLine);
 }
 
 void ConnectionTap::wrote(std::span<const std::uint8_t> data)

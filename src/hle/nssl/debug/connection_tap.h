@@ -3,6 +3,7 @@
 // pointer test. Called under the connection's lock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -23,10 +24,13 @@ public:
     /// A host-wide connection number (files are named after it; guest handles are reused).
     std::uint64_t id() const { return id_; }
 
-    /// The handshake ended; `hostFd` is the host socket (for the real addresses in the PCAP).
-    /// Key log and PCAP only when established; the chain is dumped either way. Once per connection.
-    void handshakeEnded(bool established, int hostFd, const std::string& keyLogLine,
-                        std::span<const std::vector<std::uint8_t>> chain);
+    /// The first handshake ended; `hostFd` is the host socket (for the real addresses in the
+    /// PCAP). PCAP only when established; the chain is dumped either way. Once per connection.
+    void handshakeEnded(bool established, int hostFd, std::span<const std::vector<std::uint8_t>> chain);
+    /// Whether the keys of the handshake with this client random are in the key log already.
+    bool keysLogged(std::span<const std::uint8_t> clientRandom) const;
+    /// A handshake completed (the first or a renegotiation): its key log line, once.
+    void logKeys(std::span<const std::uint8_t> clientRandom, const std::string& keyLogLine);
     void wrote(std::span<const std::uint8_t> data);  ///< plaintext the guest wrote
     void read(std::span<const std::uint8_t> data);   ///< plaintext the guest read
 
@@ -37,6 +41,7 @@ private:
     std::string host_;
     std::string pcapPath_, keyLogPath_, chainDumpDir_;
     bool reported_ = false;
+    std::array<std::uint8_t, 32> loggedRandom_{};  ///< of the last handshake logged (none: zeros)
     std::unique_ptr<PcapStream> pcap_;
 };
 
