@@ -3,8 +3,12 @@
 // integer, an earlier result (live handles and descriptors), a pointer into guest memory (inside,
 // at the very end, or just outside), or a raw word. Guest memory starts with bytes from the input.
 //
+// Oracle beyond the sanitizers: a call the export refuses (NSSL_ERROR_INVALID_ARG, or -1 with
+// SO_EFAULT / SO_EINVAL from a socket call) must leave guest memory exactly as it was.
+//
 // Safety of the harness itself: sockets only ever reach 127.0.0.1 (every sockaddr is rewritten
-// to loopback, towards a local listener that never answers or a closed port), the resolver
+// to loopback, towards a local listener that never answers, a closed port, or an in-process
+// BearSSL server that completes handshakes and hands out sessions), the resolver
 // exports are never called (they would ask a real DNS server), and every blocking wait is capped
 // by the hooks: after a few short waits per input the hooks report every watched descriptor as
 // failed, which aborts the blocked call the way a socket close would.
@@ -29,7 +33,12 @@
 #include "hle/exports.h"
 #include "hle/guest/guest_memory.h"
 #include "hle/guest/hooks.h"
+#include "hle/nssl/errors.h"
+#include "hle/nsysnet/errors.h"
 #include "hle/process.h"
+#include "support/bearssl_server.h"
+#include "support/nssl_guest.h"
+#include "support/pki_fixture.h"
 
 namespace {
 
@@ -42,8 +51,9 @@ constexpr guest::GuestAddress kData = kBase + 0x10000;       ///< input bytes la
 constexpr guest::GuestAddress kHeap = kBase + 0x20000;       ///< hooks' guest heap
 constexpr std::uint32_t kHeapSize = kSize - 0x20000;
 
-/// Waits at most 1 ms each; once the input's budget is spent every item reports failure, which
-/// ends any blocked call as if its socket had been closed.
+/// Waits at most 2 ms each. A wait that ends with nothing ready spends one unit of the input's
+/// budget (a wait the TLS server answers costs nothing); once it is spent every item reports
+/// failure, which ends any blocked call as if its socket had been closed.
 class FuzzHooks final : public guest::DefaultHooks {
 public:
     FuzzHooks() : DefaultHooks(kHeap, kHeapSize) {}
@@ -56,11 +66,13 @@ public:
                 item.failed = true;
             return static_cast<int>(items.size());
         }
-        --budget;
-        const auto cap = std::chrono::steady_clock::now() + std::chrono::milliseconds(1);
+        const auto cap = std::chrono::steady_clock::now() + std::chrono::milliseconds(2);
         if (!deadline || *deadline > cap)
             deadline = cap;
-        return DefaultHooks::wait(items, deadline);
+        const int ready = DefaultHooks::wait(items, deadline);
+        if (ready == 0)
+            --budget;
+        return ready;
     }
 };
 
@@ -112,10 +124,30 @@ struct Listener {
     }
 };
 
+/// Serves each connection a few bytes and a FIN (no close_notify to wait for, so it moves on to
+/// the next connection at once): handshakes complete, sessions exist.
+std::unique_ptr<test::BearSslServer> startTlsServer()
+{
+    test::BearSslServer::Options o;
+    // An EC key: its handshakes cost a fraction of RSA's, which keeps the fuzzer fast.
+    o.chain = {test::pkiBytes("ec-server.der")};
+    o.key = test::pkiBytes("ec-server.key.der");
+    o.behavior = test::BearSslServer::Behavior::SendThenFin;
+    o.payload = "fuzz";
+    std::string why;
+    auto server = test::BearSslServer::start(std::move(o), &why);
+    if (!server) {
+        std::fprintf(stderr, "import_table fuzz: cannot start the TLS server: %s\n", why.c_str());
+        std::abort();
+    }
+    return server;
+}
+
 struct Setup {
     const guest::ImportTable& table = importTable();
     std::vector<guest::ExportIndex> allowed;
     Listener listener;
+    std::unique_ptr<test::BearSslServer> tls = startTlsServer();
     bool isAddressCall(guest::ExportIndex i) const
     {
         const auto& n = table.entry(i).name;
@@ -123,7 +155,8 @@ struct Setup {
     }
     Setup()
     {
-        spdlog::set_level(spdlog::level::off);
+        // WIIU_FUZZ_TRACE=1 shows every call the harness makes (to replay one input by hand).
+        spdlog::set_level(std::getenv("WIIU_FUZZ_TRACE") ? spdlog::level::trace : spdlog::level::off);
         for (guest::ExportIndex i = 0; i < table.entries().size(); ++i) {
             const std::string_view name = table.entry(i).name;
             // Resolver exports would send DNS queries off this machine.
@@ -150,8 +183,9 @@ Setup& setup()
     return s;
 }
 
-/// Points an AF_INET sockaddr the guest passes at 127.0.0.1 (the listener or a closed port).
-void confine(guest::FlatGuestMemory& memory, std::uint32_t address, std::uint32_t length, const Listener& l)
+/// Points an AF_INET sockaddr the guest passes at 127.0.0.1: by the low bits of the port the
+/// guest chose, the silent listener (odd), a closed port (0 mod 4) or the TLS server (2 mod 4).
+void confine(guest::FlatGuestMemory& memory, std::uint32_t address, std::uint32_t length, const Setup& s)
 {
     if (length < 8)
         return;
@@ -159,11 +193,25 @@ void confine(guest::FlatGuestMemory& memory, std::uint32_t address, std::uint32_
     if (!bytes)
         return;
     std::byte* p = bytes->data();
-    const bool toListener = (static_cast<std::uint8_t>(p[3]) & 1) != 0;
-    const std::uint16_t port = toListener ? l.port : l.closedPort;
+    const std::uint16_t was = static_cast<std::uint16_t>(static_cast<std::uint8_t>(p[2]) << 8 | static_cast<std::uint8_t>(p[3]));
+    const unsigned choice = was & 3;
+    std::uint16_t port = choice & 1 ? s.listener.port : choice == 0 ? s.listener.closedPort : s.tls->port();
+    if (was == s.listener.port || was == s.listener.closedPort || was == s.tls->port())
+        port = was;  // rewritten by an earlier call of this input: keep its destination
     p[2] = static_cast<std::byte>(port >> 8);
     p[3] = static_cast<std::byte>(port & 0xff);
     p[4] = std::byte{127}, p[5] = std::byte{0}, p[6] = std::byte{0}, p[7] = std::byte{1};
+}
+
+/// Whether the call was refused for its arguments, which promises that nothing was written.
+bool refused(const guest::ExportEntry& e, std::uint32_t result, Process& process, guest::GuestThreadId thread)
+{
+    if (e.name.starts_with("NSSL"))
+        return static_cast<std::int32_t>(result) == nssl::code(nssl::NsslError::INVALID_ARG);
+    if (e.library != "nsysnet" || static_cast<std::int32_t>(result) != -1)
+        return false;
+    const auto error = process.sockets().lastErrors().get(thread);
+    return error == nsysnet::SoError::SO_EFAULT || error == nsysnet::SoError::SO_EINVAL;
 }
 
 }  // namespace
@@ -173,6 +221,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Setup& s = setup();
     Reader in{data, size};
     static std::vector<std::byte> ram(kSize);
+    static std::vector<std::byte> before(kSize);
     std::memset(ram.data(), 0, ram.size());
     guest::FlatGuestMemory memory(ram.data(), kBase, kSize);
 
@@ -182,11 +231,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     in.p += dataLen, in.n -= dataLen;
 
     FuzzHooks hooks;
-    hooks.budget = 16;
+    hooks.budget = 48;  // idle waits: enough for two handshakes with the in-process server under ASan
     nssl::Config config;
-    config.blockingTimeout = std::chrono::milliseconds(5);
+    config.blockingTimeout = std::chrono::milliseconds(250);
     {
-        Process process(hooks, nullptr, config);
+        // The tests' store: exportable server (100) and client (7) certificates to copy out.
+        static const auto store = test::testCertStore();
+        Process process(hooks, store, config);
         std::array<std::uint32_t, 16> results{};
         unsigned resultCount = 0;
         auto call = [&](guest::ExportIndex index, const std::array<std::uint32_t, 8>& args,
@@ -196,8 +247,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             frame.gpr[1] = kStack;
             for (unsigned i = 0; i < 8; ++i)
                 frame.gpr[3 + i] = args[i];
+            std::memcpy(before.data(), ram.data(), ram.size());
             s.table.call(index, process, memory, frame);
             results[resultCount++ % results.size()] = frame.result();
+            if (refused(s.table.entry(index), frame.result(), process, thread) &&
+                std::memcmp(before.data(), ram.data(), ram.size()) != 0) {
+                std::fprintf(stderr, "import_table fuzz: %s refused the call but wrote guest memory\n",
+                             s.table.entry(index).name.c_str());
+                std::abort();
+            }
         };
         auto byName = [&](std::string_view name) { return *s.table.find("nsysnet", name); };
         // Most scripts want the libraries up; a flag bit leaves them down.
@@ -231,9 +289,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 // connect/bind(fd, addr, len); sendto(fd, buf, len, flags, addr, addrlen)
                 const bool isSendTo = s.table.entry(index).name == "sendto";
                 if (isSendTo)
-                    confine(memory, args[4], args[5], s.listener);
+                    confine(memory, args[4], args[5], s);
                 else
-                    confine(memory, args[1], args[2], s.listener);
+                    confine(memory, args[1], args[2], s);
             }
             call(index, args, 1 + (step & 1));
         }

@@ -30,6 +30,10 @@ def ptr(off):  # guest data + off
     return bytes([2]) + struct.pack('<H', off)
 
 
+def tail(k):  # the last k bytes of guest memory (k < 32): outputs that straddle the end
+    return bytes([(k << 3) | 3])
+
+
 def raw(v):
     return bytes([4]) + struct.pack('<I', v & 0xffffffff)
 
@@ -45,7 +49,8 @@ def script(data, calls, flags=0):
 
 
 sockaddr = struct.pack('>HHI', 2, 1, 0x7F000001) + bytes(8)  # odd port: the listener
-data = sockaddr + b'localhost\0'.ljust(16, b'\0') + bytes(96)
+# Offset 100 onwards: size words the outputs are given (4 KiB each).
+data = sockaddr + b'localhost\0'.ljust(16, b'\0') + bytes(68) + struct.pack('>IIII', 4096, 4096, 4096, 4096) + bytes(12)
 # Results: 0 NSSLInit, 1 socket_lib_init, then one per call.
 tls = [
     ('NSSLCreateContext', [small(0)]),                                       # 2 ctx
@@ -90,10 +95,47 @@ sockets = [
     ('inet_ntoa', [raw(0x7F000001)]),
     ('socketclose', [result(2)]),
 ]
+tls_sockaddr = struct.pack('>HHI', 2, 2, 0x7F000001) + bytes(8)  # port 2 mod 4: the TLS server
+tls_data = tls_sockaddr + data[16:]
+# Two handshaken connections interleaving NSSLGetSession / NSSLFreeSession on reused handles.
+sessions = [
+    ('NSSLCreateContext', [small(0)]),                                       # 2 ctx
+    ('NSSLContextSetFlags', [result(2), small(0)]),
+    ('socket', [small(2), small(1), small(6)]),                              # 4 fd A
+    ('connect', [result(4), ptr(0), small(16)]),
+    ('NSSLCreateConnection', [result(2), ptr(16), small(9), small(0), result(4), small(1)]),  # 6 A
+    ('NSSLDoHandshake', [result(6)]),
+    ('socket', [small(2), small(1), small(6)]),                              # 8 fd B
+    ('connect', [result(8), ptr(0), small(16)]),
+    ('NSSLCreateConnection', [result(2), ptr(16), small(9), small(0), result(8), small(1)]),  # 10 B
+    ('NSSLDoHandshake', [result(10)]),
+    ('NSSLGetSession', [result(6)]),                                         # 12 session of A
+    ('NSSLFreeSession', [result(12)]),
+    ('NSSLGetSession', [result(10)]),                                        # 14 B's, same handle
+    ('NSSLGetSession', [result(6)]),
+    ('NSSLGetPeerCert', [result(6), tail(8), ptr(100), ptr(104)]),           # straddles the end
+    ('NSSLRemoveSession', [result(14)]),
+    ('NSSLFreeSession', [result(14)]),
+]
+# Every output pointer just before the end of guest memory.
+straddling = [
+    ('NSSLCreateContext', [small(0)]),                                       # 2 ctx
+    ('NSSLExportInternalServerCertificate', [raw(100), tail(16), ptr(100), ptr(104)]),
+    ('NSSLExportInternalClientCertificate', [raw(7), ptr(32), ptr(100), ptr(104), tail(16), ptr(108), ptr(112)]),
+    ('NSSLAddServerPKIGroups', [result(2), small(7), tail(2), ptr(104)]),
+    ('inet_pton', [small(2), tail(5), ptr(100)]),
+    ('inet_ntop', [small(2), ptr(100), tail(8), small(16)]),
+    ('socket', [small(2), small(1), small(6)]),                              # 8 tcp
+    ('getsockname', [result(8), tail(8), ptr(100)]),
+    ('select', [small(8), tail(2), ptr(104), small(0), ptr(108)]),
+    ('getsockopt', [result(8), raw(0xFFFF), raw(0x1007), tail(2), ptr(104)]),
+]
 out = root / 'corpus' / 'import_table'
 out.mkdir(parents=True, exist_ok=True)
 (out / 'tls_connection').write_bytes(script(data, tls))
 (out / 'context_pki').write_bytes(script(data[:128].ljust(128, b'\0') + cert, pki))
 (out / 'sockets').write_bytes(script(data, sockets))
 (out / 'libraries_down').write_bytes(script(data, tls[:4], flags=3))
+(out / 'sessions').write_bytes(script(tls_data, sessions))
+(out / 'straddling_outputs').write_bytes(script(data, straddling))
 print('wrote', len(list(out.iterdir())), 'seeds')
