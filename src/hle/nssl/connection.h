@@ -56,8 +56,10 @@ public:
                std::uint32_t options, bool blocking, ConnectionEnvironment env);
 
     NsslError handshake();
-    NsslError read(std::span<std::uint8_t> buffer, std::size_t& got);
-    NsslError write(std::span<const std::uint8_t> data, std::size_t& written);
+    /// Decrypted bytes into `buffer` (handshaking first): how many, or why none.
+    Result<std::size_t> read(std::span<std::uint8_t> buffer);
+    /// Blocking: all of `data` or the error; non-blocking: what the engine took now.
+    Result<std::size_t> write(std::span<const std::uint8_t> data);
     std::size_t pending() const;
 
     /// Offers `session` for resumption; only before the handshake starts.

@@ -413,12 +413,18 @@ NsslError Service::doHandshake(ConnectionHandle conn)
 
 Result<std::size_t> Service::read(ConnectionHandle conn, std::span<std::uint8_t> buffer)
 {
-    return transfer(conn, [&](Connection& c, std::size_t& got) { return c.read(buffer, got); });
+    auto connection = connectionFor(conn);
+    if (!connection)
+        return fail(connection.error());
+    return (*connection)->read(buffer);
 }
 
 Result<std::size_t> Service::write(ConnectionHandle conn, std::span<const std::uint8_t> data)
 {
-    return transfer(conn, [&](Connection& c, std::size_t& written) { return c.write(data, written); });
+    auto connection = connectionFor(conn);
+    if (!connection)
+        return fail(connection.error());
+    return (*connection)->write(data);
 }
 
 Result<std::size_t> Service::pending(ConnectionHandle conn)

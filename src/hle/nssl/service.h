@@ -29,9 +29,6 @@ class SocketTable;
 
 namespace wiiu::nssl {
 
-template <class T>
-using Result = Expected<T, NsslError>;
-
 /// NSSLAddServerPKIGroups' two counts.
 struct GroupCounts {
     std::int32_t added = 0;    ///< certificates of those groups now on the context
@@ -132,18 +129,6 @@ private:
         if (!connection)
             return fail(connection.error());
         return f(**connection);
-    }
-    /// A read or write: the byte count, or the handle's or the transfer's error.
-    template <class F>
-    Result<std::size_t> transfer(ConnectionHandle conn, F&& f)
-    {
-        auto connection = connectionFor(conn);
-        if (!connection)
-            return fail(connection.error());
-        std::size_t bytes = 0;
-        if (NsslError e = f(**connection, bytes); e != NsslError::OK)
-            return fail(e);
-        return bytes;
     }
     /// Destroys connections outside the service lock (they may wait briefly for close_notify).
     static void teardown(std::vector<std::shared_ptr<Connection>> connections);
