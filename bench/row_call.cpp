@@ -52,7 +52,7 @@ void directCall(benchmark::State& state)
     }
     nssl::Service& service = live.guest.process().nssl();
     for (auto _ : state) {
-        auto pending = service.pending(live.conn.conn);
+        auto pending = service.pending(nssl::ConnectionHandle{live.conn.conn});
         benchmark::DoNotOptimize(pending);
     }
 }

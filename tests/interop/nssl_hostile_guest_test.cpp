@@ -80,7 +80,7 @@ TEST(NsslHostileGuest, GetSessionNeverReturnsAnotherConnectionsSession)
     ASSERT_GE(c, 0);
     EXPECT_EQ(g.nssl("NSSLSetSession", {u(c), u(sa2)}), 0);
     ASSERT_EQ(g.nssl("NSSLDoHandshake", {u(c)}), 0);
-    auto resumed = g.process().nssl().resumed(c);
+    auto resumed = g.process().nssl().resumed(nssl::ConnectionHandle{c});
     ASSERT_TRUE(resumed);
     EXPECT_TRUE(*resumed);
 }

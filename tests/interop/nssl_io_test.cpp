@@ -176,7 +176,7 @@ TEST(NsslSessions, ResumeWithinAContextOnlyAndNotAfterRemove)
     const std::int32_t c2 = g.connection(ctx, peer->port(), "localhost", 7);
     ASSERT_EQ(g.nssl("NSSLSetSession", {u(c2), u(session)}), 0);
     ASSERT_EQ(g.nssl("NSSLDoHandshake", {u(c2)}), 0);
-    EXPECT_TRUE(*g.process().nssl().resumed(c2));
+    EXPECT_TRUE(*g.process().nssl().resumed(nssl::ConnectionHandle{c2}));
     EXPECT_TRUE(peer->waitForOutput("Reused session-id")) << peer->output();
     // A resumed connection still reports the peer certificate seen at the full handshake.
     const auto size = g.alloc(4);
@@ -197,7 +197,7 @@ TEST(NsslSessions, ResumeWithinAContextOnlyAndNotAfterRemove)
     const std::int32_t c4 = g.connection(ctx, peer->port(), "localhost", 7);
     EXPECT_EQ(g.nssl("NSSLSetSession", {u(c4), u(session)}), NsslGuest::code(NsslError::NO_SESSION));
     EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(c4)}), 0);
-    EXPECT_FALSE(*g.process().nssl().resumed(c4));
+    EXPECT_FALSE(*g.process().nssl().resumed(nssl::ConnectionHandle{c4}));
     EXPECT_EQ(g.nssl("NSSLFreeSession", {u(session)}), 0);
     EXPECT_EQ(g.nssl("NSSLFreeSession", {u(session)}), NsslGuest::code(NsslError::INVALID_NSSL_SESSION));
 }

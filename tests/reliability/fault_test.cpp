@@ -98,7 +98,7 @@ TEST(FaultHandshake, GarbageInsteadOfATlsRecordIsHandshakeError)
     Client c;
     ASSERT_GE(c.connect(peer->port()), 0);
     EXPECT_EQ(c.handshake(), code(NsslError::HANDSHAKE_ERROR));
-    const auto failure = c.g.process().nssl().failure(c.conn);
+    const auto failure = c.g.process().nssl().failure(nssl::ConnectionHandle{c.conn});
     ASSERT_TRUE(failure);
     EXPECT_NE(failure->bearsslError, 0) << failure->text;
     c.release();
@@ -130,7 +130,7 @@ TEST(FaultHandshake, FatalAlertInsteadOfServerHelloIsHandshakeError)
     Client c;
     ASSERT_GE(c.connect(peer->port()), 0);
     EXPECT_EQ(c.handshake(), code(NsslError::HANDSHAKE_ERROR));
-    const auto failure = c.g.process().nssl().failure(c.conn);
+    const auto failure = c.g.process().nssl().failure(nssl::ConnectionHandle{c.conn});
     ASSERT_TRUE(failure);
     EXPECT_EQ(failure->alert, 40) << failure->text;
     c.release();
@@ -210,7 +210,7 @@ TEST(FaultStream, FatalAlertMidStreamIsIoErrorAfterEveryByte)
     std::string got;
     EXPECT_EQ(readAll(c, payload, got), code(NsslError::IO_ERROR));
     EXPECT_EQ(got.size(), payload.size());
-    const auto failure = c.g.process().nssl().failure(c.conn);
+    const auto failure = c.g.process().nssl().failure(nssl::ConnectionHandle{c.conn});
     ASSERT_TRUE(failure);
     EXPECT_EQ(failure->bearsslError, BR_ERR_RECV_FATAL_ALERT + 80) << failure->text;
     EXPECT_EQ(c.g.write(c.conn, "after"), code(NsslError::IO_ERROR));

@@ -113,14 +113,7 @@ public:
         frame.thread = thread;
         // Each guest thread gets its own 64 KiB of stack so concurrent calls do not share slots.
         frame.gpr[1] = kStackTop - static_cast<std::uint32_t>(thread % 15) * 0x10000 - 0x100;
-        unsigned n = 0;
-        for (std::uint32_t word : args) {
-            if (n < 8)
-                frame.gpr[3 + n] = word;
-            else
-                memory_.store(guest::GuestPtr<guest::be32>{frame.gpr[1] + 8 + 4 * (n - 8)}, guest::be32(word));
-            ++n;
-        }
+        frame.setArguments(args, memory_);
         table_.call(index, *process_, memory_, frame);
         return frame.result();
     }

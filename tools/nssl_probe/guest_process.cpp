@@ -7,7 +7,6 @@
 
 #include "hle/exports.h"
 #include "hle/guest/endian.h"
-#include "hle/nssl/errors.h"
 #include "hle/nsysnet/errors.h"
 
 namespace wiiu::probe {
@@ -22,53 +21,29 @@ GuestProcess::GuestProcess(std::shared_ptr<const certstore::CertStore> store, ns
 GuestProcess::~GuestProcess() = default;
 
 std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
-                                std::initializer_list<std::uint32_t> args, std::string text, ResultKind kind)
+                                std::initializer_list<std::uint32_t> args, std::string text)
 {
     const auto index = importTable().find(library, name);
     if (!index)
         throw std::logic_error(fmt::format("no export {}::{}", library, name));
+    guest::CallTrace trace;
     guest::CallFrame frame;
     frame.thread = 1;
     frame.gpr[1] = kStackTop - 0x100;
-    unsigned n = 0;
-    for (std::uint32_t word : args) {
-        if (n < 8)
-            frame.gpr[3 + n] = word;
-        else
-            memory_.store(guest::GuestPtr<guest::be32>{frame.gpr[1] + 8 + 4 * (n - 8)}, guest::be32(word));
-        ++n;
-    }
+    frame.setArguments(std::span(args.begin(), args.size()), memory_);
+    frame.trace = &trace;  // the module names the result, as its own trace log would
     importTable().call(*index, *process_, memory_, frame);
     const auto result = static_cast<std::int32_t>(frame.result());
 
-    CallRecord record{std::move(text), result, {}};
-    switch (kind) {
-    case ResultKind::Nssl:
-        record.resultName = std::string(nssl::resultName(static_cast<nssl::NsslError>(result)));
-        break;
-    case ResultKind::NsslHandle:
-        record.resultName = result >= 0 ? std::to_string(result)
-                                        : std::string(nssl::resultName(static_cast<nssl::NsslError>(result)));
-        break;
-    case ResultKind::Socket:
-        record.resultName = std::to_string(result);
-        if (result < 0) {
-            // socketlasterr is a guest call too, but reading it is part of this call's answer.
-            guest::CallFrame errFrame;
-            errFrame.thread = 1;
-            errFrame.gpr[1] = frame.gpr[1];
-            importTable().call(*importTable().find("nsysnet", "socketlasterr"), *process_, memory_, errFrame);
-            const auto err = static_cast<nsysnet::SoError>(static_cast<std::int32_t>(errFrame.result()));
-            record.resultName += fmt::format(" ({})", nsysnet::errorName(err));
-        }
-        break;
-    case ResultKind::Plain:
-        record.resultName = std::to_string(result);
-        break;
-    case ResultKind::Void:
-        record.result = 0;
-        record.resultName = "(void)";
-        break;
+    CallRecord record{std::move(text), result, std::move(trace.result)};
+    if (result == -1 && library == "nsysnet" && !name.starts_with("NSSL")) {
+        // A socket call's -1 means "see socketlasterr"; reading it is part of this call's answer.
+        guest::CallFrame errFrame;
+        errFrame.thread = 1;
+        errFrame.gpr[1] = frame.gpr[1];
+        importTable().call(*importTable().find("nsysnet", "socketlasterr"), *process_, memory_, errFrame);
+        const auto err = static_cast<nsysnet::SoError>(static_cast<std::int32_t>(errFrame.result()));
+        record.resultName += fmt::format(" ({})", nsysnet::errorName(err));
     }
     calls_.push_back(record);
     if (sink_)

@@ -43,16 +43,7 @@ private:
 struct CallRecord {
     std::string text;    ///< "NSSLDoHandshake(conn=0)"
     std::int32_t result = 0;
-    std::string resultName;  ///< "NSSL_ERROR_OK", "3", "-1 (SO_ECONNREFUSED)"
-};
-
-/// How a call's r3 is named in the log.
-enum class ResultKind {
-    Nssl,        ///< an NSSLError
-    NsslHandle,  ///< a handle (>= 0) or an NSSLError
-    Socket,      ///< >= 0 success, -1 with socketlasterr
-    Plain,       ///< just the number
-    Void,        ///< no result (freeaddrinfo)
+    std::string resultName;  ///< "NSSL_ERROR_OK", "3", "-1 (SO_ECONNREFUSED)", as the module traces it
 };
 
 class GuestProcess {
@@ -69,9 +60,10 @@ public:
 
     Process& process() { return *process_; }
 
-    /// Calls library::name; logs "text -> result". `args` are the raw argument words.
+    /// Calls library::name; logs "text -> result", the result named by the module's own trace.
+    /// `args` are the raw argument words.
     std::int32_t call(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,
-                      std::string text, ResultKind kind);
+                      std::string text);
 
     /// Reserves `size` zeroed guest bytes (bump allocation; reset() frees them all).
     guest::GuestAddress alloc(std::uint32_t size);

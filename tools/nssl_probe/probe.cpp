@@ -41,11 +41,11 @@ public:
 
     ProbeReport run()
     {
-        guest_.call("nsysnet", "socket_lib_init", {}, "socket_lib_init()", ResultKind::Socket);
+        guest_.call("nsysnet", "socket_lib_init", {}, "socket_lib_init()");
         nsslCall("NSSLInit", {}, "NSSLInit()");
         const std::int32_t ctx =
             guest_.call("nsysnet", "NSSLCreateContext", {w(s_.version)},
-                        fmt::format("NSSLCreateContext(version={})", s_.version), ResultKind::NsslHandle);
+                        fmt::format("NSSLCreateContext(version={})", s_.version));
         if (ctx < 0)
             return failed(static_cast<NsslError>(ctx), "NSSLCreateContext refused");
         if (setupContext(ctx)) {
@@ -68,7 +68,7 @@ public:
         }
         nsslCall("NSSLDestroyContext", {w(ctx)}, fmt::format("NSSLDestroyContext(ctx={})", ctx));
         nsslCall("NSSLFinish", {}, "NSSLFinish()");
-        guest_.call("nsysnet", "socket_lib_finish", {}, "socket_lib_finish()", ResultKind::Socket);
+        guest_.call("nsysnet", "socket_lib_finish", {}, "socket_lib_finish()");
         report_.calls = guest_.calls();
         return std::move(report_);
     }
@@ -77,7 +77,7 @@ private:
     NsslError nsslCall(std::string_view fn, std::initializer_list<u32> args, std::string text,
                        std::string_view library = "nsysnet")
     {
-        return static_cast<NsslError>(guest_.call(library, fn, args, std::move(text), ResultKind::Nssl));
+        return static_cast<NsslError>(guest_.call(library, fn, args, std::move(text)));
     }
 
     void note(const std::string& text)
@@ -200,7 +200,7 @@ private:
         if (fd < 0)
             return socketFailure("socket() failed: " + guest_.calls().back().resultName);
         ConnectionReport c = connectAndHandshake(ctx, fd, *address, attempt, session);
-        guest_.call("nsysnet", "socketclose", {w(fd)}, fmt::format("socketclose(fd={})", fd), ResultKind::Socket);
+        guest_.call("nsysnet", "socketclose", {w(fd)}, fmt::format("socketclose(fd={})", fd));
         return c;
     }
 
@@ -217,8 +217,7 @@ private:
             "nsysnet", "NSSLCreateConnection",
             {w(ctx), hostText, w(s_.host.size()), s_.verify, w(fd), s_.nonBlocking ? 0u : 1u},
             fmt::format("NSSLCreateConnection(ctx={}, host=\"{}\", options={:#x}, fd={}, block={})", ctx, s_.host,
-                        s_.verify, fd, s_.nonBlocking ? 0 : 1),
-            ResultKind::NsslHandle);
+                        s_.verify, fd, s_.nonBlocking ? 0 : 1));
         ConnectionReport c;
         if (conn < 0) {
             c.result = name(static_cast<NsslError>(conn));
@@ -248,7 +247,7 @@ private:
             nsslCall("NSSLGetPeerCertSize", {w(conn), word_}, fmt::format("NSSLGetPeerCertSize(conn={})", conn));
             if (attempt == 0 && s_.resume > 0)
                 session = guest_.call("nsysnet", "NSSLGetSession", {w(conn)},
-                                      fmt::format("NSSLGetSession(conn={})", conn), ResultKind::NsslHandle);
+                                      fmt::format("NSSLGetSession(conn={})", conn));
             if (attempt == 0 && s_.send)
                 e = exchange(fd, conn, c);
         }
@@ -268,7 +267,7 @@ private:
         if (e == NsslError::WANT_READ || e == NsslError::WANT_WRITE) {
             c.failure = "Io";  // non-blocking: the select() that followed gave up
             why = fmt::format("{} (Io)", sockets_.waitFailed());
-        } else if (auto f = guest_.process().nssl().failure(conn); f && *f) {
+        } else if (auto f = guest_.process().nssl().failure(nssl::ConnectionHandle{conn}); f && *f) {
             c.failure = std::string(nssl::verifyFailureName(f->reason));
             why = fmt::format("{} ({})", f->text, c.failure);
         }
@@ -278,10 +277,10 @@ private:
     void collectDiagnostics(std::int32_t conn, ConnectionReport& c)
     {
         auto& service = guest_.process().nssl();
-        if (auto chain = service.peerChain(conn))
+        if (auto chain = service.peerChain(nssl::ConnectionHandle{conn}))
             for (const auto& der : *chain)
                 c.peerChain.push_back(describeCertificate(der));
-        if (auto r = service.resumed(conn))
+        if (auto r = service.resumed(nssl::ConnectionHandle{conn}))
             c.resumed = *r;
     }
 

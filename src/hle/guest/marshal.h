@@ -85,11 +85,14 @@ void invoke(Call& call, std::index_sequence<I...>)
     static_assert((WordArgument<Args> && ...), "export parameters must be 32-bit integers, enums or GuestPtr");
     std::tuple<Args...> args{fromWord<Args>(call.argument(static_cast<unsigned>(I)))...};
     spdlog::logger& log = *call.exportEntry().logger;
-    const bool trace = log.should_log(spdlog::level::trace);
-    auto traceCall = [&](std::string_view result) {
+    CallTrace* const record = call.frame().trace;
+    const bool trace = record || log.should_log(spdlog::level::trace);
+    auto traceCall = [&](std::string result) {
         std::string list;
         ((list += (I ? ", " : "") + describe(std::get<I>(args))), ...);
         log.trace("{}({}) -> {} [thread {:#x}]", call.exportEntry().name, list, result, call.thread());
+        if (record)
+            *record = {std::move(list), std::move(result)};
     };
     if constexpr (std::is_void_v<R>) {
         Function(call, std::get<I>(args)...);

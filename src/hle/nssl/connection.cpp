@@ -261,27 +261,29 @@ NsslError Connection::handshake()
     return handshakeLocked(lock);
 }
 
-NsslError Connection::read(std::span<std::uint8_t> buffer, std::size_t& got)
+Result<std::size_t> Connection::read(std::span<std::uint8_t> buffer)
 {
-    got = 0;
+    std::size_t got = 0;
     Lock lock(mutex_);
     if (NsslError e = handshakeLocked(lock); e != NsslError::OK)
-        return e;
-    NsslError e = drive(lock, [&] { return tls_->read(buffer, got); });
+        return wiiu::fail(e);
+    const NsslError e = drive(lock, [&] { return tls_->read(buffer, got); });
     bytesRead_ += got;
     if (tap_) {
         tap_->read(buffer.first(got));
         tapKeys();
     }
-    return e;
+    if (e != NsslError::OK)
+        return wiiu::fail(e);
+    return got;
 }
 
-NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& written)
+Result<std::size_t> Connection::write(std::span<const std::uint8_t> data)
 {
-    written = 0;
+    std::size_t written = 0;
     Lock lock(mutex_);
     if (NsslError e = handshakeLocked(lock); e != NsslError::OK)
-        return e;
+        return wiiu::fail(e);
     // Blocking: everything goes out. Non-blocking: as much as the engine takes now, reported
     // honestly; WANT_* only when nothing at all was taken.
     const NsslError e = drive(lock, [&] {
@@ -299,7 +301,9 @@ NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& wri
     });
     if (tap_)
         tapKeys();
-    return e;
+    if (e != NsslError::OK)
+        return wiiu::fail(e);
+    return written;
 }
 
 std::size_t Connection::pending() const

@@ -23,6 +23,7 @@
 #include "hle/nssl/context.h"
 #include "hle/nssl/debug/connection_tap.h"
 #include "hle/nssl/errors.h"
+#include "hle/nssl/handles.h"
 #include "hle/nssl/session.h"
 #include "hle/nssl/socket_transport.h"
 #include "hle/nssl/tls_client.h"
@@ -55,8 +56,10 @@ public:
                std::uint32_t options, bool blocking, ConnectionEnvironment env);
 
     NsslError handshake();
-    NsslError read(std::span<std::uint8_t> buffer, std::size_t& got);
-    NsslError write(std::span<const std::uint8_t> data, std::size_t& written);
+    /// Decrypted bytes into `buffer` (handshaking first): how many, or why none.
+    Result<std::size_t> read(std::span<std::uint8_t> buffer);
+    /// Blocking: all of `data` or the error; non-blocking: what the engine took now.
+    Result<std::size_t> write(std::span<const std::uint8_t> data);
     std::size_t pending() const;
 
     /// Offers `session` for resumption; only before the handshake starts.
@@ -66,11 +69,11 @@ public:
     /// The session NSSLGetSession gave out for this connection and its handle. The handle alone
     /// is not enough: once freed it may be handed to another connection's session.
     struct ObtainedSession {
-        std::int32_t handle = -1;
+        SessionHandle handle{-1};
         std::weak_ptr<Session> session;
     };
     const ObtainedSession& obtainedSession() const { return obtained_; }
-    void rememberObtainedSession(std::int32_t handle, const std::shared_ptr<Session>& session)
+    void rememberObtainedSession(SessionHandle handle, const std::shared_ptr<Session>& session)
     {
         obtained_ = {handle, session};
     }

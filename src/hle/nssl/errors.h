@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/expected.h"
+
 namespace wiiu::nssl {
 
 #define WIIU_NSSL_ERRORS(X)                         \
@@ -80,5 +82,9 @@ constexpr std::string_view resultName(NsslError e)
 }
 
 constexpr std::int32_t code(NsslError e) { return static_cast<std::int32_t>(e); }
+
+/// A value, or the NSSL error that stands in its way.
+template <class T>
+using Result = Expected<T, NsslError>;
 
 }  // namespace wiiu::nssl

@@ -50,10 +50,15 @@ std::optional<std::span<const std::uint8_t>> input(Call& call, GuestPtr<const st
     return call.memory().span(ptr, static_cast<std::uint32_t>(size));
 }
 
-template <class T>
-std::int32_t handleOrError(const Result<T>& r)
+/// A created handle, or the error that prevented it, as the export returns it in r3.
+template <class Handle>
+HandleOrError handleOrError(const Result<Handle>& r)
 {
-    return r ? static_cast<std::int32_t>(*r) : code(r.error());
+    return static_cast<HandleOrError>(r ? static_cast<std::int32_t>(*r) : code(r.error()));
+}
+HandleOrError handleOrError(NsslError e)
+{
+    return static_cast<HandleOrError>(code(e));
 }
 
 NsslError NSSLInit(Call& call)
@@ -66,22 +71,22 @@ NsslError NSSLFinish(Call& call)
     return nssl(call).finish();
 }
 
-std::int32_t NSSLCreateContext(Call& call, std::int32_t version)
+HandleOrError NSSLCreateContext(Call& call, std::int32_t version)
 {
     return handleOrError(nssl(call).createContext(version));
 }
 
-NsslError NSSLDestroyContext(Call& call, std::int32_t ctx)
+NsslError NSSLDestroyContext(Call& call, ContextHandle ctx)
 {
     return nssl(call).destroyContext(ctx);
 }
 
-NsslError NSSLSetClientPKI(Call& call, std::int32_t ctx, std::int32_t certId)
+NsslError NSSLSetClientPKI(Call& call, ContextHandle ctx, std::int32_t certId)
 {
     return nssl(call).setClientPki(ctx, certId);
 }
 
-NsslError NSSLSetClientPKIExternal(Call& call, std::int32_t ctx, GuestPtr<const std::uint8_t> cert,
+NsslError NSSLSetClientPKIExternal(Call& call, ContextHandle ctx, GuestPtr<const std::uint8_t> cert,
                                    std::int32_t certSize, std::int32_t certType, GuestPtr<const std::uint8_t> key,
                                    std::int32_t keySize, std::int32_t keyType)
 {
@@ -98,12 +103,12 @@ NsslError NSSLSetClientPKIExternal(Call& call, std::int32_t ctx, GuestPtr<const 
     return nssl(call).setClientPkiExternal(ctx, *certBytes, certType, *keyBytes, keyType);
 }
 
-NsslError NSSLAddServerPKI(Call& call, std::int32_t ctx, std::int32_t certId)
+NsslError NSSLAddServerPKI(Call& call, ContextHandle ctx, std::int32_t certId)
 {
     return nssl(call).addServerPki(ctx, certId);
 }
 
-NsslError NSSLAddServerPKIExternal(Call& call, std::int32_t ctx, GuestPtr<const std::uint8_t> cert,
+NsslError NSSLAddServerPKIExternal(Call& call, ContextHandle ctx, GuestPtr<const std::uint8_t> cert,
                                    std::int32_t certSize, std::int32_t certType)
 {
     WIIU_REQUIRE_READY(call)
@@ -115,7 +120,7 @@ NsslError NSSLAddServerPKIExternal(Call& call, std::int32_t ctx, GuestPtr<const 
     return nssl(call).addServerPkiExternal(ctx, *bytes, certType);
 }
 
-NsslError NSSLAddServerPKIGroups(Call& call, std::int32_t ctx, std::uint32_t groupMask, GuestPtr<bei32> outValid,
+NsslError NSSLAddServerPKIGroups(Call& call, ContextHandle ctx, std::uint32_t groupMask, GuestPtr<bei32> outValid,
                                  GuestPtr<bei32> outInvalid)
 {
     WIIU_REQUIRE_READY(call)
@@ -132,18 +137,18 @@ NsslError NSSLAddServerPKIGroups(Call& call, std::int32_t ctx, std::uint32_t gro
     return NsslError::OK;
 }
 
-std::int32_t NSSLCreateConnection(Call& call, std::int32_t ctx, GuestPtr<const char> host, std::int32_t hostLength,
+HandleOrError NSSLCreateConnection(Call& call, ContextHandle ctx, GuestPtr<const char> host, std::int32_t hostLength,
                                   std::int32_t options, std::int32_t socketFd, std::int32_t block)
 {
     if (!nssl(call).ready())
-        return code(NsslError::LIB_NOT_READY);
+        return handleOrError(NsslError::LIB_NOT_READY);
     std::string name;
     if (hostLength < 0 || hostLength > kMaxHostLength)
-        return code(NsslError::INVALID_ARG);
+        return handleOrError(NsslError::INVALID_ARG);
     if (hostLength > 0) {
         auto chars = call.memory().chars(host, static_cast<std::uint32_t>(hostLength));
         if (!chars)
-            return code(NsslError::INVALID_ARG);
+            return handleOrError(NsslError::INVALID_ARG);
         // Not necessarily NUL-terminated; a caller passing strlen + 1 includes the terminator.
         name = chars->substr(0, chars->find('\0'));
     }
@@ -151,17 +156,17 @@ std::int32_t NSSLCreateConnection(Call& call, std::int32_t ctx, GuestPtr<const c
         nssl(call).createConnection(ctx, std::move(name), static_cast<std::uint32_t>(options), socketFd, block != 0));
 }
 
-NsslError NSSLDestroyConnection(Call& call, std::int32_t conn)
+NsslError NSSLDestroyConnection(Call& call, ConnectionHandle conn)
 {
     return nssl(call).destroyConnection(conn);
 }
 
-NsslError NSSLDoHandshake(Call& call, std::int32_t conn)
+NsslError NSSLDoHandshake(Call& call, ConnectionHandle conn)
 {
     return nssl(call).doHandshake(conn);
 }
 
-NsslError NSSLRead(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, std::int32_t len,
+NsslError NSSLRead(Call& call, ConnectionHandle conn, GuestPtr<std::uint8_t> buf, std::int32_t len,
                    GuestPtr<bei32> outRead)
 {
     WIIU_REQUIRE_READY(call)
@@ -178,7 +183,7 @@ NsslError NSSLRead(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, st
     return NsslError::OK;
 }
 
-NsslError NSSLWrite(Call& call, std::int32_t conn, GuestPtr<const std::uint8_t> buf, std::int32_t len,
+NsslError NSSLWrite(Call& call, ConnectionHandle conn, GuestPtr<const std::uint8_t> buf, std::int32_t len,
                     GuestPtr<bei32> outWritten)
 {
     WIIU_REQUIRE_READY(call)
@@ -195,7 +200,7 @@ NsslError NSSLWrite(Call& call, std::int32_t conn, GuestPtr<const std::uint8_t> 
     return NsslError::OK;
 }
 
-NsslError NSSLGetPending(Call& call, std::int32_t conn, GuestPtr<bei32> outPending)
+NsslError NSSLGetPending(Call& call, ConnectionHandle conn, GuestPtr<bei32> outPending)
 {
     WIIU_REQUIRE_READY(call)
     bei32* out = call.memory().object(outPending);
@@ -208,7 +213,7 @@ NsslError NSSLGetPending(Call& call, std::int32_t conn, GuestPtr<bei32> outPendi
     return NsslError::OK;
 }
 
-NsslError NSSLGetPeerCertSize(Call& call, std::int32_t conn, GuestPtr<bei32> outSize)
+NsslError NSSLGetPeerCertSize(Call& call, ConnectionHandle conn, GuestPtr<bei32> outSize)
 {
     WIIU_REQUIRE_READY(call)
     bei32* out = call.memory().object(outSize);
@@ -284,14 +289,14 @@ NsslError copyCertificateOut(Call& call, Source&& source, GuestPtr<std::uint8_t>
     return NsslError::OK;
 }
 
-NsslError NSSLGetPeerCert(Call& call, std::int32_t conn, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
+NsslError NSSLGetPeerCert(Call& call, ConnectionHandle conn, GuestPtr<std::uint8_t> buf, GuestPtr<be32> inoutSize,
                           GuestPtr<bei32> outCertType)
 {
     WIIU_REQUIRE_READY(call)
     return copyCertificateOut(call, [&] { return nssl(call).peerCertificate(conn); }, buf, inoutSize, outCertType);
 }
 
-NsslError NSSLGetCipherInfo(Call& call, std::int32_t conn, GuestPtr<GuestCipherInfo> out)
+NsslError NSSLGetCipherInfo(Call& call, ConnectionHandle conn, GuestPtr<GuestCipherInfo> out)
 {
     WIIU_REQUIRE_READY(call)
     GuestCipherInfo* info = call.memory().object(out);
@@ -308,24 +313,24 @@ NsslError NSSLGetCipherInfo(Call& call, std::int32_t conn, GuestPtr<GuestCipherI
     return NsslError::OK;
 }
 
-std::int32_t NSSLGetSession(Call& call, std::int32_t conn)
+HandleOrError NSSLGetSession(Call& call, ConnectionHandle conn)
 {
     if (!nssl(call).ready())
-        return code(NsslError::LIB_NOT_READY);
+        return handleOrError(NsslError::LIB_NOT_READY);
     return handleOrError(nssl(call).getSession(conn));
 }
 
-NsslError NSSLSetSession(Call& call, std::int32_t conn, std::int32_t session)
+NsslError NSSLSetSession(Call& call, ConnectionHandle conn, SessionHandle session)
 {
     return nssl(call).setSession(conn, session);
 }
 
-NsslError NSSLFreeSession(Call& call, std::int32_t session)
+NsslError NSSLFreeSession(Call& call, SessionHandle session)
 {
     return nssl(call).freeSession(session);
 }
 
-NsslError NSSLRemoveSession(Call& call, std::int32_t session)
+NsslError NSSLRemoveSession(Call& call, SessionHandle session)
 {
     return nssl(call).removeSession(session);
 }

@@ -8,37 +8,39 @@
 
 namespace wiiu::nssl {
 
-/// Maps small integer handles to shared objects. Not synchronised: the owner locks.
-template <class T>
+/// Maps small integer handles (an enum Handle, handles.h) to shared objects. Not synchronised:
+/// the owner locks.
+template <class Handle, class T>
 class HandleTable {
 public:
     explicit HandleTable(int limit) : limit_(limit) {}
 
     /// The lowest free handle for `object`, or nothing when `limit` handles are in use.
-    std::optional<std::int32_t> insert(std::shared_ptr<T> object)
+    std::optional<Handle> insert(std::shared_ptr<T> object)
     {
         for (std::size_t i = 0; i < slots_.size(); ++i) {
             if (!slots_[i]) {
                 slots_[i] = std::move(object);
-                return static_cast<std::int32_t>(i);
+                return static_cast<Handle>(i);
             }
         }
         if (static_cast<int>(slots_.size()) >= limit_)
             return std::nullopt;
         slots_.push_back(std::move(object));
-        return static_cast<std::int32_t>(slots_.size() - 1);
+        return static_cast<Handle>(slots_.size() - 1);
     }
 
     /// The object behind `handle`, or null for a negative, unused or out-of-range handle.
-    std::shared_ptr<T> find(std::int32_t handle) const
+    std::shared_ptr<T> find(Handle handle) const
     {
-        if (handle < 0 || static_cast<std::size_t>(handle) >= slots_.size())
+        const auto i = static_cast<std::int32_t>(handle);
+        if (i < 0 || static_cast<std::size_t>(i) >= slots_.size())
             return nullptr;
-        return slots_[static_cast<std::size_t>(handle)];
+        return slots_[static_cast<std::size_t>(i)];
     }
 
     /// Frees `handle` and returns what it held (null if nothing).
-    std::shared_ptr<T> erase(std::int32_t handle)
+    std::shared_ptr<T> erase(Handle handle)
     {
         auto object = find(handle);
         if (object)
@@ -51,7 +53,7 @@ public:
     {
         for (std::size_t i = 0; i < slots_.size(); ++i)
             if (slots_[i])
-                f(static_cast<std::int32_t>(i), slots_[i]);
+                f(static_cast<Handle>(i), slots_[i]);
     }
 
     /// Removes every handle; returns the objects so they can be torn down outside the lock.

@@ -15,7 +15,7 @@ using guest::be32;
 using guest::Call;
 using guest::GuestPtr;
 
-NsslError NSSLAddCRLExternal(Call& call, std::int32_t ctx, GuestPtr<const std::uint8_t> crl, std::int32_t size,
+NsslError NSSLAddCRLExternal(Call& call, ContextHandle ctx, GuestPtr<const std::uint8_t> crl, std::int32_t size,
                              std::int32_t type)
 {
     Service& nssl = call.process().nssl();
@@ -29,17 +29,17 @@ NsslError NSSLAddCRLExternal(Call& call, std::int32_t ctx, GuestPtr<const std::u
     return nssl.addCrlExternal(ctx, *bytes, type);
 }
 
-NsslError NSSLContextSetFlags(Call& call, std::int32_t ctx, std::uint32_t flags)
+NsslError NSSLContextSetFlags(Call& call, ContextHandle ctx, std::uint32_t flags)
 {
     return call.process().nssl().setContextFlags(ctx, flags);
 }
 
-NsslError NSSLContextClearFlags(Call& call, std::int32_t ctx, std::uint32_t flags)
+NsslError NSSLContextClearFlags(Call& call, ContextHandle ctx, std::uint32_t flags)
 {
     return call.process().nssl().clearContextFlags(ctx, flags);
 }
 
-NsslError NSSLContextGetFlags(Call& call, std::int32_t ctx, GuestPtr<be32> outFlags)
+NsslError NSSLContextGetFlags(Call& call, ContextHandle ctx, GuestPtr<be32> outFlags)
 {
     Service& nssl = call.process().nssl();
     if (!nssl.ready())
@@ -54,7 +54,7 @@ NsslError NSSLContextGetFlags(Call& call, std::int32_t ctx, GuestPtr<be32> outFl
     return NsslError::OK;
 }
 
-NsslError NSSLContextSetMode(Call& call, std::int32_t ctx, std::int32_t mode)
+NsslError NSSLContextSetMode(Call& call, ContextHandle ctx, std::int32_t mode)
 {
     return call.process().nssl().setContextMode(ctx, mode);
 }

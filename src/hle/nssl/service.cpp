@@ -77,7 +77,7 @@ NsslError Service::finish()
     return NsslError::OK;
 }
 
-Result<std::shared_ptr<Context>> Service::contextFor(std::int32_t ctx)
+Result<std::shared_ptr<Context>> Service::contextFor(ContextHandle ctx)
 {
     std::lock_guard lock(mutex_);
     if (!ready_)
@@ -88,7 +88,7 @@ Result<std::shared_ptr<Context>> Service::contextFor(std::int32_t ctx)
     return context;
 }
 
-Result<std::shared_ptr<Connection>> Service::connectionFor(std::int32_t conn)
+Result<std::shared_ptr<Connection>> Service::connectionFor(ConnectionHandle conn)
 {
     std::lock_guard lock(mutex_);
     if (!ready_)
@@ -99,7 +99,7 @@ Result<std::shared_ptr<Connection>> Service::connectionFor(std::int32_t conn)
     return connection;
 }
 
-Result<std::int32_t> Service::createContext(std::int32_t version)
+Result<ContextHandle> Service::createContext(std::int32_t version)
 {
     std::lock_guard lock(mutex_);
     if (!ready_)
@@ -122,7 +122,7 @@ Result<std::int32_t> Service::createContext(std::int32_t version)
     return *handle;
 }
 
-NsslError Service::destroyContext(std::int32_t ctx)
+NsslError Service::destroyContext(ContextHandle ctx)
 {
     std::vector<std::shared_ptr<Connection>> orphans;
     {
@@ -133,12 +133,12 @@ NsslError Service::destroyContext(std::int32_t ctx)
         if (!context)
             return NsslError::INVALID_NSSL_CONTEXT;
         // Its connections go with it (docs/abi.md: chosen).
-        std::vector<std::int32_t> handles;
-        connections_.forEach([&](std::int32_t h, const std::shared_ptr<Connection>& c) {
+        std::vector<ConnectionHandle> handles;
+        connections_.forEach([&](ConnectionHandle h, const std::shared_ptr<Connection>& c) {
             if (c->context() == context)
                 handles.push_back(h);
         });
-        for (std::int32_t h : handles)
+        for (ConnectionHandle h : handles)
             orphans.push_back(connections_.erase(h));
     }
     teardown(std::move(orphans));
@@ -154,7 +154,7 @@ bool Service::permitted(const certstore::Entry& entry) const
     return false;
 }
 
-NsslError Service::setClientPki(std::int32_t ctx, std::int32_t certId)
+NsslError Service::setClientPki(ContextHandle ctx, std::int32_t certId)
 {
     auto found = contextFor(ctx);
     if (!found)
@@ -176,7 +176,7 @@ NsslError Service::setClientPki(std::int32_t ctx, std::int32_t certId)
     return NsslError::OK;
 }
 
-NsslError Service::setClientPkiExternal(std::int32_t ctx, std::span<const std::uint8_t> cert, std::int32_t certType,
+NsslError Service::setClientPkiExternal(ContextHandle ctx, std::span<const std::uint8_t> cert, std::int32_t certType,
                                         std::span<const std::uint8_t> key, std::int32_t keyType)
 {
     auto found = contextFor(ctx);
@@ -216,7 +216,7 @@ NsslError Service::setClientPkiExternal(std::int32_t ctx, std::span<const std::u
     return NsslError::OK;
 }
 
-NsslError Service::addServerPki(std::int32_t ctx, std::int32_t certId)
+NsslError Service::addServerPki(ContextHandle ctx, std::int32_t certId)
 {
     auto found = contextFor(ctx);
     if (!found)
@@ -240,7 +240,7 @@ NsslError Service::countExternal()
     return NsslError::OK;
 }
 
-NsslError Service::addServerPkiExternal(std::int32_t ctx, std::span<const std::uint8_t> cert, std::int32_t certType)
+NsslError Service::addServerPkiExternal(ContextHandle ctx, std::span<const std::uint8_t> cert, std::int32_t certType)
 {
     auto found = contextFor(ctx);
     if (!found)
@@ -262,7 +262,7 @@ NsslError Service::addServerPkiExternal(std::int32_t ctx, std::span<const std::u
     return NsslError::OK;
 }
 
-Result<GroupCounts> Service::addServerPkiGroups(std::int32_t ctx, std::uint32_t groupMask)
+Result<GroupCounts> Service::addServerPkiGroups(ContextHandle ctx, std::uint32_t groupMask)
 {
     auto context = contextFor(ctx);
     if (!context)
@@ -286,7 +286,7 @@ Result<GroupCounts> Service::addServerPkiGroups(std::int32_t ctx, std::uint32_t 
     return counts;
 }
 
-NsslError Service::addCrlExternal(std::int32_t ctx, std::span<const std::uint8_t> crl, std::int32_t type)
+NsslError Service::addCrlExternal(ContextHandle ctx, std::span<const std::uint8_t> crl, std::int32_t type)
 {
     auto found = contextFor(ctx);
     if (!found)
@@ -307,7 +307,7 @@ NsslError Service::addCrlExternal(std::int32_t ctx, std::span<const std::uint8_t
     return NsslError::OK;
 }
 
-NsslError Service::changeContextFlags(std::int32_t ctx, std::uint32_t flags, bool set)
+NsslError Service::changeContextFlags(ContextHandle ctx, std::uint32_t flags, bool set)
 {
     auto context = contextFor(ctx);
     if (!context)
@@ -318,17 +318,17 @@ NsslError Service::changeContextFlags(std::int32_t ctx, std::uint32_t flags, boo
     return NsslError::OK;
 }
 
-NsslError Service::setContextFlags(std::int32_t ctx, std::uint32_t flags)
+NsslError Service::setContextFlags(ContextHandle ctx, std::uint32_t flags)
 {
     return changeContextFlags(ctx, flags, true);
 }
 
-NsslError Service::clearContextFlags(std::int32_t ctx, std::uint32_t flags)
+NsslError Service::clearContextFlags(ContextHandle ctx, std::uint32_t flags)
 {
     return changeContextFlags(ctx, flags, false);
 }
 
-Result<std::uint32_t> Service::contextFlags(std::int32_t ctx)
+Result<std::uint32_t> Service::contextFlags(ContextHandle ctx)
 {
     auto context = contextFor(ctx);
     if (!context)
@@ -336,20 +336,20 @@ Result<std::uint32_t> Service::contextFlags(std::int32_t ctx)
     return (*context)->flags();
 }
 
-NsslError Service::setContextMode(std::int32_t ctx, std::int32_t mode)
+NsslError Service::setContextMode(ContextHandle ctx, std::int32_t mode)
 {
     auto found = contextFor(ctx);
     if (!found)
         return found.error();
     Context* context = found->get();
     if (context->mode() != mode)
-        log::nssl().info("NSSLContextSetMode(ctx {}, mode {}): stored; its meaning on the console is unknown", ctx,
-                         mode);
+        log::nssl().info("NSSLContextSetMode(ctx {}, mode {}): stored; its meaning on the console is unknown",
+                         static_cast<std::int32_t>(ctx), mode);
     context->setMode(mode);
     return NsslError::OK;
 }
 
-Result<std::int32_t> Service::contextMode(std::int32_t ctx)
+Result<std::int32_t> Service::contextMode(ContextHandle ctx)
 {
     auto context = contextFor(ctx);
     if (!context)
@@ -357,7 +357,7 @@ Result<std::int32_t> Service::contextMode(std::int32_t ctx)
     return (*context)->mode();
 }
 
-Result<std::int32_t> Service::createConnection(std::int32_t ctx, std::string host, std::uint32_t options,
+Result<ConnectionHandle> Service::createConnection(ContextHandle ctx, std::string host, std::uint32_t options,
                                                std::int32_t socketFd, bool blocking)
 {
     auto context = contextFor(ctx);
@@ -388,7 +388,7 @@ Result<std::int32_t> Service::createConnection(std::int32_t ctx, std::string hos
     return *handle;
 }
 
-NsslError Service::destroyConnection(std::int32_t conn)
+NsslError Service::destroyConnection(ConnectionHandle conn)
 {
     std::shared_ptr<Connection> connection;
     {
@@ -403,7 +403,7 @@ NsslError Service::destroyConnection(std::int32_t conn)
     return connection->shutdown();
 }
 
-NsslError Service::doHandshake(std::int32_t conn)
+NsslError Service::doHandshake(ConnectionHandle conn)
 {
     auto connection = connectionFor(conn);
     if (!connection)
@@ -411,27 +411,33 @@ NsslError Service::doHandshake(std::int32_t conn)
     return (*connection)->handshake();
 }
 
-Result<std::size_t> Service::read(std::int32_t conn, std::span<std::uint8_t> buffer)
+Result<std::size_t> Service::read(ConnectionHandle conn, std::span<std::uint8_t> buffer)
 {
-    return transfer(conn, [&](Connection& c, std::size_t& got) { return c.read(buffer, got); });
+    auto connection = connectionFor(conn);
+    if (!connection)
+        return fail(connection.error());
+    return (*connection)->read(buffer);
 }
 
-Result<std::size_t> Service::write(std::int32_t conn, std::span<const std::uint8_t> data)
+Result<std::size_t> Service::write(ConnectionHandle conn, std::span<const std::uint8_t> data)
 {
-    return transfer(conn, [&](Connection& c, std::size_t& written) { return c.write(data, written); });
+    auto connection = connectionFor(conn);
+    if (!connection)
+        return fail(connection.error());
+    return (*connection)->write(data);
 }
 
-Result<std::size_t> Service::pending(std::int32_t conn)
+Result<std::size_t> Service::pending(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.pending(); });
 }
 
-Result<std::vector<pki::Bytes>> Service::peerChain(std::int32_t conn)
+Result<std::vector<pki::Bytes>> Service::peerChain(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.peerChain(); });
 }
 
-Result<pki::Bytes> Service::peerCertificate(std::int32_t conn)
+Result<pki::Bytes> Service::peerCertificate(ConnectionHandle conn)
 {
     auto chain = peerChain(conn);
     if (!chain)
@@ -441,7 +447,7 @@ Result<pki::Bytes> Service::peerCertificate(std::int32_t conn)
     return std::move(chain->front());
 }
 
-Result<CipherInfo> Service::cipherInfo(std::int32_t conn)
+Result<CipherInfo> Service::cipherInfo(ConnectionHandle conn)
 {
     auto connection = connectionFor(conn);
     if (!connection)
@@ -453,22 +459,22 @@ Result<CipherInfo> Service::cipherInfo(std::int32_t conn)
     return CipherInfo{suite, version, std::move(name)};
 }
 
-Result<bool> Service::resumed(std::int32_t conn)
+Result<bool> Service::resumed(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.resumed(); });
 }
 
-Result<TlsFailure> Service::failure(std::int32_t conn)
+Result<TlsFailure> Service::failure(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.failure(); });
 }
 
-Result<std::string> Service::keyLogLine(std::int32_t conn)
+Result<std::string> Service::keyLogLine(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.keyLogLine(); });
 }
 
-Result<std::int32_t> Service::getSession(std::int32_t conn)
+Result<SessionHandle> Service::getSession(ConnectionHandle conn)
 {
     auto found = connectionFor(conn);
     if (!found)
@@ -506,7 +512,7 @@ Result<std::int32_t> Service::getSession(std::int32_t conn)
     return *handle;
 }
 
-NsslError Service::setSession(std::int32_t conn, std::int32_t session)
+NsslError Service::setSession(ConnectionHandle conn, SessionHandle session)
 {
     auto connection = connectionFor(conn);
     if (!connection)
@@ -523,7 +529,7 @@ NsslError Service::setSession(std::int32_t conn, std::int32_t session)
     return (*connection)->offerSession(std::move(s));
 }
 
-NsslError Service::freeSession(std::int32_t session)
+NsslError Service::freeSession(SessionHandle session)
 {
     std::lock_guard lock(mutex_);
     if (!ready_)
@@ -536,7 +542,7 @@ NsslError Service::freeSession(std::int32_t session)
     return NsslError::OK;
 }
 
-NsslError Service::removeSession(std::int32_t session)
+NsslError Service::removeSession(SessionHandle session)
 {
     std::lock_guard lock(mutex_);
     if (!ready_)
@@ -597,16 +603,16 @@ Result<certstore::ClientExport> Service::exportClientCertificate(std::int32_t ce
 
 Service::Status Service::status()
 {
-    std::vector<std::pair<std::int32_t, std::shared_ptr<Connection>>> open;
+    std::vector<std::pair<ConnectionHandle, std::shared_ptr<Connection>>> open;
     Status s;
     {
         std::lock_guard lock(mutex_);
-        contexts_.forEach([&](std::int32_t h, const auto&) { s.contexts.push_back(h); });
-        connections_.forEach([&](std::int32_t h, const auto& c) { open.emplace_back(h, c); });
+        contexts_.forEach([&](ContextHandle h, const auto&) { s.contexts.push_back(static_cast<std::int32_t>(h)); });
+        connections_.forEach([&](ConnectionHandle h, const auto& c) { open.emplace_back(h, c); });
         s.sessions = sessions_.size();
     }
     for (const auto& [handle, connection] : open)
-        s.connections.push_back(connection->status(handle));
+        s.connections.push_back(connection->status(static_cast<std::int32_t>(handle)));
     return s;
 }
 

@@ -20,6 +20,7 @@
 #include "hle/nssl/context.h"
 #include "hle/nssl/errors.h"
 #include "hle/nssl/handle_table.h"
+#include "hle/nssl/handles.h"
 #include "hle/nssl/session.h"
 
 namespace wiiu::nsysnet {
@@ -27,9 +28,6 @@ class SocketTable;
 }
 
 namespace wiiu::nssl {
-
-template <class T>
-using Result = Expected<T, NsslError>;
 
 /// NSSLAddServerPKIGroups' two counts.
 struct GroupCounts {
@@ -65,45 +63,45 @@ public:
     NsslError finish();
 
     // Contexts
-    Result<std::int32_t> createContext(std::int32_t version);
-    NsslError destroyContext(std::int32_t ctx);
-    NsslError setClientPki(std::int32_t ctx, std::int32_t certId);
-    NsslError setClientPkiExternal(std::int32_t ctx, std::span<const std::uint8_t> cert, std::int32_t certType,
+    Result<ContextHandle> createContext(std::int32_t version);
+    NsslError destroyContext(ContextHandle ctx);
+    NsslError setClientPki(ContextHandle ctx, std::int32_t certId);
+    NsslError setClientPkiExternal(ContextHandle ctx, std::span<const std::uint8_t> cert, std::int32_t certType,
                                    std::span<const std::uint8_t> key, std::int32_t keyType);
-    NsslError addServerPki(std::int32_t ctx, std::int32_t certId);
-    NsslError addServerPkiExternal(std::int32_t ctx, std::span<const std::uint8_t> cert, std::int32_t certType);
-    Result<GroupCounts> addServerPkiGroups(std::int32_t ctx, std::uint32_t groupMask);
+    NsslError addServerPki(ContextHandle ctx, std::int32_t certId);
+    NsslError addServerPkiExternal(ContextHandle ctx, std::span<const std::uint8_t> cert, std::int32_t certType);
+    Result<GroupCounts> addServerPkiGroups(ContextHandle ctx, std::uint32_t groupMask);
 
     // nn_nets2 context extensions
-    NsslError addCrlExternal(std::int32_t ctx, std::span<const std::uint8_t> crl, std::int32_t type);
-    NsslError setContextFlags(std::int32_t ctx, std::uint32_t flags);
-    NsslError clearContextFlags(std::int32_t ctx, std::uint32_t flags);
-    Result<std::uint32_t> contextFlags(std::int32_t ctx);
-    NsslError setContextMode(std::int32_t ctx, std::int32_t mode);
-    Result<std::int32_t> contextMode(std::int32_t ctx);
+    NsslError addCrlExternal(ContextHandle ctx, std::span<const std::uint8_t> crl, std::int32_t type);
+    NsslError setContextFlags(ContextHandle ctx, std::uint32_t flags);
+    NsslError clearContextFlags(ContextHandle ctx, std::uint32_t flags);
+    Result<std::uint32_t> contextFlags(ContextHandle ctx);
+    NsslError setContextMode(ContextHandle ctx, std::int32_t mode);
+    Result<std::int32_t> contextMode(ContextHandle ctx);
 
     // Connections
-    Result<std::int32_t> createConnection(std::int32_t ctx, std::string host, std::uint32_t options,
+    Result<ConnectionHandle> createConnection(ContextHandle ctx, std::string host, std::uint32_t options,
                                           std::int32_t socketFd, bool blocking);
-    NsslError destroyConnection(std::int32_t conn);
-    NsslError doHandshake(std::int32_t conn);
-    Result<std::size_t> read(std::int32_t conn, std::span<std::uint8_t> buffer);
-    Result<std::size_t> write(std::int32_t conn, std::span<const std::uint8_t> data);
-    Result<std::size_t> pending(std::int32_t conn);
+    NsslError destroyConnection(ConnectionHandle conn);
+    NsslError doHandshake(ConnectionHandle conn);
+    Result<std::size_t> read(ConnectionHandle conn, std::span<std::uint8_t> buffer);
+    Result<std::size_t> write(ConnectionHandle conn, std::span<const std::uint8_t> data);
+    Result<std::size_t> pending(ConnectionHandle conn);
     /// DER of the peer's leaf certificate.
-    Result<pki::Bytes> peerCertificate(std::int32_t conn);
-    Result<CipherInfo> cipherInfo(std::int32_t conn);
+    Result<pki::Bytes> peerCertificate(ConnectionHandle conn);
+    Result<CipherInfo> cipherInfo(ConnectionHandle conn);
     /// Host-side only: whether the connection resumed a session, and why it failed.
-    Result<bool> resumed(std::int32_t conn);
-    Result<TlsFailure> failure(std::int32_t conn);
-    Result<std::vector<pki::Bytes>> peerChain(std::int32_t conn);
-    Result<std::string> keyLogLine(std::int32_t conn);
+    Result<bool> resumed(ConnectionHandle conn);
+    Result<TlsFailure> failure(ConnectionHandle conn);
+    Result<std::vector<pki::Bytes>> peerChain(ConnectionHandle conn);
+    Result<std::string> keyLogLine(ConnectionHandle conn);
 
     // Sessions
-    Result<std::int32_t> getSession(std::int32_t conn);
-    NsslError setSession(std::int32_t conn, std::int32_t session);
-    NsslError freeSession(std::int32_t session);
-    NsslError removeSession(std::int32_t session);
+    Result<SessionHandle> getSession(ConnectionHandle conn);
+    NsslError setSession(ConnectionHandle conn, SessionHandle session);
+    NsslError freeSession(SessionHandle session);
+    NsslError removeSession(SessionHandle session);
 
     // The console's certificate store
     Result<std::span<const std::uint8_t>> exportServerCertificate(std::int32_t certId);
@@ -121,33 +119,21 @@ private:
     /// Whether the configured caller may use an internal certificate (always, with none set).
     bool permitted(const certstore::Entry& entry) const;
     /// The live object behind a handle, or LIB_NOT_READY / INVALID_NSSL_CONTEXT|CONNECTION.
-    Result<std::shared_ptr<Context>> contextFor(std::int32_t ctx);
-    Result<std::shared_ptr<Connection>> connectionFor(std::int32_t conn);
+    Result<std::shared_ptr<Context>> contextFor(ContextHandle ctx);
+    Result<std::shared_ptr<Connection>> connectionFor(ConnectionHandle conn);
     /// `f(connection)`'s value, or the handle's error.
     template <class F>
-    auto onConnection(std::int32_t conn, F&& f) -> Result<std::invoke_result_t<F, Connection&>>
+    auto onConnection(ConnectionHandle conn, F&& f) -> Result<std::invoke_result_t<F, Connection&>>
     {
         auto connection = connectionFor(conn);
         if (!connection)
             return fail(connection.error());
         return f(**connection);
     }
-    /// A read or write: the byte count, or the handle's or the transfer's error.
-    template <class F>
-    Result<std::size_t> transfer(std::int32_t conn, F&& f)
-    {
-        auto connection = connectionFor(conn);
-        if (!connection)
-            return fail(connection.error());
-        std::size_t bytes = 0;
-        if (NsslError e = f(**connection, bytes); e != NsslError::OK)
-            return fail(e);
-        return bytes;
-    }
     /// Destroys connections outside the service lock (they may wait briefly for close_notify).
     static void teardown(std::vector<std::shared_ptr<Connection>> connections);
     NsslError countExternal();
-    NsslError changeContextFlags(std::int32_t ctx, std::uint32_t flags, bool set);
+    NsslError changeContextFlags(ContextHandle ctx, std::uint32_t flags, bool set);
 
     Config config_;
     std::shared_ptr<const certstore::CertStore> store_;
@@ -157,9 +143,9 @@ private:
 
     mutable std::mutex mutex_;
     bool ready_ = false;
-    HandleTable<Context> contexts_;
-    HandleTable<Connection> connections_;
-    HandleTable<Session> sessions_;
+    HandleTable<ContextHandle, Context> contexts_;
+    HandleTable<ConnectionHandle, Connection> connections_;
+    HandleTable<SessionHandle, Session> sessions_;
     int externalCerts_ = 0;
 };
 
