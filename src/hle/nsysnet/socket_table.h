@@ -19,6 +19,7 @@
 
 #include "common/expected.h"
 #include "hle/guest/hooks.h"
+#include "hle/guest/wait.h"
 #include "hle/nsysnet/errors.h"
 #include "hle/nsysnet/guest_blocks.h"
 #include "hle/nsysnet/host_socket.h"
@@ -31,11 +32,7 @@ inline constexpr std::int32_t kFirstDescriptor = 1;
 inline constexpr std::int32_t kLastDescriptor = 31;  ///< bit 31 of the guest fd_set
 inline constexpr std::int32_t kMaxSockets = kLastDescriptor - kFirstDescriptor + 1;
 
-enum class WaitResult {
-    Ready,     ///< the socket may be ready (spurious wake-ups allowed): retry the step
-    TimedOut,  ///< the deadline passed
-    Aborted,   ///< the socket was closed or the process is ending
-};
+using guest::WaitResult;
 
 class SocketTable {
 public:
@@ -67,7 +64,7 @@ public:
 
     // --- waiting ------------------------------------------------------------------------------
     /// Waits until `socket` may be readable/writable, the deadline passes, or the socket or the
-    /// process is closed. Uses EmbeddingHooks::wait, so an emulator can yield to its scheduler.
+    /// process is closed (guest::waitFor, so an emulator's wait() hook can yield to its scheduler).
     WaitResult waitFor(HostSocket& socket, bool read, bool write, guest::Deadline deadline);
     /// Signalled when the process is torn down; include it in any custom wait.
     const guest::Interrupt& teardownSignal() const { return teardown_; }
