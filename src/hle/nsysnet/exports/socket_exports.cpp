@@ -1,8 +1,8 @@
 // Descriptor and connection exports: socket, socketclose(_all), shutdown, connect, bind, listen,
 // accept, getpeername, getsockname, setsockopt, getsockopt.
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/export_call.h"
-#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/exports/export_call.h"
+#include "hle/nsysnet/exports/exports.h"
 #include "hle/nsysnet/socket_options.h"
 
 namespace wiiu::nsysnet {
