@@ -1,5 +1,4 @@
-#include "hle/nsysnet/select.h"
-
+// SocketTable::select over guest descriptors, on the host sockets behind them.
 #include <array>
 #include <memory>
 
@@ -8,7 +7,7 @@
 
 namespace wiiu::nsysnet {
 
-Expected<int, SoError> selectSockets(SocketTable& table, std::span<SelectEntry> entries, guest::Deadline deadline)
+Expected<int, SoError> SocketTable::select(std::span<SelectEntry> entries, guest::Deadline deadline)
 {
     // Descriptors are 1..31, so a select names at most kMaxSockets of them (the export's fd_sets
     // are one word); an entry beyond cannot name an open socket.
@@ -19,20 +18,20 @@ Expected<int, SoError> selectSockets(SocketTable& table, std::span<SelectEntry> 
     std::array<const guest::Interrupt*, kMaxSockets + 1> aborts{};  // each close signal, then teardown
     for (std::size_t i = 0; i < entries.size(); ++i) {
         SelectEntry& e = entries[i];
-        sockets[i] = table.find(e.fd);
+        sockets[i] = find(e.fd);
         if (!sockets[i])
             return fail(SoError::SO_EBADF);
         e.readReady = e.writeReady = e.exceptReady = false;
         aborts[i] = &sockets[i]->closeSignal();
     }
-    aborts[entries.size()] = &table.teardownSignal();
+    aborts[entries.size()] = &teardown_;
     for (std::size_t i = 0; i < entries.size(); ++i)
         targets[i] = guest::waitTarget(sockets[i]->nativeHandle(), entries[i].read, entries[i].write);
 
     const std::span<guest::WaitItem> watched(targets.data(), entries.size());
     const std::span<const guest::Interrupt* const> signals(aborts.data(), entries.size() + 1);
     for (;;) {
-        if (guest::waitFor(table.hooks(), watched, signals, deadline) == guest::WaitResult::Aborted)
+        if (guest::waitFor(hooks_, watched, signals, deadline) == guest::WaitResult::Aborted)
             return fail(SoError::SO_EABORTED);
         int ready = 0;
         for (std::size_t i = 0; i < entries.size(); ++i) {

@@ -76,19 +76,19 @@ std::shared_ptr<HostSocket> SocketTable::find(std::int32_t fd) const
     return slots_[static_cast<std::size_t>(fd - kFirstDescriptor)];
 }
 
-SoError SocketTable::close(std::int32_t fd)
+Expected<void, SoError> SocketTable::close(std::int32_t fd)
 {
     if (fd < kFirstDescriptor || fd > kLastDescriptor)
-        return SoError::SO_EBADF;
+        return fail(SoError::SO_EBADF);
     std::shared_ptr<HostSocket> socket;
     {
         std::lock_guard lock(mutex_);
         socket = std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
     }
     if (!socket)
-        return SoError::SO_EBADF;
+        return fail(SoError::SO_EBADF);
     socket->close();  // outside the table lock: other descriptors stay usable meanwhile
-    return SoError::SO_SUCCESS;
+    return {};
 }
 
 void SocketTable::closeAll()
