@@ -4,7 +4,7 @@
 #include "hle/known_exports.h"
 #include "hle/nssl/errors.h"
 #include "hle/nssl/exports.h"
-#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/exports/exports.h"
 #include "hle/process.h"
 
 namespace wiiu {

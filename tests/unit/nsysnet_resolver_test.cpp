@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/guest/marshal.h"
 #include "hle/nsysnet/errors.h"
 #include "support/nsysnet_guest.h"
 
@@ -266,6 +267,15 @@ TEST(NsysnetResolver, CallsBeforeInit)
     EXPECT_EQ(env.call("nsysnet", "gethostbyname", {name.address}), 0u);
     EXPECT_EQ(env.call("nsysnet", "socketlasterr", {}), static_cast<std::uint32_t>(err(SoError::SO_ELIBNOTREADY)));
     EXPECT_EQ(env.call("nsysnet", "getaddrinfo", {name.address, 0, 0, res}), 11u);  // EAI_SYSTEM
+}
+
+TEST(NsysnetResolver, EaiCodesHaveTheirNames)
+{
+    // What the import table's trace prints for getaddrinfo/getnameinfo results (found by ADL).
+    static_assert(guest::detail::NamedResult<nsysnet::Eai>);
+    EXPECT_EQ(resultName(nsysnet::EAI_NONAME_), "EAI_NONAME");
+    EXPECT_EQ(resultName(nsysnet::EAI_OVERFLOW_), "EAI_OVERFLOW");
+    EXPECT_EQ(resultName(static_cast<nsysnet::Eai>(99)), "EAI_?");
 }
 
 }  // namespace

@@ -193,28 +193,14 @@ NsslError Connection::waitFor(Lock& lock, TlsStatus blockedOn)
     guest::Deadline deadline;
     if (env_.config.blockingTimeout.count() > 0)
         deadline = Clock::now() + env_.config.blockingTimeout;
-    guest::WaitItem items[] = {
-        transport_->waitItem(wantRead, wantWrite),
-        transport_->closeSignal().waitItem(),
-        interrupt_.waitItem(),
-        env_.teardown.waitItem(),
-    };
+    guest::WaitItem target = transport_->waitItem(wantRead, wantWrite);
     lock.unlock();  // another guest thread may use the connection meanwhile
-    bool ready = false;
-    bool aborted = false;
-    while (!ready && !aborted) {
-        for (auto& item : items)
-            item.readReady = item.writeReady = item.failed = false;
-        env_.hooks.wait(items, deadline);
-        aborted = items[1].ready() || items[2].ready() || items[3].ready();
-        ready = items[0].ready();
-        if (!ready && !aborted && deadline && Clock::now() >= *deadline)
-            break;
-    }
+    const guest::WaitResult waited = guest::waitFor(
+        env_.hooks, {&target, 1}, {&transport_->closeSignal(), &interrupt_, &env_.teardown}, deadline);
     lock.lock();
-    if (aborted)
+    if (waited == guest::WaitResult::Aborted)
         return failIo("aborted: the socket, connection or library was closed meanwhile");
-    if (!ready)
+    if (waited == guest::WaitResult::TimedOut)
         return failIo(fmt::format("timed out after {} waiting for the peer", durationText(env_.config.blockingTimeout)));
     return NsslError::OK;
 }
@@ -375,7 +361,7 @@ NsslError Connection::shutdown()
             if (status != TlsStatus::WantWrite)
                 break;
             guest::WaitItem item = transport_->waitItem(false, true);
-            env_.hooks.wait({&item, 1}, Clock::now() + std::chrono::milliseconds(250));
+            guest::waitFor(env_.hooks, {&item, 1}, {&env_.teardown}, Clock::now() + std::chrono::milliseconds(250));
         }
     }
     return shut ? NsslError::SSL_SHUTDOWN_ERROR : NsslError::OK;

@@ -18,7 +18,7 @@
 #include <tuple>
 #include <vector>
 
-#include "hle/guest/hooks.h"
+#include "hle/guest/wait.h"
 #include "hle/nssl/config.h"
 #include "hle/nssl/context.h"
 #include "hle/nssl/debug/connection_tap.h"

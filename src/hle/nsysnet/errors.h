@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 // <sys/socket.h> defines SO_ERROR as a macro; keep it out of the enumerator (and restore it after).
@@ -68,6 +69,38 @@ constexpr std::string_view errorName(SoError e)
 #undef WIIU_SO_NAME
     }
     return "SO_E?";
+}
+
+/// The EAI_* codes getaddrinfo and getnameinfo return (wut's netdb.h values). The trailing
+/// underscore keeps them apart from the host's <netdb.h> macros.
+enum Eai : std::int32_t {
+    EAI_OK = 0,
+    EAI_ADDRFAMILY_ = 1,
+    EAI_AGAIN_ = 2,
+    EAI_BADFLAGS_ = 3,
+    EAI_FAIL_ = 4,
+    EAI_FAMILY_ = 5,
+    EAI_MEMORY_ = 6,
+    EAI_NODATA_ = 7,
+    EAI_NONAME_ = 8,
+    EAI_SERVICE_ = 9,
+    EAI_SOCKTYPE_ = 10,
+    EAI_SYSTEM_ = 11,
+    EAI_BADHINTS_ = 12,
+    EAI_PROTOCOL_ = 13,
+    EAI_OVERFLOW_ = 14,
+};
+
+/// The console's name of an EAI code (what the import table's trace prints, found by ADL).
+constexpr std::string_view resultName(Eai e)
+{
+    constexpr std::string_view kNames[] = {
+        "0",           "EAI_ADDRFAMILY", "EAI_AGAIN",   "EAI_BADFLAGS", "EAI_FAIL",
+        "EAI_FAMILY",  "EAI_MEMORY",     "EAI_NODATA",  "EAI_NONAME",   "EAI_SERVICE",
+        "EAI_SOCKTYPE", "EAI_SYSTEM",    "EAI_BADHINTS", "EAI_PROTOCOL", "EAI_OVERFLOW",
+    };
+    const auto i = static_cast<std::int32_t>(e);
+    return i >= 0 && i < static_cast<std::int32_t>(std::size(kNames)) ? kNames[i] : "EAI_?";
 }
 
 }  // namespace wiiu::nsysnet

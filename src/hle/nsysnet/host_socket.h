@@ -1,6 +1,6 @@
 // One host socket behind a guest descriptor: a Boost.Asio TCP or UDP socket that is ALWAYS
 // non-blocking. Every operation here is one non-blocking step; waiting is the caller's job
-// (SocketTable::waitFor), so the nsysnet exports and the NSSL layer share one waiting strategy.
+// (the socket service, SocketTable, and the NSSL layer wait through guest::waitFor).
 //
 // Shared through std::shared_ptr: the socket table and an NSSL connection may hold the same
 // socket. Once close() ran (the guest closed the descriptor, or the process ended) every
@@ -59,9 +59,11 @@ struct ShutdownState {
     bool write = false;  ///< SHUT_WR or SHUT_RDWR done: the transport can send no more
 };
 
-/// Flags of one receive/send step (MSG_PEEK is the only one the host needs to see).
+/// Flags of one receive/send call. MSG_PEEK is the only one the host step sees; dontWait
+/// (MSG_DONTWAIT) is the socket service's blocking decision.
 struct IoFlags {
     bool peek = false;
+    bool dontWait = false;
 };
 
 class HostSocket {

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "hle/guest/wait.h"
 
 namespace wiiu::nsysnet {
 
@@ -114,22 +115,11 @@ std::optional<T> Resolver::runWithDeadline(std::function<T()> work)
         return std::nullopt;
     }
     const auto deadline = std::chrono::steady_clock::now() + timeout();
-    for (;;) {
-        std::array<guest::WaitItem, 2> items{job->done.waitItem(), teardown_.waitItem()};
-        try {
-            hooks_.wait(items, deadline);
-        } catch (const std::exception& e) {
-            log::nsysnet().error("embedding hook wait() threw: {}", e.what());
-            return std::nullopt;
-        }
-        {
-            std::lock_guard lock(job->mutex);
-            if (job->result)
-                return std::move(job->result);
-        }
-        if (teardown_.signalled() || std::chrono::steady_clock::now() >= deadline)
-            return std::nullopt;
-    }
+    guest::WaitItem finished = job->done.waitItem();
+    guest::waitFor(hooks_, {&finished, 1}, {&teardown_}, deadline);
+    // A lookup that finished counts even when teardown or the deadline came with it.
+    std::lock_guard lock(job->mutex);
+    return std::move(job->result);
 }
 
 HostLookup Resolver::lookup(std::string_view name)

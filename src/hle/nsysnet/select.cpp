@@ -1,57 +1,48 @@
-#include "hle/nsysnet/select.h"
-
+// SocketTable::select over guest descriptors, on the host sockets behind them.
+#include <array>
 #include <memory>
-#include <vector>
 
-#include "common/log.h"
+#include "hle/guest/wait.h"
 #include "hle/nsysnet/socket_table.h"
 
 namespace wiiu::nsysnet {
 
-Expected<int, SoError> selectSockets(SocketTable& table, std::span<SelectEntry> entries, guest::Deadline deadline)
+Expected<int, SoError> SocketTable::select(std::span<SelectEntry> entries, guest::Deadline deadline)
 {
-    std::vector<std::shared_ptr<HostSocket>> sockets;
-    sockets.reserve(entries.size());
-    for (SelectEntry& e : entries) {
-        auto socket = table.find(e.fd);
-        if (!socket)
+    // Descriptors are 1..31, so a select names at most kMaxSockets of them (the export's fd_sets
+    // are one word); an entry beyond cannot name an open socket.
+    if (entries.size() > static_cast<std::size_t>(kMaxSockets))
+        return fail(SoError::SO_EBADF);
+    std::array<std::shared_ptr<HostSocket>, kMaxSockets> sockets;
+    std::array<guest::WaitItem, kMaxSockets> targets;
+    std::array<const guest::Interrupt*, kMaxSockets + 1> aborts{};  // each close signal, then teardown
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        SelectEntry& e = entries[i];
+        sockets[i] = find(e.fd);
+        if (!sockets[i])
             return fail(SoError::SO_EBADF);
-        sockets.push_back(std::move(socket));
         e.readReady = e.writeReady = e.exceptReady = false;
+        aborts[i] = &sockets[i]->closeSignal();
     }
-    std::vector<guest::WaitItem> items;
+    aborts[entries.size()] = &teardown_;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        targets[i] = guest::waitTarget(sockets[i]->nativeHandle(), entries[i].read, entries[i].write);
+
+    const std::span<guest::WaitItem> watched(targets.data(), entries.size());
+    const std::span<const guest::Interrupt* const> signals(aborts.data(), entries.size() + 1);
     for (;;) {
-        // Layout: one item per entry, then each entry's close signal, then the teardown signal.
-        items.clear();
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            const int fd = sockets[i]->nativeHandle();
-            if (fd < 0)
-                return fail(SoError::SO_EABORTED);
-            items.push_back({.fd = fd, .readable = entries[i].read, .writable = entries[i].write});
-        }
-        for (const auto& socket : sockets)
-            items.push_back(socket->closeSignal().waitItem());
-        items.push_back(table.teardownSignal().waitItem());
-
-        try {
-            table.hooks().wait(items, deadline);
-        } catch (const std::exception& e) {
-            log::nsysnet().error("embedding hook wait() threw: {}", e.what());
+        if (guest::waitFor(hooks_, watched, signals, deadline) == guest::WaitResult::Aborted)
             return fail(SoError::SO_EABORTED);
-        }
-        for (std::size_t i = entries.size(); i < items.size(); ++i)
-            if (items[i].ready())
-                return fail(SoError::SO_EABORTED);
-
         int ready = 0;
         for (std::size_t i = 0; i < entries.size(); ++i) {
             SelectEntry& e = entries[i];
-            e.readReady = e.read && (items[i].readReady || items[i].failed);
-            e.writeReady = e.write && (items[i].writeReady || items[i].failed);
+            e.readReady = e.read && (targets[i].readReady || targets[i].failed);
+            e.writeReady = e.write && (targets[i].writeReady || targets[i].failed);
             ready += (e.readReady ? 1 : 0) + (e.writeReady ? 1 : 0);
         }
         if (ready > 0)
             return ready;
+        // Only an except-set descriptor hung up, or the deadline passed.
         if (deadline && std::chrono::steady_clock::now() >= *deadline)
             return 0;
     }

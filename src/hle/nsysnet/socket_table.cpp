@@ -1,7 +1,5 @@
 #include "hle/nsysnet/socket_table.h"
 
-#include "common/log.h"
-
 namespace wiiu::nsysnet {
 
 SocketTable::SocketTable(guest::EmbeddingHooks& hooks)
@@ -78,19 +76,19 @@ std::shared_ptr<HostSocket> SocketTable::find(std::int32_t fd) const
     return slots_[static_cast<std::size_t>(fd - kFirstDescriptor)];
 }
 
-SoError SocketTable::close(std::int32_t fd)
+Expected<void, SoError> SocketTable::close(std::int32_t fd)
 {
     if (fd < kFirstDescriptor || fd > kLastDescriptor)
-        return SoError::SO_EBADF;
+        return fail(SoError::SO_EBADF);
     std::shared_ptr<HostSocket> socket;
     {
         std::lock_guard lock(mutex_);
         socket = std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
     }
     if (!socket)
-        return SoError::SO_EBADF;
+        return fail(SoError::SO_EBADF);
     socket->close();  // outside the table lock: other descriptors stay usable meanwhile
-    return SoError::SO_SUCCESS;
+    return {};
 }
 
 void SocketTable::closeAll()
@@ -117,25 +115,10 @@ std::vector<std::int32_t> SocketTable::descriptors() const
 
 WaitResult SocketTable::waitFor(HostSocket& socket, bool read, bool write, guest::Deadline deadline)
 {
-    if (socket.closed() || teardown_.signalled())
+    if (socket.closed())
         return WaitResult::Aborted;
-    const int fd = socket.nativeHandle();
-    if (fd < 0)
-        return WaitResult::Aborted;
-    std::array<guest::WaitItem, 3> items{guest::WaitItem{.fd = fd, .readable = read, .writable = write},
-                                         socket.closeSignal().waitItem(), teardown_.waitItem()};
-    int ready = 0;
-    try {
-        ready = hooks_.wait(items, deadline);
-    } catch (const std::exception& e) {  // an emulator's hook must not unwind through the guest
-        log::nsysnet().error("embedding hook wait() threw: {}", e.what());
-        return WaitResult::Aborted;
-    }
-    if (socket.closed() || items[1].ready() || items[2].ready())
-        return WaitResult::Aborted;
-    if (ready == 0 && deadline && std::chrono::steady_clock::now() >= *deadline)
-        return WaitResult::TimedOut;
-    return WaitResult::Ready;
+    guest::WaitItem target = guest::waitTarget(socket.nativeHandle(), read, write);
+    return guest::waitFor(hooks_, {&target, 1}, {&socket.closeSignal(), &teardown_}, deadline);
 }
 
 }  // namespace wiiu::nsysnet

@@ -1,6 +1,13 @@
-// The per-process socket table: guest descriptors (small integers that fit the guest's one-word
-// fd_set) mapped onto shared host sockets, the library's init state, per-thread socketlasterr,
-// and the one waiting strategy every blocking call uses (waitFor).
+// The nsysnet socket service: the per-process socket table (guest descriptors, small integers that
+// fit the guest's one-word fd_set, mapped onto shared host sockets), the library's init state,
+// per-thread socketlasterr, and the socket operations in host types. A blocking operation takes
+// the decision itself (the socket's SO_NBIO state, IoFlags::dontWait) and waits through waitFor,
+// so the exports only translate guest arguments, and an emulator's own HLE (nlibcurl) or a test
+// can call the same operations without guest memory.
+//
+// Why one class and not a service beside the table: every operation needs the table's
+// descriptors, teardown signal and hooks, and an emulator holds one object per process. The
+// operations are implemented by concept in socket_connection.cpp, socket_data.cpp and select.cpp.
 //
 // Descriptors are kFirstDescriptor..kLastDescriptor (1..31); the lowest free one is handed out,
 // SO_EMFILE beyond. Descriptor 0 is never used (as in Cemu and decaf), so a zeroed fd_set or a
@@ -19,10 +26,13 @@
 
 #include "common/expected.h"
 #include "hle/guest/hooks.h"
+#include "hle/guest/wait.h"
 #include "hle/nsysnet/errors.h"
 #include "hle/nsysnet/guest_blocks.h"
 #include "hle/nsysnet/host_socket.h"
 #include "hle/nsysnet/resolver.h"
+#include "hle/nsysnet/select.h"
+#include "hle/nsysnet/socket_options.h"
 #include "hle/nsysnet/thread_errors.h"
 
 namespace wiiu::nsysnet {
@@ -31,11 +41,34 @@ inline constexpr std::int32_t kFirstDescriptor = 1;
 inline constexpr std::int32_t kLastDescriptor = 31;  ///< bit 31 of the guest fd_set
 inline constexpr std::int32_t kMaxSockets = kLastDescriptor - kFirstDescriptor + 1;
 
-enum class WaitResult {
-    Ready,     ///< the socket may be ready (spurious wake-ups allowed): retry the step
-    TimedOut,  ///< the deadline passed
-    Aborted,   ///< the socket was closed or the process is ending
+using guest::WaitResult;
+
+/// A connection accept() took: its new descriptor and the peer.
+struct Accepted {
+    std::int32_t fd = 0;
+    Ipv4Endpoint peer;
 };
+
+/// What receiveFrom() got: the bytes, and the sender (none when a stream's peer closed).
+struct Received {
+    std::size_t bytes = 0;
+    std::optional<Ipv4Endpoint> from;
+};
+
+struct Linger {
+    bool on = false;
+    std::int32_t seconds = 0;
+};
+
+enum class ShutdownHow { Read, Write, Both };
+
+/// A host-socket SO_E* status as a service result.
+inline Expected<void, SoError> check(SoError e)
+{
+    if (e != SoError::SO_SUCCESS)
+        return fail(e);
+    return {};
+}
 
 class SocketTable {
 public:
@@ -59,15 +92,44 @@ public:
     /// The socket behind `fd`, or null for a descriptor that is not open in this process.
     std::shared_ptr<HostSocket> find(std::int32_t fd) const;
     /// Frees the descriptor and closes the host socket (ending waits on it with Aborted).
-    SoError close(std::int32_t fd);
+    Expected<void, SoError> close(std::int32_t fd);
     /// Closes every socket of the process (socketclose_all, teardown).
     void closeAll();
     /// Descriptors in use, ascending.
     std::vector<std::int32_t> descriptors() const;
 
+    // --- operations (each SO_EBADF for a descriptor that is not open) ---------------------------
+    // Connections (socket_connection.cpp). connect and accept block unless the socket is
+    // non-blocking: then SO_EINPROGRESS / SO_EALREADY and SO_EWOULDBLOCK.
+    Expected<void, SoError> bind(std::int32_t fd, const Ipv4Endpoint& local);
+    Expected<void, SoError> listen(std::int32_t fd, int backlog);
+    Expected<void, SoError> connect(std::int32_t fd, const Ipv4Endpoint& peer);
+    Expected<Accepted, SoError> accept(std::int32_t fd);
+    Expected<void, SoError> shutdown(std::int32_t fd, ShutdownHow how);
+    Expected<Ipv4Endpoint, SoError> peerName(std::int32_t fd) const;
+    Expected<Ipv4Endpoint, SoError> localName(std::int32_t fd) const;
+    Expected<void, SoError> setOption(std::int32_t fd, SocketOption option, std::int32_t value);
+    Expected<std::int32_t, SoError> option(std::int32_t fd, SocketOption option);
+    Expected<void, SoError> setLinger(std::int32_t fd, Linger linger);
+    Expected<Linger, SoError> linger(std::int32_t fd) const;
+
+    // Data (socket_data.cpp): the bytes moved; receive's 0 is the peer's orderly close. They
+    // block unless the socket is non-blocking or flags.dontWait; then SO_EWOULDBLOCK. A blocking
+    // stream send moves everything, or what went out before a failure.
+    Expected<std::size_t, SoError> send(std::int32_t fd, std::span<const std::uint8_t> data, IoFlags flags = {});
+    Expected<std::size_t, SoError> sendTo(std::int32_t fd, std::span<const std::uint8_t> data, const Ipv4Endpoint& to,
+                                          IoFlags flags = {});
+    Expected<std::size_t, SoError> receive(std::int32_t fd, std::span<std::uint8_t> buffer, IoFlags flags = {});
+    Expected<Received, SoError> receiveFrom(std::int32_t fd, std::span<std::uint8_t> buffer, IoFlags flags = {});
+
+    /// select.cpp: waits until an entry is ready or the deadline passes (nullopt: none); the
+    /// number of ready conditions, 0 on timeout. SO_EABORTED when a watched socket is closed or
+    /// the process ends meanwhile. Like Linux, an error or hang-up counts as readable and writable.
+    Expected<int, SoError> select(std::span<SelectEntry> entries, guest::Deadline deadline);
+
     // --- waiting ------------------------------------------------------------------------------
     /// Waits until `socket` may be readable/writable, the deadline passes, or the socket or the
-    /// process is closed. Uses EmbeddingHooks::wait, so an emulator can yield to its scheduler.
+    /// process is closed (guest::waitFor, so an emulator's wait() hook can yield to its scheduler).
     WaitResult waitFor(HostSocket& socket, bool read, bool write, guest::Deadline deadline);
     /// Signalled when the process is torn down; include it in any custom wait.
     const guest::Interrupt& teardownSignal() const { return teardown_; }
@@ -94,6 +156,9 @@ public:
     Resolver& resolver() { return resolver_; }
 
 private:
+    Expected<std::size_t, SoError> transmit(std::int32_t fd, std::span<const std::uint8_t> data,
+                                            const Ipv4Endpoint* to, IoFlags flags);
+
     guest::EmbeddingHooks& hooks_;
     std::shared_ptr<boost::asio::io_context> io_;
     std::atomic<bool> initialized_{false};

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "hle/guest/endian.h"
@@ -45,6 +46,24 @@ struct GuestHostent {
     guest::be32 addrList;  ///< char**
 };
 static_assert(sizeof(GuestHostent) == 0x14);
+
+inline constexpr std::uint32_t kMaxHostName = 255;     ///< longest name the resolver exports take or return
+inline constexpr std::uint32_t kMaxHostAddresses = 16;  ///< addresses gethostbyname/getaddrinfo report
+
+/// gethostbyname's per-process result block, one allocation: the hostent, its alias list (always
+/// empty), the NULL-terminated address list, the addresses it points at, and the name.
+struct GuestHostentBlock {
+    GuestHostent hostent;
+    guest::be32 aliases;                                      ///< char*[1]: the terminating NULL
+    std::array<guest::be32, kMaxHostAddresses + 1> addrList;  ///< char*[]: into `addresses`, NULL-terminated
+    std::array<guest::be32, kMaxHostAddresses> addresses;     ///< in_addr
+    std::array<char, kMaxHostName + 1> name;
+};
+static_assert(offsetof(GuestHostentBlock, aliases) == 0x14);
+static_assert(offsetof(GuestHostentBlock, addrList) == 0x18);
+static_assert(offsetof(GuestHostentBlock, addresses) == 0x5C);
+static_assert(offsetof(GuestHostentBlock, name) == 0x9C);
+static_assert(sizeof(GuestHostentBlock) == 0x19C);
 
 /// addrinfo: canonname (0x14) comes BEFORE addr (0x18), BSD order, unlike glibc.
 struct GuestAddrinfo {

@@ -3,8 +3,8 @@
 #include <cstring>
 
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/export_call.h"
-#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/exports/export_call.h"
+#include "hle/nsysnet/exports/exports.h"
 #include "hle/nsysnet/resolver.h"
 
 namespace wiiu::nsysnet {

@@ -1,10 +1,10 @@
-// What every nsysnet export does around its work: keep the socket table alive while the call is
-// inside it, check socket_lib_init, set the calling thread's socketlasterr (0 on success), log
-// failures with a reason, and translate guest sockaddrs and buffers with the console's errors.
+// The guest side of every nsysnet export: keep the socket table alive while the call is inside it,
+// check socket_lib_init, set the calling thread's socketlasterr (0 on success), log failures with
+// a reason, and translate guest sockaddrs and buffers with the console's errors. The work itself,
+// blocking included, is the socket service's (SocketTable).
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -14,7 +14,6 @@
 #include "common/log.h"
 #include "hle/guest/call.h"
 #include "hle/nsysnet/endpoint.h"
-#include "hle/nsysnet/host_socket.h"
 #include "hle/nsysnet/socket_table.h"
 #include "hle/nsysnet/structs.h"
 #include "hle/process.h"
@@ -65,17 +64,25 @@ public:
                            call_.exportEntry().name, errorName(error), why);
     }
 
-    /// The socket behind `fd`; null (socketlasterr = SO_EBADF) when it is not open.
-    std::shared_ptr<HostSocket> socket(std::int32_t fd)
+    /// Answers a service call that has no value: 0, or -1 with socketlasterr = its error.
+    template <class... Args>
+    std::int32_t answer(const Expected<void, SoError>& result, fmt::format_string<Args...> why, Args&&... args)
     {
-        auto s = table_.find(fd);
-        if (!s)
-            setError(SoError::SO_EBADF, fmt::format("descriptor {} is not open", fd));
-        return s;
+        return result ? ok() : fail(result.error(), why, std::forward<Args>(args)...);
     }
 
-    /// socket(fd) once the library is ready: the opening of nearly every descriptor call.
-    std::shared_ptr<HostSocket> readySocket(std::int32_t fd) { return libraryReady() ? socket(fd) : nullptr; }
+    /// False (socketlasterr = SO_EBADF) when `fd` is not open. Checked before the arguments, as
+    /// the console does, so a bad descriptor wins over a bad argument.
+    bool isOpen(std::int32_t fd)
+    {
+        if (table_.find(fd))
+            return true;
+        setError(SoError::SO_EBADF, fmt::format("descriptor {} is not open", fd));
+        return false;
+    }
+
+    /// isOpen(fd) once the library is ready: the opening of nearly every descriptor call.
+    bool readyDescriptor(std::int32_t fd) { return libraryReady() && isOpen(fd); }
 
     /// A guest buffer: NULL or a negative length is SO_EINVAL, a range outside guest memory is
     /// SO_EFAULT (a huge length is never trusted). Null pointer + zero length is an empty span.
@@ -158,26 +165,5 @@ private:
     SocketTable& table_;
     SocketTable::CallScope scope_;
 };
-
-/// A blocking guest operation: one non-blocking step, and while it would block on a blocking
-/// socket, wait (read or write readiness) and retry. Closing the socket or ending the process
-/// ends the wait with SO_EABORTED.
-template <class Step>
-IoOutcome blockingStep(SocketTable& table, HostSocket& socket, bool nonBlocking, bool forRead, Step step)
-{
-    for (;;) {
-        IoOutcome r = step();
-        if (r.status != IoStatus::WouldBlock || nonBlocking)
-            return r;
-        switch (table.waitFor(socket, forRead, !forRead, std::nullopt)) {
-        case WaitResult::Aborted:
-            return IoOutcome::failed(SoError::SO_EABORTED);
-        case WaitResult::TimedOut:
-            return IoOutcome::failed(SoError::SO_ETIMEDOUT);
-        case WaitResult::Ready:
-            break;
-        }
-    }
-}
 
 }  // namespace wiiu::nsysnet

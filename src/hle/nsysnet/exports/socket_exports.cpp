@@ -1,8 +1,8 @@
 // Descriptor and connection exports: socket, socketclose(_all), shutdown, connect, bind, listen,
-// accept, getpeername, getsockname, setsockopt, getsockopt.
+// accept, getpeername, getsockname, setsockopt, getsockopt: guest arguments to the socket service.
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/export_call.h"
-#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/exports/export_call.h"
+#include "hle/nsysnet/exports/exports.h"
 #include "hle/nsysnet/socket_options.h"
 
 namespace wiiu::nsysnet {
@@ -37,9 +37,7 @@ std::int32_t socketclose(Call& call, std::int32_t fd)
     SocketCall net(call);
     if (!net.libraryReady())
         return -1;
-    if (const SoError e = net.table().close(fd); e != SoError::SO_SUCCESS)
-        return net.fail(e, "descriptor {}", fd);
-    return net.ok();
+    return net.answer(net.table().close(fd), "descriptor {}", fd);
 }
 
 std::int32_t socketclose_all(Call& call)
@@ -54,82 +52,52 @@ std::int32_t socketclose_all(Call& call)
 std::int32_t shutdown(Call& call, std::int32_t fd, std::int32_t how)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     if (how < 0 || how > 2)
         return net.fail(SoError::SO_EINVAL, "how {}", how);
-    if (const SoError e = s->shutdown(how != 1, how != 0); e != SoError::SO_SUCCESS)
-        return net.fail(e, "shutdown({}) of descriptor {}", how, fd);
-    return net.ok();
+    constexpr ShutdownHow kHow[] = {ShutdownHow::Read, ShutdownHow::Write, ShutdownHow::Both};  // SHUT_RD/WR/RDWR
+    return net.answer(net.table().shutdown(fd, kHow[how]), "shutdown({}) of descriptor {}", how, fd);
 }
 
 std::int32_t connect(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> addr, std::int32_t addrlen)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     auto peer = net.inAddress(addr, addrlen);
     if (!peer)
         return -1;
-    SoError e = s->startConnect(*peer);
-    if (e == SoError::SO_EINPROGRESS && !s->guestNonBlocking()) {
-        for (;;) {
-            const ConnectState state = s->pollConnect();
-            if (state == ConnectState::Connected) {
-                e = SoError::SO_SUCCESS;
-                break;
-            }
-            if (state == ConnectState::Failed) {
-                e = s->takePendingError();
-                break;
-            }
-            if (state == ConnectState::None) {  // another thread collected the result
-                e = SoError::SO_ECONNABORTED;
-                break;
-            }
-            if (net.table().waitFor(*s, false, true, std::nullopt) == WaitResult::Aborted) {
-                e = SoError::SO_EABORTED;
-                break;
-            }
-        }
-    }
-    if (e != SoError::SO_SUCCESS)
-        return net.fail(e, "connect of descriptor {} to {}", fd, peer->toString());
+    if (auto r = net.table().connect(fd, *peer); !r)
+        return net.fail(r.error(), "connect of descriptor {} to {}", fd, peer->toString());
     return net.ok();
 }
 
 std::int32_t bind(Call& call, std::int32_t fd, GuestPtr<const GuestSockaddrIn> addr, std::int32_t addrlen)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     auto local = net.inAddress(addr, addrlen);
     if (!local)
         return -1;
-    if (const SoError e = s->bind(*local); e != SoError::SO_SUCCESS)
-        return net.fail(e, "bind of descriptor {} to {}", fd, local->toString());
+    if (auto r = net.table().bind(fd, *local); !r)
+        return net.fail(r.error(), "bind of descriptor {} to {}", fd, local->toString());
     return net.ok();
 }
 
 std::int32_t listen(Call& call, std::int32_t fd, std::int32_t backlog)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
-    if (const SoError e = s->listen(backlog < 0 ? 0 : backlog); e != SoError::SO_SUCCESS)
-        return net.fail(e, "listen on descriptor {}", fd);
-    return net.ok();
+    return net.answer(net.table().listen(fd, backlog), "listen on descriptor {}", fd);
 }
 
 std::int32_t accept(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr, GuestPtr<bei32> addrlen)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     std::optional<SocketCall::OutAddress> out;
     if (addr) {
@@ -137,35 +105,24 @@ std::int32_t accept(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr,
         if (!out)
             return -1;
     }
-    for (;;) {
-        Ipv4Endpoint peer;
-        auto accepted = s->acceptOne(peer);
-        if (accepted) {
-            auto newFd = net.table().add(std::move(*accepted));
-            if (!newFd)
-                return net.fail(newFd.error(), "no descriptor for the connection from {}", peer.toString());
-            if (out)
-                net.store(*out, peer);
-            return net.ok(*newFd);
-        }
-        if (accepted.error() != SoError::SO_EWOULDBLOCK || s->guestNonBlocking())
-            return net.fail(accepted.error(), "accept on descriptor {}", fd);
-        if (net.table().waitFor(*s, true, false, std::nullopt) == WaitResult::Aborted)
-            return net.fail(SoError::SO_EABORTED, "descriptor {} closed while accepting", fd);
-    }
+    auto accepted = net.table().accept(fd);
+    if (!accepted)
+        return net.fail(accepted.error(), "accept on descriptor {}", fd);
+    if (out)
+        net.store(*out, accepted->peer);
+    return net.ok(accepted->fd);
 }
 
 template <bool Peer>
 std::int32_t socketName(Call& call, std::int32_t fd, GuestPtr<GuestSockaddrIn> addr, GuestPtr<bei32> addrlen)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     auto out = net.outAddress(addr, addrlen);
     if (!out)
         return -1;
-    auto ep = Peer ? s->peerEndpoint() : s->localEndpoint();
+    auto ep = Peer ? net.table().peerName(fd) : net.table().localName(fd);
     if (!ep)
         return net.fail(ep.error(), "descriptor {}", fd);
     net.store(*out, *ep);
@@ -178,8 +135,7 @@ std::int32_t setsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
                         GuestPtr<const std::uint8_t> value, std::int32_t length)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     if (level != kSolSocket && level != kIpProtoIp && level != kIpProtoTcp)
         return net.fail(SoError::SO_EINVAL, "level {}", level);
@@ -188,9 +144,9 @@ std::int32_t setsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
     const auto option = optionFromConsole(level, name);
     if (!option)
         return net.fail(SoError::SO_ENOPROTOOPT, "option {:#x} at level {}", name, level);
-    SoError e = SoError::SO_SUCCESS;
+    Expected<void, SoError> r;
     if (*option == SocketOption::NonBlockingOn || *option == SocketOption::BlockingOn) {
-        e = s->setOption(*option, 0);  // the value is ignored
+        r = net.table().setOption(fd, *option, 0);  // the value is ignored
     } else if (*option == SocketOption::Linger) {
         if (length < static_cast<std::int32_t>(sizeof(GuestLinger)))
             return net.fail(SoError::SO_EINVAL, "SO_LINGER length {}", length);
@@ -198,7 +154,7 @@ std::int32_t setsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
         if (!bytes)
             return -1;
         auto l = net.memory().load(GuestPtr<const GuestLinger>{value.address});
-        e = s->setLinger(l->onoff != 0, l->seconds);
+        r = net.table().setLinger(fd, Linger{l->onoff != 0, l->seconds});
     } else {
         if (length < 4)
             return net.fail(SoError::SO_EINVAL, "{} length {}", optionName(*option), length);
@@ -206,19 +162,16 @@ std::int32_t setsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
         if (!bytes)
             return -1;
         const std::int32_t v = *net.memory().load(GuestPtr<const bei32>{value.address});
-        e = s->setOption(*option, v);
+        r = net.table().setOption(fd, *option, v);
     }
-    if (e != SoError::SO_SUCCESS)
-        return net.fail(e, "{} on descriptor {}", optionName(*option), fd);
-    return net.ok();
+    return net.answer(r, "{} on descriptor {}", optionName(*option), fd);
 }
 
 std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::int32_t name,
                         GuestPtr<std::uint8_t> value, GuestPtr<bei32> length)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     if (level != kSolSocket && level != kIpProtoIp && level != kIpProtoTcp)
         return net.fail(SoError::SO_EINVAL, "level {}", level);
@@ -236,15 +189,15 @@ std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
     if (!net.buffer(value, need))
         return -1;
     if (*option == SocketOption::Linger) {
-        auto l = s->linger();
+        auto l = net.table().linger(fd);
         if (!l)
             return net.fail(l.error(), "SO_LINGER on descriptor {}", fd);
         GuestLinger out;
-        out.onoff = l->first ? 1 : 0;
-        out.seconds = l->second;
+        out.onoff = l->on ? 1 : 0;
+        out.seconds = l->seconds;
         net.memory().store(GuestPtr<GuestLinger>{value.address}, out);
     } else {
-        auto v = s->option(*option);
+        auto v = net.table().option(fd, *option);
         if (!v)
             return net.fail(v.error(), "{} on descriptor {}", optionName(*option), fd);
         net.memory().store(GuestPtr<bei32>{value.address}, bei32(*v));

@@ -1,8 +1,8 @@
 // nsysnet's library-level exports, and the registration of every implemented socket export.
-#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/exports/exports.h"
 
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/export_call.h"
+#include "hle/nsysnet/exports/export_call.h"
 
 namespace wiiu::nsysnet {
 

@@ -1,12 +1,14 @@
 // Resolver exports: gethostbyname, get_h_errno, getaddrinfo, freeaddrinfo, gai_strerror,
 // getnameinfo. Results live in guest memory allocated through the embedding hooks.
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/export_call.h"
-#include "hle/nsysnet/exports.h"
+#include "hle/nsysnet/exports/export_call.h"
+#include "hle/nsysnet/exports/exports.h"
 #include "hle/nsysnet/resolver.h"
 
 namespace wiiu::nsysnet {
@@ -18,26 +20,7 @@ using guest::bei32;
 using guest::Call;
 using guest::GuestPtr;
 
-constexpr std::uint32_t kMaxName = 255;
-
-// EAI_* (wut) and the flags nsysnet implements.
-enum Eai : std::int32_t {
-    EAI_OK = 0,
-    EAI_ADDRFAMILY_ = 1,
-    EAI_AGAIN_ = 2,
-    EAI_BADFLAGS_ = 3,
-    EAI_FAIL_ = 4,
-    EAI_FAMILY_ = 5,
-    EAI_MEMORY_ = 6,
-    EAI_NODATA_ = 7,
-    EAI_NONAME_ = 8,
-    EAI_SERVICE_ = 9,
-    EAI_SOCKTYPE_ = 10,
-    EAI_SYSTEM_ = 11,
-    EAI_BADHINTS_ = 12,
-    EAI_PROTOCOL_ = 13,
-    EAI_OVERFLOW_ = 14,
-};
+// The flags nsysnet implements (wut's netdb.h).
 constexpr std::int32_t kAiPassive = 1, kAiCanonName = 2, kAiNumericHost = 4;
 constexpr std::int32_t kNiNoFqdn = 1, kNiNumericHost = 2, kNiNameReqd = 4, kNiNumericServ = 8, kNiDgram = 0x10;
 
@@ -52,14 +35,6 @@ bool copyString(const guest::GuestMemory& memory, std::uint32_t at, const std::s
 
 // --- gethostbyname -------------------------------------------------------------------------------
 
-// The per-process hostent block: hostent, aliases (empty), address list, addresses, name.
-constexpr std::uint32_t kMaxHostAddresses = 16;
-constexpr std::uint32_t kAliasesAt = 0x14;
-constexpr std::uint32_t kAddrListAt = 0x18;
-constexpr std::uint32_t kAddressesAt = kAddrListAt + 4 * (kMaxHostAddresses + 1);
-constexpr std::uint32_t kNameAt = kAddressesAt + 4 * kMaxHostAddresses;
-constexpr std::uint32_t kHostentBlockSize = kNameAt + kMaxName + 1;
-
 GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
 {
     SocketCall net(call);
@@ -68,7 +43,7 @@ GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
         hErrno.set(call.thread(), static_cast<std::int32_t>(ResolveError::NoRecovery));
         return {};
     }
-    auto host = call.memory().string(name, kMaxName);
+    auto host = call.memory().string(name, kMaxHostName);
     if (!host) {
         hErrno.set(call.thread(), static_cast<std::int32_t>(ResolveError::HostNotFound));
         net.setError(name ? SoError::SO_EFAULT : SoError::SO_EINVAL, "bad or unterminated name");
@@ -81,30 +56,30 @@ GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
         net.ok();
         return {};
     }
-    const std::uint32_t base = net.table().guestBlocks().persistent("hostent", kHostentBlockSize);
+    const std::uint32_t base = net.table().guestBlocks().persistent("hostent", sizeof(GuestHostentBlock));
     if (!base) {
         net.setError(SoError::SO_ENOMEM, "no guest memory for the hostent");
         hErrno.set(call.thread(), static_cast<std::int32_t>(ResolveError::NoRecovery));
         return {};
     }
-    const auto& memory = call.memory();
-    std::string canonical = found.canonicalName.substr(0, kMaxName);
-    copyString(memory, base + kNameAt, canonical);
-    memory.store(GuestPtr<be32>{base + kAliasesAt}, be32(0u));
+    // Laid out on the host, then stored in one piece: every pointer is `base` + a member's offset.
+    auto at = [base](std::size_t offset) { return base + static_cast<std::uint32_t>(offset); };
+    GuestHostentBlock block{};
+    const std::string canonical = found.canonicalName.substr(0, kMaxHostName);
+    std::copy(canonical.begin(), canonical.end(), block.name.begin());  // zero-filled: NUL-terminated
+    block.aliases = 0u;
     const std::size_t count = std::min<std::size_t>(found.addresses.size(), kMaxHostAddresses);
     for (std::size_t i = 0; i < count; ++i) {
-        const auto at = static_cast<std::uint32_t>(base + kAddressesAt + 4 * i);
-        memory.store(GuestPtr<be32>{at}, be32(found.addresses[i]));
-        memory.store(GuestPtr<be32>{static_cast<std::uint32_t>(base + kAddrListAt + 4 * i)}, be32(at));
+        block.addresses[i] = found.addresses[i];
+        block.addrList[i] = at(offsetof(GuestHostentBlock, addresses) + 4 * i);
     }
-    memory.store(GuestPtr<be32>{static_cast<std::uint32_t>(base + kAddrListAt + 4 * count)}, be32(0u));
-    GuestHostent h;
-    h.name = base + kNameAt;
-    h.aliases = base + kAliasesAt;
-    h.addrtype = kAfInet;
-    h.length = 4;
-    h.addrList = base + kAddrListAt;
-    memory.store(GuestPtr<GuestHostent>{base}, h);
+    block.addrList[count] = 0u;
+    block.hostent.name = at(offsetof(GuestHostentBlock, name));
+    block.hostent.aliases = at(offsetof(GuestHostentBlock, aliases));
+    block.hostent.addrtype = kAfInet;
+    block.hostent.length = 4;
+    block.hostent.addrList = at(offsetof(GuestHostentBlock, addrList));
+    call.memory().store(GuestPtr<GuestHostentBlock>{base}, block);
     net.ok();
     return {base};
 }
@@ -134,12 +109,12 @@ struct Hints {
     std::int32_t protocol = 0;
 };
 
-std::int32_t getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
+Eai getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
                          GuestPtr<const GuestAddrinfo> hintsPtr, GuestPtr<be32> res)
 {
     SocketCall net(call);
     auto fail = [&](Eai code, std::string_view why) {
-        log::nsysnet().warn("getaddrinfo: EAI {} ({})", static_cast<int>(code), why);
+        log::nsysnet().warn("getaddrinfo: {} ({})", resultName(code), why);
         net.ok();  // the EAI code is the answer; socketlasterr is not involved
         return code;
     };
@@ -194,7 +169,7 @@ std::int32_t getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const c
     if (!node) {
         found.addresses.push_back((hints.flags & kAiPassive) ? 0u : 0x7F000001u);
     } else {
-        auto n = call.memory().string(node, kMaxName);
+        auto n = call.memory().string(node, kMaxHostName);
         if (!n)
             return fail(EAI_NONAME_, "bad node string");
         if (hints.flags & kAiNumericHost) {
@@ -211,8 +186,8 @@ std::int32_t getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const c
 
     // One block: the entries, then their sockaddrs, then the canonical name.
     const bool canon = (hints.flags & kAiCanonName) != 0;
-    const std::string canonical = found.canonicalName.substr(0, kMaxName);
-    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(found.addresses.size(), 16) * kinds.size());
+    const std::string canonical = found.canonicalName.substr(0, kMaxHostName);
+    const auto count = static_cast<std::uint32_t>(std::min<std::size_t>(found.addresses.size(), kMaxHostAddresses) * kinds.size());
     const std::uint32_t addrsAt = count * sizeof(GuestAddrinfo);
     const std::uint32_t nameAt = addrsAt + count * kSockaddrSize;
     const std::uint32_t size = nameAt + (canon ? static_cast<std::uint32_t>(canonical.size() + 1) : 0);
@@ -223,7 +198,7 @@ std::int32_t getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const c
     if (canon)
         copyString(memory, base + nameAt, canonical);
     std::uint32_t i = 0;
-    for (std::size_t a = 0; a < std::min<std::size_t>(found.addresses.size(), 16); ++a) {
+    for (std::size_t a = 0; a < std::min<std::size_t>(found.addresses.size(), kMaxHostAddresses); ++a) {
         for (const auto& [socktype, protocol] : kinds) {
             const std::uint32_t entryAt = base + i * static_cast<std::uint32_t>(sizeof(GuestAddrinfo));
             const std::uint32_t saAt = base + addrsAt + i * kSockaddrSize;
@@ -307,12 +282,12 @@ GuestPtr<const char> gai_strerror(Call& call, std::int32_t code)
 
 // --- getnameinfo ---------------------------------------------------------------------------------
 
-std::int32_t getnameinfo(Call& call, GuestPtr<const GuestSockaddrIn> sa, std::int32_t salen, GuestPtr<char> host,
+Eai getnameinfo(Call& call, GuestPtr<const GuestSockaddrIn> sa, std::int32_t salen, GuestPtr<char> host,
                          std::int32_t hostlen, GuestPtr<char> serv, std::int32_t servlen, std::int32_t flags)
 {
     SocketCall net(call);
     auto fail = [&](Eai code, std::string_view why) {
-        log::nsysnet().warn("getnameinfo: EAI {} ({})", static_cast<int>(code), why);
+        log::nsysnet().warn("getnameinfo: {} ({})", resultName(code), why);
         net.ok();
         return code;
     };

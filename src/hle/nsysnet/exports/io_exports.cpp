@@ -1,10 +1,10 @@
-// Data exports: send, recv, sendto, recvfrom, and select over the guest's one-word fd_sets.
+// Data exports: send, recv, sendto, recvfrom, and select over the guest's one-word fd_sets:
+// guest buffers, flags and fd_sets to the socket service.
 #include <vector>
 
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/export_call.h"
-#include "hle/nsysnet/exports.h"
-#include "hle/nsysnet/select.h"
+#include "hle/nsysnet/exports/export_call.h"
+#include "hle/nsysnet/exports/exports.h"
 
 namespace wiiu::nsysnet {
 
@@ -20,54 +20,43 @@ constexpr std::int32_t kMsgPeek = 0x2;
 constexpr std::int32_t kMsgDontWait = 0x20;
 constexpr std::int32_t kFdSetSize = 32;
 
-std::int32_t finishIo(SocketCall& net, const IoOutcome& r, std::int32_t fd)
+IoFlags ioFlags(std::int32_t flags)
 {
-    switch (r.status) {
-    case IoStatus::Ok:
-        return net.ok(static_cast<std::int32_t>(r.bytes));
-    case IoStatus::Eof:
-        return net.ok(0);
-    case IoStatus::WouldBlock:
-    case IoStatus::Error:
-        break;
-    }
-    return net.fail(r.error, "descriptor {}", fd);
+    return IoFlags{.peek = (flags & kMsgPeek) != 0, .dontWait = (flags & kMsgDontWait) != 0};
 }
 
 std::int32_t receive(Call& call, std::int32_t fd, GuestPtr<std::uint8_t> buf, std::int32_t len, std::int32_t flags,
                      GuestPtr<GuestSockaddrIn> from, GuestPtr<bei32> fromlen)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     if (flags & kMsgOob)
         return net.fail(SoError::SO_EOPNOTSUPP, "MSG_OOB");
     auto dst = net.buffer(buf, len);
     if (!dst)
         return -1;
-    std::optional<SocketCall::OutAddress> out;
-    if (from) {
-        out = net.outAddress(from, fromlen);
-        if (!out)
-            return -1;
+    if (!from) {
+        auto n = net.table().receive(fd, *dst, ioFlags(flags));
+        return n ? net.ok(static_cast<std::int32_t>(*n)) : net.fail(n.error(), "descriptor {}", fd);
     }
-    const bool nonBlocking = s->guestNonBlocking() || (flags & kMsgDontWait);
-    Ipv4Endpoint sender;
-    const IoOutcome r = blockingStep(net.table(), *s, nonBlocking, true, [&] {
-        return s->receiveFrom(*dst, IoFlags{.peek = (flags & kMsgPeek) != 0}, out ? &sender : nullptr);
-    });
-    if (out && r.status == IoStatus::Ok)
-        net.store(*out, sender);
-    return finishIo(net, r, fd);
+    // Checked before receiving, so a bad pointer never loses a datagram.
+    auto out = net.outAddress(from, fromlen);
+    if (!out)
+        return -1;
+    auto got = net.table().receiveFrom(fd, *dst, ioFlags(flags));
+    if (!got)
+        return net.fail(got.error(), "descriptor {}", fd);
+    if (got->from)
+        net.store(*out, *got->from);
+    return net.ok(static_cast<std::int32_t>(got->bytes));
 }
 
 std::int32_t transmit(Call& call, std::int32_t fd, GuestPtr<const std::uint8_t> buf, std::int32_t len,
                       std::int32_t flags, GuestPtr<const GuestSockaddrIn> to, std::int32_t tolen)
 {
     SocketCall net(call);
-    auto s = net.readySocket(fd);
-    if (!s)
+    if (!net.readyDescriptor(fd))
         return -1;
     if (flags & kMsgOob)
         return net.fail(SoError::SO_EOPNOTSUPP, "MSG_OOB");
@@ -80,25 +69,8 @@ std::int32_t transmit(Call& call, std::int32_t fd, GuestPtr<const std::uint8_t> 
         if (!dest)
             return -1;
     }
-    const bool nonBlocking = s->guestNonBlocking() || (flags & kMsgDontWait);
-    auto step = [&](std::span<const std::uint8_t> data) {
-        return blockingStep(net.table(), *s, nonBlocking, false,
-                            [&] { return dest ? s->sendTo(data, *dest) : s->sendSome(data); });
-    };
-    // A blocking stream send moves everything (or fails); a datagram goes in one step.
-    std::size_t total = 0;
-    IoOutcome r = step(*src);
-    while (r.status == IoStatus::Ok && s->isStream() && !nonBlocking) {
-        total += r.bytes;
-        if (total >= src->size() || r.bytes == 0)
-            break;
-        r = step(src->subspan(total));
-    }
-    if (r.status != IoStatus::Ok && total > 0)
-        return net.ok(static_cast<std::int32_t>(total));  // report what went out; the error comes next call
-    if (r.status == IoStatus::Ok && s->isStream() && !nonBlocking)
-        r.bytes = total;
-    return finishIo(net, r, fd);
+    auto n = dest ? net.table().sendTo(fd, *src, *dest, ioFlags(flags)) : net.table().send(fd, *src, ioFlags(flags));
+    return n ? net.ok(static_cast<std::int32_t>(*n)) : net.fail(n.error(), "descriptor {}", fd);
 }
 
 std::int32_t recv(Call& call, std::int32_t fd, GuestPtr<std::uint8_t> buf, std::int32_t len, std::int32_t flags)
@@ -164,7 +136,7 @@ std::int32_t select(Call& call, std::int32_t nfds, GuestPtr<be32> readfds, Guest
         entries.push_back({.fd = fd, .read = (masks[0] & bit) != 0, .write = (masks[1] & bit) != 0,
                            .except = (masks[2] & bit) != 0});
     }
-    auto ready = selectSockets(net.table(), entries, deadline);
+    auto ready = net.table().select(entries, deadline);
     if (!ready)
         return net.fail(ready.error(), "select over {} descriptors", entries.size());
     std::array<std::uint32_t, 3> result{};
