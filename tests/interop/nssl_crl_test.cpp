@@ -9,7 +9,7 @@
 using namespace wiiu;
 using namespace wiiu::test;
 using nssl::NsslError;
-using nssl::VerifyFailure;
+using tls::VerifyFailure;
 
 namespace {
 

@@ -8,9 +8,9 @@
 namespace wiiu::test {
 namespace {
 
-using nssl::TlsStatus;
-using nssl::VerifyFailure;
-namespace verify = nssl::verify;
+using tls::TlsStatus;
+using tls::VerifyFailure;
+namespace verify = tls::verify;
 
 std::unique_ptr<BearSslServer> serverWith(const std::string& leaf, bool sendIntermediate = true)
 {
@@ -33,7 +33,7 @@ struct Outcome {
 
 Outcome handshakeWith(const std::string& leaf, std::uint32_t flags, std::string host = "localhost",
                       bool sni = true, std::vector<std::string> trust = {"root.der"},
-                      nssl::ChainCheck extra = {})
+                      tls::ChainCheck extra = {})
 {
     auto server = serverWith(leaf);
     if (!server) return {TlsStatus::IoError, VerifyFailure::Internal, 0, ""};
@@ -58,7 +58,7 @@ Outcome handshakeWith(const std::string& leaf, std::uint32_t flags, std::string 
 TEST(tls_verify, ChainViaIntermediateAllBits)
 {
     auto o = handshakeWith("server", verify::All);
-    EXPECT_EQ(o.status, TlsStatus::Ok) << nssl::verifyFailureName(o.reason);
+    EXPECT_EQ(o.status, TlsStatus::Ok) << tls::verifyFailureName(o.reason);
     EXPECT_EQ(o.chainLength, 2u);
     EXPECT_EQ(o.sni, "localhost");
 }
@@ -75,7 +75,7 @@ TEST(tls_verify, UntrustedRootAcceptedWithoutChainBit)
 {
     auto o = handshakeWith("server", verify::HostName | verify::Dates, "localhost", true,
                            {"ec-root.der"});
-    EXPECT_EQ(o.status, TlsStatus::Ok) << nssl::verifyFailureName(o.reason);
+    EXPECT_EQ(o.status, TlsStatus::Ok) << tls::verifyFailureName(o.reason);
 }
 
 TEST(tls_verify, ExpiredLeaf)
@@ -108,7 +108,7 @@ TEST(tls_verify, NameCheckWithoutChainCheck)
 {
     // Untrusted issuer, but the name alone is checked.
     auto ok = handshakeWith("server", verify::HostName, "localhost", true, {});
-    EXPECT_EQ(ok.status, TlsStatus::Ok) << nssl::verifyFailureName(ok.reason);
+    EXPECT_EQ(ok.status, TlsStatus::Ok) << tls::verifyFailureName(ok.reason);
     auto bad = handshakeWith("server", verify::HostName, "example.org", true, {});
     EXPECT_EQ(bad.reason, VerifyFailure::NameMismatch);
 }

@@ -5,14 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "common/bearssl.h"
-#include "hle/nssl/cipher_suites.h"
-#include "hle/nssl/client_identity.h"
-#include "hle/nssl/tls_client.h"
-#include "hle/nssl/tls_failure.h"
-#include "hle/nssl/trust_store.h"
+#include "tls/cipher_suites.h"
+#include "tls/client_identity.h"
+#include "tls/client.h"
+#include "tls/failure.h"
+#include "tls/trust_store.h"
 #include "support/pki_fixture.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 namespace {
 
 bool isGcm(std::string_view n) { return n.find("_GCM_") != std::string_view::npos; }
@@ -128,4 +128,4 @@ TEST(tls_client_config, RefusesImpossibleSettingsAndClampsVersions)
 }
 
 }  // namespace
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

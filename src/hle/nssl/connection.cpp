@@ -26,17 +26,17 @@ std::optional<pki::Bytes> ipLiteral(const std::string& host)
 
 /// BearSSL matches host names against dNSName only; a connection to an IP literal is checked
 /// against the leaf's iPAddress entries instead (RFC 6125), then `next` runs.
-ChainCheck ipAddressCheck(pki::Bytes address, ChainCheck next)
+tls::ChainCheck ipAddressCheck(pki::Bytes address, tls::ChainCheck next)
 {
     return [address = std::move(address), next = std::move(next)](std::span<const pki::Bytes> chain) {
         if (chain.empty())
-            return VerifyFailure::NoCertificate;
+            return tls::VerifyFailure::NoCertificate;
         auto leaf = pki::parseCertificate(chain.front());
         if (!leaf)
-            return VerifyFailure::Malformed;
+            return tls::VerifyFailure::Malformed;
         if (std::find(leaf->ipAddresses.begin(), leaf->ipAddresses.end(), address) == leaf->ipAddresses.end())
-            return VerifyFailure::NameMismatch;
-        return next ? next(chain) : VerifyFailure::None;
+            return tls::VerifyFailure::NameMismatch;
+        return next ? next(chain) : tls::VerifyFailure::None;
     };
 }
 
@@ -53,22 +53,22 @@ pki::UnixTime unixSeconds(std::chrono::system_clock::time_point t)
 
 }  // namespace
 
-NsslError toNsslError(TlsStatus status)
+NsslError toNsslError(tls::TlsStatus status)
 {
     switch (status) {
-    case TlsStatus::Ok:
+    case tls::TlsStatus::Ok:
         return NsslError::OK;
-    case TlsStatus::WantRead:
+    case tls::TlsStatus::WantRead:
         return NsslError::WANT_READ;
-    case TlsStatus::WantWrite:
+    case tls::TlsStatus::WantWrite:
         return NsslError::WANT_WRITE;
-    case TlsStatus::ZeroReturn:
+    case tls::TlsStatus::ZeroReturn:
         return NsslError::ZERO_RETURN;
-    case TlsStatus::IoError:
+    case tls::TlsStatus::IoError:
         return NsslError::IO_ERROR;
-    case TlsStatus::HandshakeFailed:
+    case tls::TlsStatus::HandshakeFailed:
         return NsslError::HANDSHAKE_ERROR;
-    case TlsStatus::Closed:
+    case tls::TlsStatus::Closed:
         break;
     }
     return NsslError::ZERO_RETURN;  // we closed it ourselves: no more data will come
@@ -109,7 +109,7 @@ void Connection::tapKeys()
 
 NsslError Connection::failIo(std::string text)
 {
-    failure_ = {VerifyFailure::Io, BR_ERR_IO, -1, std::move(text)};
+    failure_ = {tls::VerifyFailure::Io, BR_ERR_IO, -1, std::move(text)};
     return fail(NsslError::IO_ERROR, fmt::format("{} (Io)", failure_.text));
 }
 
@@ -136,7 +136,7 @@ NsslError Connection::ensureEngine()
     ContextSnapshot snap = context_->snapshot();
     const pki::UnixTime now = unixSeconds(env_.hooks.now());
 
-    ClientConfig config;
+    tls::ClientConfig config;
     config.minVersion = snap.minVersion;
     config.maxVersion = snap.maxVersion;
     config.trust = snap.trust;
@@ -144,17 +144,17 @@ NsslError Connection::ensureEngine()
     config.hostName = host_;
     const auto ip = ipLiteral(host_);
     config.sendSni = env_.config.sendSni && !host_.empty() && !ip;  // SNI never carries an address
-    config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & verify::All);
+    config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & tls::verify::All);
     config.now = now;
     if (offered_ && !offered_->removed)
         config.resume = offered_->parameters;
     config.extraCheck = makeCrlCheck(snap, now);
-    if (ip && (config.verifyFlags & verify::HostName)) {
-        config.verifyFlags &= ~verify::HostName;
+    if (ip && (config.verifyFlags & tls::verify::HostName)) {
+        config.verifyFlags &= ~tls::verify::HostName;
         config.extraCheck = ipAddressCheck(*ip, std::move(config.extraCheck));
     }
 
-    auto created = TlsClient::create(std::move(config), transport_);
+    auto created = tls::TlsClient::create(std::move(config), transport_);
     if (!created) {
         failure_ = created.error();
         return fail(NsslError::HANDSHAKE_ERROR, failure_.text);
@@ -181,15 +181,15 @@ NsslError Connection::waitLinkUp(Lock& lock)
         // A TCP connect still in progress counts as WANT_WRITE (docs/abi.md).
         if (nonBlocking())
             return NsslError::WANT_WRITE;
-        if (NsslError e = waitFor(lock, TlsStatus::WantWrite); e != NsslError::OK)
+        if (NsslError e = waitFor(lock, tls::TlsStatus::WantWrite); e != NsslError::OK)
             return e;
     }
 }
 
-NsslError Connection::waitFor(Lock& lock, TlsStatus blockedOn)
+NsslError Connection::waitFor(Lock& lock, tls::TlsStatus blockedOn)
 {
-    const bool wantRead = blockedOn == TlsStatus::WantRead;
-    const bool wantWrite = blockedOn == TlsStatus::WantWrite || (tls_ && tls_->hasPendingOutput());
+    const bool wantRead = blockedOn == tls::TlsStatus::WantRead;
+    const bool wantWrite = blockedOn == tls::TlsStatus::WantWrite || (tls_ && tls_->hasPendingOutput());
     guest::Deadline deadline;
     if (env_.config.blockingTimeout.count() > 0)
         deadline = Clock::now() + env_.config.blockingTimeout;
@@ -223,10 +223,10 @@ template <class F>
 NsslError Connection::drive(Lock& lock, F&& step)
 {
     for (;;) {
-        const TlsStatus status = step();
-        if (status == TlsStatus::Ok)
+        const tls::TlsStatus status = step();
+        if (status == tls::TlsStatus::Ok)
             return NsslError::OK;
-        if (status == TlsStatus::WantRead || status == TlsStatus::WantWrite) {
+        if (status == tls::TlsStatus::WantRead || status == tls::TlsStatus::WantWrite) {
             if (nonBlocking())
                 return toNsslError(status);
             if (NsslError e = waitFor(lock, status); e != NsslError::OK)
@@ -234,11 +234,11 @@ NsslError Connection::drive(Lock& lock, F&& step)
             continue;
         }
         const NsslError code = toNsslError(status);
-        if (status == TlsStatus::ZeroReturn)
+        if (status == tls::TlsStatus::ZeroReturn)
             return code;  // an orderly close is no failure worth a warning
         failure_ = tls_->failure();
-        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, verifyFailureName(failure_.reason))
-                                   : std::string(tlsStatusName(status)));
+        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, tls::verifyFailureName(failure_.reason))
+                                   : std::string(tls::tlsStatusName(status)));
     }
 }
 
@@ -286,15 +286,15 @@ NsslError Connection::write(std::span<const std::uint8_t> data, std::size_t& wri
     // honestly; WANT_* only when nothing at all was taken.
     const NsslError e = drive(lock, [&] {
         std::size_t accepted = 0;
-        const TlsStatus status = tls_->write(data.subspan(written), accepted);
+        const tls::TlsStatus status = tls_->write(data.subspan(written), accepted);
         if (tap_)
             tap_->wrote(data.subspan(written, accepted));
         written += accepted;
         bytesWritten_ += accepted;
-        if (status == TlsStatus::Ok && written < data.size() && !nonBlocking())
-            return TlsStatus::WantWrite;  // keep going: a blocking write sends it all
-        if ((status == TlsStatus::WantRead || status == TlsStatus::WantWrite) && written > 0 && nonBlocking())
-            return TlsStatus::Ok;  // a partial count is the honest answer
+        if (status == tls::TlsStatus::Ok && written < data.size() && !nonBlocking())
+            return tls::TlsStatus::WantWrite;  // keep going: a blocking write sends it all
+        if ((status == tls::TlsStatus::WantRead || status == tls::TlsStatus::WantWrite) && written > 0 && nonBlocking())
+            return tls::TlsStatus::Ok;  // a partial count is the honest answer
         return status;
     });
     if (tap_)
@@ -328,7 +328,7 @@ std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> Connection:
     return std::tuple{tls_->version(), tls_->cipherSuite(), std::string(tls_->cipherSuiteName())};
 }
 
-std::optional<SessionParameters> Connection::sessionParameters() const
+std::optional<tls::SessionParameters> Connection::sessionParameters() const
 {
     Lock lock(mutex_);
     if (!tls_ || !tls_->established())
@@ -347,7 +347,7 @@ std::vector<pki::Bytes> Connection::peerChain() const
     return {chain.begin(), chain.end()};
 }
 
-TlsFailure Connection::failure() const
+tls::TlsFailure Connection::failure() const
 {
     Lock lock(mutex_);
     return failure_;
@@ -367,8 +367,8 @@ NsslError Connection::shutdown()
         // Best effort and bounded: our close_notify goes out; the peer's answer is not awaited
         // beyond what arrives at once (a console does not hang on a silent server here either).
         for (int round = 0; round < 4; ++round) {
-            const TlsStatus status = tls_->close();
-            if (status != TlsStatus::WantWrite)
+            const tls::TlsStatus status = tls_->close();
+            if (status != tls::TlsStatus::WantWrite)
                 break;
             guest::WaitItem item = transport_->waitItem(false, true);
             env_.hooks.wait({&item, 1}, Clock::now() + std::chrono::milliseconds(250));

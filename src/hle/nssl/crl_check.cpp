@@ -42,17 +42,17 @@ std::string unusable(const pki::Crl& crl, const pki::Certificate* issuer, pki::U
 
 }  // namespace
 
-ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now)
+tls::ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now)
 {
     if ((snapshot.flags & context_flag::All) == 0)
         return {};
     return [crls = snapshot.crls, cas = snapshot.caCertificates, requireCrl = (snapshot.flags & context_flag::RequireCrl) != 0,
-            now](std::span<const pki::Bytes> chainDer) -> VerifyFailure {
+            now](std::span<const pki::Bytes> chainDer) -> tls::VerifyFailure {
         std::vector<pki::Certificate> chain;
         for (const auto& der : chainDer) {
             auto cert = pki::parseCertificate(der);
             if (!cert)
-                return VerifyFailure::Malformed;
+                return tls::VerifyFailure::Malformed;
             chain.push_back(std::move(*cert));
         }
         const std::span<const pki::Certificate> caList = cas ? std::span<const pki::Certificate>(*cas)
@@ -72,7 +72,7 @@ ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now)
                 if (crl.isRevoked(cert.serial)) {
                     log::nssl().warn("certificate '{}' (serial {}) is revoked by its issuer's CRL", cert.subjectText(),
                                      pki::toHex(cert.serial));
-                    return VerifyFailure::Revoked;
+                    return tls::VerifyFailure::Revoked;
                 }
             }
             // The root of a chain has no issuer to ask; only certificates issued by another need a CRL.
@@ -80,10 +80,10 @@ ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now)
             if (requireCrl && !usableCrlFound && !selfIssued) {
                 log::nssl().warn("no usable CRL for the issuer of '{}' and the context requires one",
                                  cert.subjectText());
-                return VerifyFailure::CrlMissing;
+                return tls::VerifyFailure::CrlMissing;
             }
         }
-        return VerifyFailure::None;
+        return tls::VerifyFailure::None;
     };
 }
 

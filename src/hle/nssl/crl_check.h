@@ -4,7 +4,7 @@
 #pragma once
 
 #include "hle/nssl/context.h"
-#include "hle/nssl/x509_verifier.h"
+#include "tls/x509_verifier.h"
 
 namespace wiiu::nssl {
 
@@ -17,6 +17,6 @@ inline constexpr std::uint32_t All = CheckRevocation | RequireCrl;
 
 /// The chain check for a handshake that starts at `now` (the emulated clock), or an empty
 /// function when the context's flags ask for no revocation checking.
-ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now);
+tls::ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now);
 
 }  // namespace wiiu::nssl

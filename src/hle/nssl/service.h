@@ -95,7 +95,7 @@ public:
     Result<CipherInfo> cipherInfo(std::int32_t conn);
     /// Host-side only: whether the connection resumed a session, and why it failed.
     Result<bool> resumed(std::int32_t conn);
-    Result<TlsFailure> failure(std::int32_t conn);
+    Result<tls::TlsFailure> failure(std::int32_t conn);
     Result<std::vector<pki::Bytes>> peerChain(std::int32_t conn);
     Result<std::string> keyLogLine(std::int32_t conn);
 

@@ -18,13 +18,13 @@
 
 #include "common/bearssl.h"
 #include "common/expected.h"
-#include "hle/nssl/client_identity.h"
-#include "hle/nssl/tls_failure.h"
-#include "hle/nssl/transport.h"
-#include "hle/nssl/trust_store.h"
-#include "hle/nssl/x509_verifier.h"
+#include "tls/client_identity.h"
+#include "tls/failure.h"
+#include "tls/transport.h"
+#include "tls/trust_store.h"
+#include "tls/x509_verifier.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 enum class TlsStatus {
     Ok,
@@ -154,4 +154,4 @@ private:
     unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI];  // not zeroed: BearSSL writes before it reads
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -1,4 +1,4 @@
-#include "hle/nssl/x509_verifier.h"
+#include "tls/x509_verifier.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 #include "pki/x509.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 namespace {
 
@@ -349,4 +349,4 @@ unsigned X509Verifier::decide()
     return BR_ERR_OK;
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

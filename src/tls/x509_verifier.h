@@ -33,13 +33,14 @@
 #include <vector>
 
 #include "common/bearssl.h"
-#include "hle/nssl/tls_failure.h"
-#include "hle/nssl/trust_store.h"
+#include "tls/failure.h"
+#include "tls/trust_store.h"
 #include "pki/types.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
-/// NSSL connection option bits (see abi.md "Verification and errors").
+/// What to verify. The values are NSSL's connection option bits on purpose (docs/abi.md
+/// "Verification and errors"), so the NSSL service passes the guest's options through as they are.
 namespace verify {
 inline constexpr std::uint32_t Chain = 0x1;
 inline constexpr std::uint32_t HostName = 0x2;
@@ -125,4 +126,4 @@ private:
     unsigned char keyBuf_[BR_X509_BUFSIZE_KEY]{};
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -1,10 +1,10 @@
-#include "hle/nssl/tls_failure.h"
+#include "tls/failure.h"
 
 #include <fmt/format.h>
 
 #include "common/bearssl.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 std::string_view verifyFailureName(VerifyFailure reason)
 {
@@ -189,4 +189,4 @@ TlsFailure failureFromBearSsl(int error)
     return f;
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -1,4 +1,4 @@
-#include "hle/nssl/tls_client.h"
+#include "tls/client.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,9 +9,9 @@
 
 #include "common/log.h"
 #include "common/secure_wipe.h"
-#include "hle/nssl/cipher_suites.h"
+#include "tls/cipher_suites.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 namespace {
 
@@ -396,7 +396,7 @@ bool TlsClient::hasPendingOutput() const
 
 std::string_view TlsClient::cipherSuiteName() const
 {
-    return established_ ? nssl::cipherSuiteName(session_.cipherSuite()) : std::string_view{};
+    return established_ ? tls::cipherSuiteName(session_.cipherSuite()) : std::string_view{};
 }
 
 std::optional<SessionParameters> TlsClient::session() const
@@ -422,4 +422,4 @@ std::string TlsClient::keyLogLine() const
     return "CLIENT_RANDOM " + hex(random.data(), random.size()) + " " + hex(master, sizeof master);
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 /// The reason kept on a failed connection. Verification reasons come from the X.509 wrapper,
 /// the rest from BearSSL's engine error or the transport.
@@ -54,4 +54,4 @@ TlsFailure failureFromBearSsl(int error);
 /// The BR_ERR_* constant name of `error` ("BR_ERR_X509_EXPIRED"), or "" when unknown.
 std::string_view bearSslErrorName(int error);
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls
