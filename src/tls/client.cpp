@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/secure_wipe.h"
 #include "tls/cipher_suites.h"
+#include "tls/host_name.h"
 
 namespace wiiu::tls {
 
@@ -120,7 +121,9 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
         offeredIdLen_ = config.resume->sessionId().size();
         std::memcpy(offeredId_, config.resume->sessionId().data(), offeredIdLen_);
     }
-    const char* sni = config.sendSni && !config.hostName.empty() ? config.hostName.c_str() : nullptr;
+    // SNI never carries an address (RFC 6066, 3).
+    const bool sendSni = config.sendSni && !config.hostName.empty() && !ipLiteral(config.hostName);
+    const char* sni = sendSni ? config.hostName.c_str() : nullptr;
     if (!br_ssl_client_reset(&cc_, sni, resume ? 1 : 0))
         return fail(failureFromBearSsl(br_ssl_engine_last_error(eng())));
     return {};

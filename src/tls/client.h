@@ -64,7 +64,7 @@ struct ClientConfig {
     std::shared_ptr<const TrustStore> trust;
     std::shared_ptr<const ClientIdentity> identity;  ///< optional client certificate + key
     std::string hostName;          ///< used for SNI (if sendSni) and the name check (verify bit)
-    bool sendSni = true;
+    bool sendSni = true;           ///< never for an IP literal, which is checked as iPAddress
     std::uint32_t verifyFlags = verify::All;  ///< 0x1 chain, 0x2 host name, 0x4 dates
     pki::UnixTime now = 0;                    ///< the emulated clock
     int minRsaBits = 1024;

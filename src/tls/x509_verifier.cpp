@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "pki/x509.h"
+#include "tls/host_name.h"
 
 namespace wiiu::tls {
 
@@ -290,7 +291,12 @@ unsigned X509Verifier::decide()
         return refuse(BR_ERR_X509_EMPTY_CHAIN, VerifyFailure::NoCertificate,
                       "peer sent no certificate");
 
-    const std::uint32_t flags = policy_.flags;
+    std::uint32_t flags = policy_.flags;
+    // BearSSL matches names against dNSName only: an IP literal is matched against the leaf's
+    // iPAddress entries once the passes below, run without a name, have accepted the chain.
+    std::optional<pki::Bytes> address;
+    if (flags & verify::HostName) address = ipLiteral(policy_.hostName);
+    if (address) flags &= ~verify::HostName;
     const char* name = nullptr;
     if (flags & verify::HostName) {
         if (policy_.hostName.empty())
@@ -338,6 +344,17 @@ unsigned X509Verifier::decide()
                           "unsupported public key in the peer certificate");
     }
     if (err != BR_ERR_OK) return refuseBearSsl(err);
+    if (address) {
+        auto leaf = pki::parseCertificate(chain_.front());
+        if (!leaf)
+            return refuse(BR_ERR_X509_NOT_TRUSTED, VerifyFailure::Malformed,
+                          "the certificate's iPAddress entries cannot be read: " + leaf.error().what);
+        const auto& ips = leaf->ipAddresses;
+        if (std::find(ips.begin(), ips.end(), *address) == ips.end())
+            return refuse(BR_ERR_X509_NOT_TRUSTED, VerifyFailure::NameMismatch,
+                          fmt::format("{} is not among the certificate's iPAddress entries",
+                                      policy_.hostName));
+    }
 
     if (policy_.extraCheck) {
         VerifyFailure extra = policy_.extraCheck(chain_);

@@ -22,6 +22,9 @@
 //    br_x509_decoder and accepted for any usage.
 //  - The host name checked is the configured one, whatever name BearSSL passes to start_chain;
 //    so "SNI without name check" and "name check without SNI" both work.
+//  - A host name that is an IP literal is checked against the leaf's iPAddress entries instead
+//    (BearSSL knows only dNSName): the passes above run as if HostName were not set, then the
+//    address must be among the entries (RFC 6125).
 //  - After the checks pass, the optional extra chain check (CRLs) sees the whole chain.
 #pragma once
 
@@ -54,7 +57,7 @@ using ChainCheck = std::function<VerifyFailure(std::span<const pki::Bytes> chain
 
 struct VerifyPolicy {
     std::uint32_t flags = verify::All;
-    std::string hostName;                     ///< checked when flags has HostName
+    std::string hostName;                     ///< checked when flags has HostName (or an IP literal)
     pki::UnixTime now = 0;                    ///< the emulated clock, used when flags has Dates
     int minRsaBytes = 128;                    ///< 128 = RSA-1024, the console era's size
     std::shared_ptr<const TrustStore> trust;  ///< used when flags has Chain

@@ -113,6 +113,18 @@ TEST(tls_verify, NameCheckWithoutChainCheck)
     EXPECT_EQ(bad.reason, VerifyFailure::NameMismatch);
 }
 
+TEST(tls_verify, IpLiteralIsMatchedAgainstIpAddressEntries)
+{
+    // The leaf names IP:127.0.0.1; BearSSL alone would look for it among the dNSNames.
+    auto ok = handshakeWith("server", verify::All, "127.0.0.1");
+    EXPECT_EQ(ok.status, TlsStatus::Ok) << tls::verifyFailureName(ok.reason);
+    EXPECT_EQ(ok.sni, "");  // SNI never carries an address, even when asked to
+    EXPECT_EQ(handshakeWith("server", verify::All, "127.0.0.2").reason, VerifyFailure::NameMismatch);
+    EXPECT_EQ(handshakeWith("server", verify::HostName, "127.0.0.2", true, {}).reason,
+              VerifyFailure::NameMismatch);
+    EXPECT_EQ(handshakeWith("server", verify::Chain | verify::Dates, "127.0.0.2").status, TlsStatus::Ok);
+}
+
 TEST(tls_verify, NameCheckWithoutSni)
 {
     auto ok = handshakeWith("server", verify::All, "localhost", false);

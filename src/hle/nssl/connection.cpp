@@ -1,9 +1,5 @@
 #include "hle/nssl/connection.h"
 
-#include <algorithm>
-
-#include <arpa/inet.h>
-
 #include "common/log.h"
 #include "hle/nssl/crl_check.h"
 
@@ -12,33 +8,6 @@ namespace wiiu::nssl {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// The address bytes (network order) when `host` is an IPv4 or IPv6 literal.
-std::optional<pki::Bytes> ipLiteral(const std::string& host)
-{
-    unsigned char buf[16];
-    if (::inet_pton(AF_INET, host.c_str(), buf) == 1)
-        return pki::Bytes(buf, buf + 4);
-    if (::inet_pton(AF_INET6, host.c_str(), buf) == 1)
-        return pki::Bytes(buf, buf + 16);
-    return std::nullopt;
-}
-
-/// BearSSL matches host names against dNSName only; a connection to an IP literal is checked
-/// against the leaf's iPAddress entries instead (RFC 6125), then `next` runs.
-tls::ChainCheck ipAddressCheck(pki::Bytes address, tls::ChainCheck next)
-{
-    return [address = std::move(address), next = std::move(next)](std::span<const pki::Bytes> chain) {
-        if (chain.empty())
-            return tls::VerifyFailure::NoCertificate;
-        auto leaf = pki::parseCertificate(chain.front());
-        if (!leaf)
-            return tls::VerifyFailure::Malformed;
-        if (std::find(leaf->ipAddresses.begin(), leaf->ipAddresses.end(), address) == leaf->ipAddresses.end())
-            return tls::VerifyFailure::NameMismatch;
-        return next ? next(chain) : tls::VerifyFailure::None;
-    };
-}
 
 /// "60 s", or "1500 ms" when not whole seconds.
 std::string durationText(std::chrono::milliseconds d)
@@ -141,18 +110,13 @@ NsslError Connection::ensureEngine()
     config.maxVersion = snap.maxVersion;
     config.trust = snap.trust;
     config.identity = snap.identity;
-    config.hostName = host_;
-    const auto ip = ipLiteral(host_);
-    config.sendSni = env_.config.sendSni && !host_.empty() && !ip;  // SNI never carries an address
+    config.hostName = host_;  // the engine checks an IP literal against iPAddress entries
+    config.sendSni = env_.config.sendSni;
     config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & tls::verify::All);
     config.now = now;
     if (offered_ && !offered_->removed)
         config.resume = offered_->parameters;
     config.extraCheck = makeCrlCheck(snap, now);
-    if (ip && (config.verifyFlags & tls::verify::HostName)) {
-        config.verifyFlags &= ~tls::verify::HostName;
-        config.extraCheck = ipAddressCheck(*ip, std::move(config.extraCheck));
-    }
 
     auto created = tls::TlsClient::create(std::move(config), transport_);
     if (!created) {
