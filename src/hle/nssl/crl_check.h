@@ -1,6 +1,6 @@
 // Revocation checking with the CRLs a guest added to its context (NSSLAddCRLExternal), turned on
-// by the context flags (NSSLContextSetFlags). BearSSL has no CRL support: this check runs in the
-// X.509 wrapper's end_chain, after the chain itself has been verified.
+// by the context flags (NSSLContextSetFlags). The check itself is the engine's
+// (tls/revocation.h); this file holds NSSL's part: its flag numbers and which CRLs apply.
 #pragma once
 
 #include "hle/nssl/context.h"
