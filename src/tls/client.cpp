@@ -29,7 +29,7 @@ std::string hex(const unsigned char* p, std::size_t n)
 
 TlsFailure configError(std::string text)
 {
-    return TlsFailure{VerifyFailure::BadConfig, 0, -1, std::move(text)};
+    return TlsFailure{FailureReason::BadConfig, 0, -1, std::move(text)};
 }
 
 }  // namespace
@@ -64,11 +64,11 @@ Expected<std::unique_ptr<TlsClient>, TlsFailure> TlsClient::create(
     try {
         if (!transport) return fail(configError("no transport"));
         std::unique_ptr<TlsClient> client(new (std::nothrow) TlsClient(std::move(transport)));
-        if (!client) return fail(TlsFailure{VerifyFailure::Internal, 0, -1, "out of memory"});
+        if (!client) return fail(TlsFailure{FailureReason::Internal, 0, -1, "out of memory"});
         if (auto ok = client->setup(config); !ok) return fail(ok.error());
         return client;
     } catch (...) {  // allocation failure while copying the configuration
-        return fail(TlsFailure{VerifyFailure::Internal, 0, -1, "out of memory"});
+        return fail(TlsFailure{FailureReason::Internal, 0, -1, "out of memory"});
     }
 }
 
@@ -181,13 +181,13 @@ TlsStatus TlsClient::terminate(TlsStatus status)
     if (failure_)
         log::nssl().warn("TLS {} {}: {} — {}", hostName_.empty() ? "(no host)" : hostName_,
                          established_ ? "connection failed" : "handshake failed",
-                         verifyFailureName(failure_.reason), failure_.text);
+                         failureReasonName(failure_.reason), failure_.text);
     return status;
 }
 
 TlsStatus TlsClient::failIo(const IoResult& result, bool sending)
 {
-    failure_.reason = VerifyFailure::Io;
+    failure_.reason = FailureReason::Io;
     failure_.bearsslError = BR_ERR_IO;
     failure_.alert = -1;
     if (result.status == IoStatus::Closed)
@@ -250,7 +250,7 @@ TlsStatus TlsClient::handshake()
             if (r == Io::Progress) continue;
             return r == Io::Blocked ? TlsStatus::WantRead : *terminal_;
         }
-        failure_ = {VerifyFailure::Internal, 0, -1, "TLS engine stalled"};
+        failure_ = {FailureReason::Internal, 0, -1, "TLS engine stalled"};
         return terminate(TlsStatus::IoError);
     }
 }

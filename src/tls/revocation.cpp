@@ -45,12 +45,12 @@ std::string unusable(const pki::Crl& crl, const pki::Certificate* issuer, pki::U
 ChainCheck revocationCheck(RevocationPolicy policy)
 {
     return [crls = std::move(policy.crls), cas = std::move(policy.issuers), requireCrl = policy.requireCrl,
-            now = policy.now](std::span<const pki::Bytes> chainDer) -> VerifyFailure {
+            now = policy.now](std::span<const pki::Bytes> chainDer) -> FailureReason {
         std::vector<pki::Certificate> chain;
         for (const auto& der : chainDer) {
             auto cert = pki::parseCertificate(der);
             if (!cert)
-                return VerifyFailure::Malformed;
+                return FailureReason::Malformed;
             chain.push_back(std::move(*cert));
         }
         const std::span<const pki::Certificate> caList = cas ? std::span<const pki::Certificate>(*cas)
@@ -70,7 +70,7 @@ ChainCheck revocationCheck(RevocationPolicy policy)
                 if (crl.isRevoked(cert.serial)) {
                     log::nssl().warn("certificate '{}' (serial {}) is revoked by its issuer's CRL", cert.subjectText(),
                                      pki::toHex(cert.serial));
-                    return VerifyFailure::Revoked;
+                    return FailureReason::Revoked;
                 }
             }
             // The root of a chain has no issuer to ask; only certificates issued by another need a CRL.
@@ -78,10 +78,10 @@ ChainCheck revocationCheck(RevocationPolicy policy)
             if (requireCrl && !usableCrlFound && !selfIssued) {
                 log::nssl().warn("no usable CRL for the issuer of '{}' and one is required",
                                  cert.subjectText());
-                return VerifyFailure::CrlMissing;
+                return FailureReason::CrlMissing;
             }
         }
-        return VerifyFailure::None;
+        return FailureReason::None;
     };
 }
 

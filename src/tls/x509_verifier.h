@@ -52,8 +52,8 @@ inline constexpr std::uint32_t All = Chain | HostName | Dates;
 }  // namespace verify
 
 /// Extra check on a chain that passed the normal ones (the CRL feature): the chain as the peer
-/// sent it, leaf first. Return VerifyFailure::None to accept.
-using ChainCheck = std::function<VerifyFailure(std::span<const pki::Bytes> chainDer)>;
+/// sent it, leaf first. Return FailureReason::None to accept.
+using ChainCheck = std::function<FailureReason(std::span<const pki::Bytes> chainDer)>;
 
 struct VerifyPolicy {
     std::uint32_t flags = verify::All;
@@ -103,14 +103,14 @@ private:
     static const br_x509_class kVtable;
 
     unsigned decide();
-    unsigned refuse(unsigned error, VerifyFailure reason, std::string text);
+    unsigned refuse(unsigned error, FailureReason reason, std::string text);
     unsigned refuseBearSsl(unsigned error);
     unsigned runMinimal(const br_x509_trust_anchor* anchors, std::size_t count,
                         std::span<const pki::Bytes> certs, const char* name, pki::UnixTime at,
                         bool keepLeafKey);
     unsigned runChainWithoutDates(const char* name);
     unsigned runChainLinkByLink(const char* name, std::span<const Window> windows);
-    VerifyFailure classifyDates(pki::UnixTime at) const;
+    FailureReason classifyDates(pki::UnixTime at) const;
     bool keepKey(const br_x509_pkey& key, unsigned usages);
 
     Hook hook_{&kVtable, this};

@@ -116,7 +116,7 @@ TEST(tls_peers, VersionRefusedByServerIsProtocolVersion)
     config.minVersion = config.maxVersion = BR_TLS10;
     Conn c = connectTo(peer->port(), std::move(config));
     EXPECT_EQ(c.handshake(), TlsStatus::HandshakeFailed);
-    EXPECT_EQ(c.tls->failure().reason, tls::VerifyFailure::ProtocolVersion) << describe(*c.tls);
+    EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::ProtocolVersion) << describe(*c.tls);
 }
 
 TEST(tls_peers, SniSentOrNotToOpenSsl)
@@ -237,7 +237,7 @@ TEST(tls_peers, MissingClientCertificateGetsAlert)
             s = c.readExactly(1, r);
         }
         EXPECT_TRUE(s == TlsStatus::HandshakeFailed || s == TlsStatus::IoError) << tls::tlsStatusName(s);
-        EXPECT_EQ(c.tls->failure().reason, tls::VerifyFailure::AlertReceived) << describe(*c.tls);
+        EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::AlertReceived) << describe(*c.tls);
         EXPECT_GT(c.tls->failure().alert, 0);
     }
 }

@@ -44,7 +44,7 @@ TEST(tls_stream, PeerCloseNotifyIsZeroReturn)
     EXPECT_EQ(got, "goodbye");
     std::string more;
     EXPECT_EQ(c.readExactly(1, more), TlsStatus::ZeroReturn);
-    EXPECT_EQ(c.tls->failure().reason, tls::VerifyFailure::None);
+    EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::None);
     EXPECT_EQ(c.close(), TlsStatus::Ok);
 }
 
@@ -65,7 +65,7 @@ TEST(tls_stream, EofWithoutCloseNotifyIsIoError)
             s = c.readExactly(8, got);
         }
         EXPECT_EQ(s, TlsStatus::IoError);
-        EXPECT_EQ(c.tls->failure().reason, tls::VerifyFailure::Io) << describe(*c.tls);
+        EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::Io) << describe(*c.tls);
         EXPECT_EQ(c.tls->pending(), 0u);
     }
 }

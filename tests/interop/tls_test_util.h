@@ -122,7 +122,7 @@ inline const std::pair<pki::Bytes, pki::Bytes>& ecClientIdentity()
 
 inline std::string describe(const tls::TlsClient& tls)
 {
-    return std::string(tls::verifyFailureName(tls.failure().reason)) + ": " + tls.failure().text;
+    return std::string(tls::failureReasonName(tls.failure().reason)) + ": " + tls.failure().text;
 }
 
 }  // namespace wiiu::test

@@ -269,7 +269,7 @@ private:
             c.failure = "Io";  // non-blocking: the select() that followed gave up
             why = fmt::format("{} (Io)", sockets_.waitFailed());
         } else if (auto f = guest_.process().nssl().failure(conn); f && *f) {
-            c.failure = std::string(tls::verifyFailureName(f->reason));
+            c.failure = std::string(tls::failureReasonName(f->reason));
             why = fmt::format("{} ({})", f->text, c.failure);
         }
         c.reason = fmt::format("{}: {}", step_, why);

@@ -78,7 +78,7 @@ void Connection::tapKeys()
 
 NsslError Connection::failIo(std::string text)
 {
-    failure_ = {tls::VerifyFailure::Io, BR_ERR_IO, -1, std::move(text)};
+    failure_ = {tls::FailureReason::Io, BR_ERR_IO, -1, std::move(text)};
     return fail(NsslError::IO_ERROR, fmt::format("{} (Io)", failure_.text));
 }
 
@@ -201,7 +201,7 @@ NsslError Connection::drive(Lock& lock, F&& step)
         if (status == tls::TlsStatus::ZeroReturn)
             return code;  // an orderly close is no failure worth a warning
         failure_ = tls_->failure();
-        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, tls::verifyFailureName(failure_.reason))
+        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, tls::failureReasonName(failure_.reason))
                                    : std::string(tls::tlsStatusName(status)));
     }
 }
@@ -284,12 +284,12 @@ bool Connection::resumed() const
     return tls_ && tls_->resumed();
 }
 
-std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> Connection::cipher() const
+std::optional<CipherInfo> Connection::cipher() const
 {
     Lock lock(mutex_);
     if (!tls_ || !tls_->established())
         return std::nullopt;
-    return std::tuple{tls_->version(), tls_->cipherSuite(), std::string(tls_->cipherSuiteName())};
+    return CipherInfo{tls_->cipherSuite(), tls_->version(), std::string(tls_->cipherSuiteName())};
 }
 
 std::optional<tls::SessionParameters> Connection::sessionParameters() const

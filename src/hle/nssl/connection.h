@@ -15,7 +15,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "hle/guest/hooks.h"
@@ -47,6 +46,13 @@ struct ConnectionStatus {
     std::uint64_t bytesRead = 0;
     std::uint64_t bytesWritten = 0;
     std::string lastError;  ///< NSSL code name and precise reason of the last failure
+};
+
+/// The negotiated cipher: NSSLGetCipherInfo's answer.
+struct CipherInfo {
+    std::uint16_t suite = 0;    ///< IANA id
+    std::uint16_t version = 0;  ///< 0x0301..0x0303
+    std::string name;           ///< IANA name
 };
 
 class Connection {
@@ -83,8 +89,8 @@ public:
 
     bool established() const;
     bool resumed() const;
-    /// Negotiated version, suite and its name; nothing before the handshake completes.
-    std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> cipher() const;
+    /// The negotiated cipher; nothing before the handshake completes.
+    std::optional<CipherInfo> cipher() const;
     /// The peer chain, leaf first: as received, or (resumed) as seen at the session's full handshake.
     std::vector<pki::Bytes> peerChain() const;
     tls::TlsFailure failure() const;

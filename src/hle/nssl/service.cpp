@@ -449,8 +449,7 @@ Result<CipherInfo> Service::cipherInfo(std::int32_t conn)
     auto cipher = (*connection)->cipher();
     if (!cipher)
         return fail(NsslError::NO_CIPHER);
-    auto [version, suite, name] = std::move(*cipher);
-    return CipherInfo{suite, version, std::move(name)};
+    return std::move(*cipher);
 }
 
 Result<bool> Service::resumed(std::int32_t conn)

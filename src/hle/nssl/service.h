@@ -38,13 +38,6 @@ struct GroupCounts {
     std::int32_t denied = 0;   ///< certificates the caller may not use (Config::caller)
 };
 
-/// NSSLGetCipherInfo's answer.
-struct CipherInfo {
-    std::uint16_t suite = 0;    ///< IANA id
-    std::uint16_t version = 0;  ///< 0x0301..0x0303
-    std::string name;           ///< IANA name
-};
-
 /// Certificate type / key type numbers the API takes (docs/abi.md).
 inline constexpr std::int32_t kCertTypeDer = 0;
 inline constexpr std::int32_t kKeyTypeDer = 0;
