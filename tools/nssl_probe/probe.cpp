@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "hle/nssl/debug/status_table.h"
 #include "hle/nssl/errors.h"
+#include "hle/nssl/status_table.h"
 #include "pki/encoding.h"
 #include "pki/x509.h"
 #include "socket_steps.h"

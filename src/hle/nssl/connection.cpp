@@ -46,7 +46,8 @@ NsslError toNsslError(tls::TlsStatus status)
 Connection::Connection(std::shared_ptr<Context> context, std::shared_ptr<SocketTransport> transport, std::string host,
                        std::uint32_t options, bool blocking, ConnectionEnvironment env)
     : context_(std::move(context)), transport_(std::move(transport)), host_(std::move(host)), options_(options),
-      blocking_(blocking), env_(env), tap_(debug::ConnectionTap::create(env.config, host_))
+      blocking_(blocking), env_(env),
+      tap_(debug::ConnectionTap::create({env.config.pcapPath, env.config.keyLogPath, env.config.chainDumpDir}, host_))
 {
 }
 
