@@ -12,17 +12,17 @@
 #include <spdlog/spdlog.h>
 
 #include "fuzz_data.h"
-#include "hle/nssl/trust_store.h"
-#include "hle/nssl/x509_verifier.h"
+#include "tls/trust_store.h"
+#include "tls/x509_verifier.h"
 
 namespace {
 
-std::shared_ptr<const wiiu::nssl::TrustStore> trust()
+std::shared_ptr<const wiiu::tls::TrustStore> trust()
 {
     static const auto store = [] {
         spdlog::set_level(spdlog::level::off);
         std::vector<wiiu::pki::Bytes> cas = {wiiu::fuzz::dataFile("root.der"), wiiu::fuzz::dataFile("ec-root.der")};
-        auto s = wiiu::nssl::TrustStore::fromDer(cas);
+        auto s = wiiu::tls::TrustStore::fromDer(cas);
         if (!s)
             __builtin_trap();
         return *s;
@@ -34,7 +34,7 @@ std::shared_ptr<const wiiu::nssl::TrustStore> trust()
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    using namespace wiiu::nssl;
+    using namespace wiiu::tls;
     if (size < 1)
         return 0;
     const std::uint8_t flags = data[0];

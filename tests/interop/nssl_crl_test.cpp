@@ -9,7 +9,7 @@
 using namespace wiiu;
 using namespace wiiu::test;
 using nssl::NsslError;
-using nssl::VerifyFailure;
+using tls::FailureReason;
 
 namespace {
 
@@ -52,7 +52,7 @@ protected:
                         {u(ctx), g.putBytes(der), static_cast<std::uint32_t>(der.size()), type});
     }
     /// Handshake with `leaf`'s server; the NSSL code, and the precise reason in `reason`.
-    std::int32_t handshake(std::int32_t ctx, const std::string& leaf, VerifyFailure* reason = nullptr)
+    std::int32_t handshake(std::int32_t ctx, const std::string& leaf, FailureReason* reason = nullptr)
     {
         auto server = serverPresenting(leaf);
         if (!server)
@@ -73,16 +73,16 @@ protected:
 
 TEST_F(NsslCrl, RevokedLeafFailsAsRevoked)
 {
-    VerifyFailure reason{};
+    FailureReason reason{};
     EXPECT_EQ(handshake(context({"int.crl.der"}, kCheckRevocation), "revoked", &reason), handshakeError);
-    EXPECT_EQ(reason, VerifyFailure::Revoked);
+    EXPECT_EQ(reason, FailureReason::Revoked);
 }
 
 TEST_F(NsslCrl, RevokedIntermediateFailsAsRevoked)
 {
-    VerifyFailure reason{};
+    FailureReason reason{};
     EXPECT_EQ(handshake(context({"root-revokes-int.crl.der"}, kCheckRevocation), "server", &reason), handshakeError);
-    EXPECT_EQ(reason, VerifyFailure::Revoked);
+    EXPECT_EQ(reason, FailureReason::Revoked);
 }
 
 TEST_F(NsslCrl, CrlListingOtherSerialsAccepts)
@@ -102,25 +102,25 @@ TEST_F(NsslCrl, UnusableCrlsAreIgnoredUnlessOneIsRequired)
     for (const char* crl : {"int-wrongkey.crl.der", "int-expired.crl.der", "ec-root.crl.der", "int-critical.crl.der"}) {
         SCOPED_TRACE(crl);
         EXPECT_EQ(handshake(context({crl}, kCheckRevocation), "revoked"), 0);
-        VerifyFailure reason{};
+        FailureReason reason{};
         EXPECT_EQ(handshake(context({crl, "root.crl.der"}, kCheckRevocation | kRequireCrl), "revoked", &reason),
                   handshakeError);
-        EXPECT_EQ(reason, VerifyFailure::CrlMissing);
+        EXPECT_EQ(reason, FailureReason::CrlMissing);
     }
 }
 
 TEST_F(NsslCrl, SeveralCrlsOnOneContextAndEveryIssuerRequired)
 {
     // Only the intermediate's CRL: the root's CRL for the intermediate is missing.
-    VerifyFailure reason{};
+    FailureReason reason{};
     EXPECT_EQ(handshake(context({"int.crl.der"}, kCheckRevocation | kRequireCrl), "server", &reason), handshakeError);
-    EXPECT_EQ(reason, VerifyFailure::CrlMissing);
+    EXPECT_EQ(reason, FailureReason::CrlMissing);
     // Both, in either order, plus variants signed with other digests and a v1 CRL.
     EXPECT_EQ(handshake(context({"root.crl.der", "int-sha384.crl.der"}, kCheckRevocation | kRequireCrl), "server"), 0);
     EXPECT_EQ(handshake(context({"int-v1.crl.der", "root.crl.der"}, kCheckRevocation | kRequireCrl), "revoked",
                         &reason),
               handshakeError);
-    EXPECT_EQ(reason, VerifyFailure::Revoked);
+    EXPECT_EQ(reason, FailureReason::Revoked);
 }
 
 TEST_F(NsslCrl, MalformedAndTruncatedCrlsAreRefusedAndNothingIsStored)

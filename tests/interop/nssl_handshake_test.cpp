@@ -113,7 +113,7 @@ struct VerifyCase {
     const char* host;
     std::uint32_t options;
     bool succeeds;
-    nssl::VerifyFailure reason;
+    tls::FailureReason reason;
 };
 
 class NsslVerification : public ::testing::TestWithParam<VerifyCase> {};
@@ -147,7 +147,7 @@ TEST_P(NsslVerification, EachOptionAloneAndTogether)
     }
 }
 
-using VF = nssl::VerifyFailure;
+using VF = tls::FailureReason;
 INSTANTIATE_TEST_SUITE_P(
     Cases, NsslVerification,
     ::testing::Values(

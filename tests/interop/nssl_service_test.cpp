@@ -60,7 +60,7 @@ protected:
         auto fd = sockets.open(nsysnet::SocketKind::Stream);
         EXPECT_TRUE(fd);
         EXPECT_TRUE(sockets.connect(*fd, {kLoopback, server->port()}));
-        return service.createConnection(ctx, "localhost", verify::All, *fd, true);
+        return service.createConnection(ctx, "localhost", tls::verify::All, *fd, true);
     }
     ConnectionHandle handshaken(ContextHandle ctx)
     {
@@ -128,7 +128,7 @@ TEST_F(NsslService, ReadAnswersTheBytesThenWhyNoMore)
     auto end = service.read(conn, buf);  // the server sent a FIN without close_notify
     ASSERT_FALSE(end);
     EXPECT_EQ(end.error(), NsslError::IO_ERROR);
-    EXPECT_EQ(service.failure(conn)->reason, VerifyFailure::Io);
+    EXPECT_EQ(service.failure(conn)->reason, tls::FailureReason::Io);
 }
 
 TEST_F(NsslService, FinishTearsEverythingDownAndRefusesUntilInit)

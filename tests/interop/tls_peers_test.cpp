@@ -3,14 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include "hle/nssl/cipher_suites.h"
+#include "tls/cipher_suites.h"
 #include "interop/tls_test_util.h"
 #include "support/tls_peer.h"
 
 namespace wiiu::test {
 namespace {
 
-using nssl::TlsStatus;
+using tls::TlsStatus;
 using Kind = TlsPeer::Kind;
 using Version = TlsPeer::Version;
 
@@ -116,7 +116,7 @@ TEST(tls_peers, VersionRefusedByServerIsProtocolVersion)
     config.minVersion = config.maxVersion = BR_TLS10;
     Conn c = connectTo(peer->port(), std::move(config));
     EXPECT_EQ(c.handshake(), TlsStatus::HandshakeFailed);
-    EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::ProtocolVersion) << describe(*c.tls);
+    EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::ProtocolVersion) << describe(*c.tls);
 }
 
 TEST(tls_peers, SniSentOrNotToOpenSsl)
@@ -167,7 +167,7 @@ TEST(tls_peers, ResumptionWithOpenSsl)
 {
     auto peer = startPeer(opts(Kind::OpenSsl));
     ASSERT_TRUE(peer);
-    std::optional<nssl::SessionParameters> session;
+    std::optional<tls::SessionParameters> session;
     {
         Conn c = connectTo(peer->port(), defaultConfig());
         ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
@@ -191,7 +191,7 @@ TEST(tls_peers, ResumptionWithOpenSsl)
         br_ssl_session_parameters raw = session->raw();
         raw.session_id[0] ^= 0xff;  // a session the server does not know
         auto config = defaultConfig();
-        config.resume = nssl::SessionParameters(raw);
+        config.resume = tls::SessionParameters(raw);
         Conn c = connectTo(peer->port(), std::move(config));
         ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
         EXPECT_FALSE(c.tls->resumed());
@@ -202,7 +202,7 @@ TEST(tls_peers, ResumptionWithOpenSsl)
 
 TEST(tls_peers, RsaClientCertificateRequired)
 {
-    auto identity = nssl::ClientIdentity::create({der("client.der"), der("int.der")},
+    auto identity = tls::ClientIdentity::create({der("client.der"), der("int.der")},
                                                  der("client.rsa.der"));
     ASSERT_TRUE(identity) << (identity ? "" : identity.error());
     for (Kind kind : {Kind::OpenSsl, Kind::GnuTls}) {
@@ -236,8 +236,8 @@ TEST(tls_peers, MissingClientCertificateGetsAlert)
             std::string r;
             s = c.readExactly(1, r);
         }
-        EXPECT_TRUE(s == TlsStatus::HandshakeFailed || s == TlsStatus::IoError) << nssl::tlsStatusName(s);
-        EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::AlertReceived) << describe(*c.tls);
+        EXPECT_TRUE(s == TlsStatus::HandshakeFailed || s == TlsStatus::IoError) << tls::tlsStatusName(s);
+        EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::AlertReceived) << describe(*c.tls);
         EXPECT_GT(c.tls->failure().alert, 0);
     }
 }
@@ -246,7 +246,7 @@ TEST(tls_peers, EcClientCertificateRequired)
 {
     const auto& [cert, key] = ecClientIdentity();
     ASSERT_FALSE(cert.empty());
-    auto identity = nssl::ClientIdentity::create({cert}, key);
+    auto identity = tls::ClientIdentity::create({cert}, key);
     ASSERT_TRUE(identity) << (identity ? "" : identity.error());
     EXPECT_FALSE((*identity)->isRsa());
     for (Kind kind : {Kind::OpenSsl, Kind::GnuTls}) {

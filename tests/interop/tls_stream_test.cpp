@@ -12,7 +12,7 @@
 namespace wiiu::test {
 namespace {
 
-using nssl::TlsStatus;
+using tls::TlsStatus;
 using Behavior = BearSslServer::Behavior;
 
 BearSslServer::Options serverOptions(Behavior behavior)
@@ -44,7 +44,7 @@ TEST(tls_stream, PeerCloseNotifyIsZeroReturn)
     EXPECT_EQ(got, "goodbye");
     std::string more;
     EXPECT_EQ(c.readExactly(1, more), TlsStatus::ZeroReturn);
-    EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::None);
+    EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::None);
     EXPECT_EQ(c.close(), TlsStatus::Ok);
 }
 
@@ -65,7 +65,7 @@ TEST(tls_stream, EofWithoutCloseNotifyIsIoError)
             s = c.readExactly(8, got);
         }
         EXPECT_EQ(s, TlsStatus::IoError);
-        EXPECT_EQ(c.tls->failure().reason, nssl::VerifyFailure::Io) << describe(*c.tls);
+        EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::Io) << describe(*c.tls);
         EXPECT_EQ(c.tls->pending(), 0u);
     }
 }
@@ -112,7 +112,7 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
             std::size_t accepted = 0;
             TlsStatus s = c.tls->write(std::span(out.data(), chunk), accepted);
             ASSERT_TRUE(s == TlsStatus::Ok || s == TlsStatus::WantWrite || s == TlsStatus::WantRead)
-                << nssl::tlsStatusName(s) << " " << describe(*c.tls);
+                << tls::tlsStatusName(s) << " " << describe(*c.tls);
             ASSERT_LE(accepted, chunk);
             if (s != TlsStatus::Ok) {
                 ASSERT_EQ(accepted, 0u);
@@ -126,7 +126,7 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
             std::size_t got = 0;
             TlsStatus s = c.tls->read(in, got);
             ASSERT_TRUE(s == TlsStatus::Ok || s == TlsStatus::WantWrite || s == TlsStatus::WantRead)
-                << nssl::tlsStatusName(s) << " " << describe(*c.tls);
+                << tls::tlsStatusName(s) << " " << describe(*c.tls);
             for (std::size_t i = 0; i < got && !mismatch; ++i)
                 mismatch = in[i] != BearSslServer::bulkByte(received + i);
             br_sha256_update(&rx, in.data(), got);
@@ -168,7 +168,7 @@ TEST(tls_stream, ResumptionAgainstBearSsl)
 {
     auto server = startServer(serverOptions(Behavior::Echo));
     ASSERT_TRUE(server);
-    std::optional<nssl::SessionParameters> session;
+    std::optional<tls::SessionParameters> session;
     {
         Conn c = connectTo(server->port(), defaultConfig());
         ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
@@ -195,7 +195,7 @@ TEST(tls_stream, ResumptionAgainstBearSsl)
         br_ssl_session_parameters raw = session->raw();
         raw.session_id[1] ^= 0x5a;
         auto config = defaultConfig();
-        config.resume = nssl::SessionParameters(raw);
+        config.resume = tls::SessionParameters(raw);
         Conn c = connectTo(server->port(), std::move(config));
         ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
         EXPECT_FALSE(c.tls->resumed());
@@ -228,11 +228,11 @@ TEST(tls_stream, MemoryPerLiveConnection)
         ASSERT_TRUE(sockets.back());
     }
     auto config = defaultConfig();
-    std::vector<std::unique_ptr<nssl::TlsClient>> clients;
+    std::vector<std::unique_ptr<tls::TlsClient>> clients;
     clients.reserve(kConnections);
     const auto before = mallinfo2().uordblks;
     for (int i = 0; i < kConnections; ++i) {
-        auto tls = nssl::TlsClient::create(config, sockets[i]);
+        auto tls = tls::TlsClient::create(config, sockets[i]);
         ASSERT_TRUE(tls);
         clients.push_back(std::move(*tls));
         ASSERT_EQ(drive(*sockets[i], [&] { return clients.back()->handshake(); }), TlsStatus::Ok)
@@ -242,7 +242,7 @@ TEST(tls_stream, MemoryPerLiveConnection)
     const double perConnection = static_cast<double>(after - before) / kConnections;
     std::printf("[ memory   ] %.0f bytes per live TLS connection (sizeof(TlsClient) = %zu, "
                 "peer chain %zu bytes)\n",
-                perConnection, sizeof(nssl::TlsClient),
+                perConnection, sizeof(tls::TlsClient),
                 clients[0]->peerChain()[0].size() + clients[0]->peerChain()[1].size());
     EXPECT_LE(perConnection, 44.0 * 1024);
     for (int i = 0; i < kConnections; ++i)

@@ -14,7 +14,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hle/nssl/tls_client.h"
+#include "tls/client.h"
 #include "support/pki_fixture.h"
 #include "support/tcp_transport.h"
 
@@ -23,72 +23,72 @@ namespace wiiu::test {
 inline pki::Bytes der(const std::string& name) { return pkiBytes(name); }
 inline std::string pem(const std::string& name) { return pkiPath(name).string(); }
 
-inline std::shared_ptr<const nssl::TrustStore> trustOf(std::vector<std::string> names)
+inline std::shared_ptr<const tls::TrustStore> trustOf(std::vector<std::string> names)
 {
     std::vector<pki::Bytes> certs;
     for (const auto& n : names) certs.push_back(der(n));
-    auto store = nssl::TrustStore::fromDer(certs);
+    auto store = tls::TrustStore::fromDer(certs);
     EXPECT_TRUE(store) << (store ? "" : store.error().reason);
     return store ? *store : nullptr;
 }
 
 /// A config trusting the test root, checking everything against "localhost" at the real time
 /// (the fixture PKI is issued "now").
-inline nssl::ClientConfig defaultConfig()
+inline tls::ClientConfig defaultConfig()
 {
-    nssl::ClientConfig c;
+    tls::ClientConfig c;
     c.trust = trustOf({"root.der"});
     c.hostName = "localhost";
-    c.verifyFlags = nssl::verify::All;
+    c.verifyFlags = tls::verify::All;
     c.now = static_cast<pki::UnixTime>(std::time(nullptr));
     return c;
 }
 
 struct Conn {
     std::shared_ptr<TcpTransport> socket;
-    std::unique_ptr<nssl::TlsClient> tls;
+    std::unique_ptr<tls::TlsClient> tls;
 
-    nssl::TlsStatus handshake() { return drive(*socket, [&] { return tls->handshake(); }); }
+    tls::TlsStatus handshake() { return drive(*socket, [&] { return tls->handshake(); }); }
 
     /// Writes everything (looping on partial counts).
-    nssl::TlsStatus writeAll(std::string_view text)
+    tls::TlsStatus writeAll(std::string_view text)
     {
         auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
         while (!bytes.empty()) {
             std::size_t n = 0;
-            nssl::TlsStatus s = drive(*socket, [&] { return tls->write(bytes, n); });
-            if (s != nssl::TlsStatus::Ok) return s;
+            tls::TlsStatus s = drive(*socket, [&] { return tls->write(bytes, n); });
+            if (s != tls::TlsStatus::Ok) return s;
             bytes = bytes.subspan(n);
         }
-        return nssl::TlsStatus::Ok;
+        return tls::TlsStatus::Ok;
     }
 
     /// Reads until `count` bytes arrived or the stream ends; the status of the last read.
-    nssl::TlsStatus readExactly(std::size_t count, std::string& out)
+    tls::TlsStatus readExactly(std::size_t count, std::string& out)
     {
         std::uint8_t buf[4096];
         while (out.size() < count) {
             std::size_t n = 0;
-            nssl::TlsStatus s = drive(*socket, [&] {
+            tls::TlsStatus s = drive(*socket, [&] {
                 return tls->read(std::span(buf, std::min(sizeof buf, count - out.size())), n);
             });
-            if (s != nssl::TlsStatus::Ok) return s;
+            if (s != tls::TlsStatus::Ok) return s;
             out.append(reinterpret_cast<char*>(buf), n);
         }
-        return nssl::TlsStatus::Ok;
+        return tls::TlsStatus::Ok;
     }
 
-    nssl::TlsStatus close() { return drive(*socket, [&] { return tls->close(); }); }
+    tls::TlsStatus close() { return drive(*socket, [&] { return tls->close(); }); }
 };
 
 /// Connects to 127.0.0.1:port and prepares a client (no I/O yet).
-inline Conn connectTo(std::uint16_t port, nssl::ClientConfig config, int sendBuffer = 0)
+inline Conn connectTo(std::uint16_t port, tls::ClientConfig config, int sendBuffer = 0)
 {
     Conn c;
     c.socket = TcpTransport::connect(port, sendBuffer);
     EXPECT_TRUE(c.socket) << "cannot connect to port " << port;
     if (!c.socket) return c;
-    auto tls = nssl::TlsClient::create(std::move(config), c.socket);
+    auto tls = tls::TlsClient::create(std::move(config), c.socket);
     EXPECT_TRUE(tls) << (tls ? "" : tls.error().text);
     if (tls) c.tls = std::move(*tls);
     return c;
@@ -120,9 +120,9 @@ inline const std::pair<pki::Bytes, pki::Bytes>& ecClientIdentity()
     return identity;
 }
 
-inline std::string describe(const nssl::TlsClient& tls)
+inline std::string describe(const tls::TlsClient& tls)
 {
-    return std::string(nssl::verifyFailureName(tls.failure().reason)) + ": " + tls.failure().text;
+    return std::string(tls::failureReasonName(tls.failure().reason)) + ": " + tls.failure().text;
 }
 
 }  // namespace wiiu::test

@@ -8,9 +8,9 @@
 namespace wiiu::test {
 namespace {
 
-using nssl::TlsStatus;
-using nssl::VerifyFailure;
-namespace verify = nssl::verify;
+using tls::TlsStatus;
+using tls::FailureReason;
+namespace verify = tls::verify;
 
 std::unique_ptr<BearSslServer> serverWith(const std::string& leaf, bool sendIntermediate = true)
 {
@@ -26,17 +26,17 @@ std::unique_ptr<BearSslServer> serverWith(const std::string& leaf, bool sendInte
 
 struct Outcome {
     TlsStatus status;
-    VerifyFailure reason;
+    FailureReason reason;
     std::size_t chainLength;
     std::string sni;
 };
 
 Outcome handshakeWith(const std::string& leaf, std::uint32_t flags, std::string host = "localhost",
                       bool sni = true, std::vector<std::string> trust = {"root.der"},
-                      nssl::ChainCheck extra = {})
+                      tls::ChainCheck extra = {})
 {
     auto server = serverWith(leaf);
-    if (!server) return {TlsStatus::IoError, VerifyFailure::Internal, 0, ""};
+    if (!server) return {TlsStatus::IoError, FailureReason::Internal, 0, ""};
     auto config = defaultConfig();
     config.verifyFlags = flags;
     config.hostName = host;
@@ -44,7 +44,7 @@ Outcome handshakeWith(const std::string& leaf, std::uint32_t flags, std::string 
     config.trust = trustOf(trust);
     config.extraCheck = std::move(extra);
     Conn c = connectTo(server->port(), std::move(config));
-    if (!c.tls) return {TlsStatus::IoError, VerifyFailure::Internal, 0, ""};
+    if (!c.tls) return {TlsStatus::IoError, FailureReason::Internal, 0, ""};
     Outcome out{c.handshake(), c.tls->failure().reason, c.tls->peerChain().size(), ""};
     if (out.status == TlsStatus::Ok) c.close();
     c.socket.reset();
@@ -58,7 +58,7 @@ Outcome handshakeWith(const std::string& leaf, std::uint32_t flags, std::string 
 TEST(tls_verify, ChainViaIntermediateAllBits)
 {
     auto o = handshakeWith("server", verify::All);
-    EXPECT_EQ(o.status, TlsStatus::Ok) << nssl::verifyFailureName(o.reason);
+    EXPECT_EQ(o.status, TlsStatus::Ok) << tls::failureReasonName(o.reason);
     EXPECT_EQ(o.chainLength, 2u);
     EXPECT_EQ(o.sni, "localhost");
 }
@@ -67,7 +67,7 @@ TEST(tls_verify, UntrustedRootFailsWithChainBitAndChainIsKept)
 {
     auto o = handshakeWith("server", verify::Chain, "localhost", true, {"ec-root.der"});
     EXPECT_EQ(o.status, TlsStatus::HandshakeFailed);
-    EXPECT_EQ(o.reason, VerifyFailure::Untrusted);
+    EXPECT_EQ(o.reason, FailureReason::Untrusted);
     EXPECT_EQ(o.chainLength, 2u);  // captured even though verification failed
 }
 
@@ -75,13 +75,13 @@ TEST(tls_verify, UntrustedRootAcceptedWithoutChainBit)
 {
     auto o = handshakeWith("server", verify::HostName | verify::Dates, "localhost", true,
                            {"ec-root.der"});
-    EXPECT_EQ(o.status, TlsStatus::Ok) << nssl::verifyFailureName(o.reason);
+    EXPECT_EQ(o.status, TlsStatus::Ok) << tls::failureReasonName(o.reason);
 }
 
 TEST(tls_verify, ExpiredLeaf)
 {
-    EXPECT_EQ(handshakeWith("expired", verify::All).reason, VerifyFailure::Expired);
-    EXPECT_EQ(handshakeWith("expired", verify::Dates).reason, VerifyFailure::Expired);
+    EXPECT_EQ(handshakeWith("expired", verify::All).reason, FailureReason::Expired);
+    EXPECT_EQ(handshakeWith("expired", verify::Dates).reason, FailureReason::Expired);
     // Dates off: ignored, even though no instant fits both the 2020 leaf and today's CA.
     EXPECT_EQ(handshakeWith("expired", verify::Chain | verify::HostName).status, TlsStatus::Ok);
     EXPECT_EQ(handshakeWith("expired", verify::HostName).status, TlsStatus::Ok);
@@ -90,16 +90,16 @@ TEST(tls_verify, ExpiredLeaf)
 
 TEST(tls_verify, NotYetValidLeaf)
 {
-    EXPECT_EQ(handshakeWith("notyet", verify::All).reason, VerifyFailure::NotYetValid);
-    EXPECT_EQ(handshakeWith("notyet", verify::Dates).reason, VerifyFailure::NotYetValid);
+    EXPECT_EQ(handshakeWith("notyet", verify::All).reason, FailureReason::NotYetValid);
+    EXPECT_EQ(handshakeWith("notyet", verify::Dates).reason, FailureReason::NotYetValid);
     EXPECT_EQ(handshakeWith("notyet", verify::Chain | verify::HostName).status, TlsStatus::Ok);
 }
 
 TEST(tls_verify, WrongHostName)
 {
-    EXPECT_EQ(handshakeWith("server", verify::All, "wronghost").reason, VerifyFailure::NameMismatch);
+    EXPECT_EQ(handshakeWith("server", verify::All, "wronghost").reason, FailureReason::NameMismatch);
     EXPECT_EQ(handshakeWith("server", verify::HostName, "wronghost").reason,
-              VerifyFailure::NameMismatch);
+              FailureReason::NameMismatch);
     EXPECT_EQ(handshakeWith("server", verify::Chain | verify::Dates, "wronghost").status,
               TlsStatus::Ok);
 }
@@ -108,9 +108,21 @@ TEST(tls_verify, NameCheckWithoutChainCheck)
 {
     // Untrusted issuer, but the name alone is checked.
     auto ok = handshakeWith("server", verify::HostName, "localhost", true, {});
-    EXPECT_EQ(ok.status, TlsStatus::Ok) << nssl::verifyFailureName(ok.reason);
+    EXPECT_EQ(ok.status, TlsStatus::Ok) << tls::failureReasonName(ok.reason);
     auto bad = handshakeWith("server", verify::HostName, "example.org", true, {});
-    EXPECT_EQ(bad.reason, VerifyFailure::NameMismatch);
+    EXPECT_EQ(bad.reason, FailureReason::NameMismatch);
+}
+
+TEST(tls_verify, IpLiteralIsMatchedAgainstIpAddressEntries)
+{
+    // The leaf names IP:127.0.0.1; BearSSL alone would look for it among the dNSNames.
+    auto ok = handshakeWith("server", verify::All, "127.0.0.1");
+    EXPECT_EQ(ok.status, TlsStatus::Ok) << tls::failureReasonName(ok.reason);
+    EXPECT_EQ(ok.sni, "");  // SNI never carries an address, even when asked to
+    EXPECT_EQ(handshakeWith("server", verify::All, "127.0.0.2").reason, FailureReason::NameMismatch);
+    EXPECT_EQ(handshakeWith("server", verify::HostName, "127.0.0.2", true, {}).reason,
+              FailureReason::NameMismatch);
+    EXPECT_EQ(handshakeWith("server", verify::Chain | verify::Dates, "127.0.0.2").status, TlsStatus::Ok);
 }
 
 TEST(tls_verify, NameCheckWithoutSni)
@@ -119,7 +131,7 @@ TEST(tls_verify, NameCheckWithoutSni)
     EXPECT_EQ(ok.status, TlsStatus::Ok);
     EXPECT_EQ(ok.sni, "");
     auto bad = handshakeWith("server", verify::All, "wronghost", false);
-    EXPECT_EQ(bad.reason, VerifyFailure::NameMismatch);
+    EXPECT_EQ(bad.reason, FailureReason::NameMismatch);
     EXPECT_EQ(bad.sni, "");
 }
 
@@ -141,16 +153,16 @@ TEST(tls_verify, ExtraChainCheckRunsAfterNormalChecks)
     std::size_t seen = 0;
     auto revoke = [&](std::span<const pki::Bytes> chain) {
         seen = chain.size();
-        return VerifyFailure::Revoked;
+        return FailureReason::Revoked;
     };
     auto o = handshakeWith("server", verify::All, "localhost", true, {"root.der"}, revoke);
     EXPECT_EQ(o.status, TlsStatus::HandshakeFailed);
-    EXPECT_EQ(o.reason, VerifyFailure::Revoked);
+    EXPECT_EQ(o.reason, FailureReason::Revoked);
     EXPECT_EQ(seen, 2u);
     // Not reached when a normal check already failed.
     seen = 0;
     auto untrusted = handshakeWith("server", verify::All, "localhost", true, {"ec-root.der"}, revoke);
-    EXPECT_EQ(untrusted.reason, VerifyFailure::Untrusted);
+    EXPECT_EQ(untrusted.reason, FailureReason::Untrusted);
     EXPECT_EQ(seen, 0u);
 }
 

@@ -13,7 +13,7 @@
 #include <cstring>
 
 #include "common/bearssl.h"
-#include "hle/nssl/trust_store.h"
+#include "tls/trust_store.h"
 
 namespace wiiu::test {
 
@@ -22,7 +22,7 @@ struct BearSslServer::Impl {
     br_skey_decoder_context key{};
     unsigned issuerKeyType = BR_KEYTYPE_RSA;
     std::vector<br_x509_certificate> chain;
-    std::shared_ptr<const nssl::TrustStore> clientCAs;
+    std::shared_ptr<const tls::TrustStore> clientCAs;
     std::vector<unsigned char> cacheStore = std::vector<unsigned char>(16 * 1024);
     br_ssl_session_cache_lru cache{};
 
@@ -66,7 +66,7 @@ std::unique_ptr<BearSslServer> BearSslServer::start(Options options, std::string
     im.issuerKeyType = br_x509_decoder_get_signer_key_type(&dc);
     for (auto& der : im.options.chain) im.chain.push_back({der.data(), der.size()});
     if (!im.options.clientCAs.empty()) {
-        auto store = nssl::TrustStore::fromDer(im.options.clientCAs);
+        auto store = tls::TrustStore::fromDer(im.options.clientCAs);
         if (!store) return fail("client CA not decodable");
         im.clientCAs = *store;
     }

@@ -40,33 +40,33 @@ TcpTransport::~TcpTransport()
     if (fd_ >= 0) ::close(fd_);
 }
 
-nssl::IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
+tls::IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
 {
     for (;;) {
         ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-        if (n > 0) return nssl::IoResult::ok(static_cast<std::size_t>(n));
-        if (n == 0) return nssl::IoResult::closed();
+        if (n > 0) return tls::IoResult::ok(static_cast<std::size_t>(n));
+        if (n == 0) return tls::IoResult::closed();
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             ++wouldBlock_;
-            return nssl::IoResult::wouldBlock();
+            return tls::IoResult::wouldBlock();
         }
-        return nssl::IoResult::failed(errno);
+        return tls::IoResult::failed(errno);
     }
 }
 
-nssl::IoResult TcpTransport::send(std::span<const std::uint8_t> data)
+tls::IoResult TcpTransport::send(std::span<const std::uint8_t> data)
 {
     for (;;) {
         ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n >= 0) return nssl::IoResult::ok(static_cast<std::size_t>(n));
+        if (n >= 0) return tls::IoResult::ok(static_cast<std::size_t>(n));
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             ++wouldBlock_;
-            return nssl::IoResult::wouldBlock();
+            return tls::IoResult::wouldBlock();
         }
-        if (errno == EPIPE) return nssl::IoResult::closed();
-        return nssl::IoResult::failed(errno);
+        if (errno == EPIPE) return tls::IoResult::closed();
+        return tls::IoResult::failed(errno);
     }
 }
 

@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <memory>
 
-#include "hle/nssl/tls_client.h"
-#include "hle/nssl/transport.h"
+#include "tls/client.h"
+#include "tls/transport.h"
 
 namespace wiiu::test {
 
-class TcpTransport : public nssl::Transport {
+class TcpTransport : public tls::Transport {
 public:
     /// Connects to 127.0.0.1:`port` (waiting up to `timeout`), then switches to non-blocking.
     /// nullptr on failure. `sendBuffer` > 0 shrinks SO_SNDBUF to force partial writes.
@@ -20,8 +20,8 @@ public:
                                                      std::chrono::seconds(5));
     ~TcpTransport() override;
 
-    nssl::IoResult receive(std::span<std::uint8_t> buffer) override;
-    nssl::IoResult send(std::span<const std::uint8_t> data) override;
+    tls::IoResult receive(std::span<std::uint8_t> buffer) override;
+    tls::IoResult send(std::span<const std::uint8_t> data) override;
 
     int fd() const { return fd_; }
     /// Orderly shutdown of our sending side (FIN).
@@ -40,17 +40,17 @@ private:
 /// Repeats `step` (a callable returning nssl::TlsStatus) while it returns WantRead/WantWrite,
 /// polling the socket the way it asks. Returns the first other status; IoError on timeout.
 template <class Step>
-nssl::TlsStatus drive(const TcpTransport& socket, Step&& step,
+tls::TlsStatus drive(const TcpTransport& socket, Step&& step,
                       std::chrono::milliseconds timeout = std::chrono::seconds(10))
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        nssl::TlsStatus s = step();
-        if (s != nssl::TlsStatus::WantRead && s != nssl::TlsStatus::WantWrite) return s;
+        tls::TlsStatus s = step();
+        if (s != tls::TlsStatus::WantRead && s != tls::TlsStatus::WantWrite) return s;
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0 || !socket.wait(s == nssl::TlsStatus::WantWrite, left))
-            return nssl::TlsStatus::IoError;
+        if (left.count() <= 0 || !socket.wait(s == tls::TlsStatus::WantWrite, left))
+            return tls::TlsStatus::IoError;
     }
 }
 

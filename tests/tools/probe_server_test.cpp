@@ -87,9 +87,9 @@ struct FailureCase {
     const char* failure;
 };
 
-class ProbeVerifyFailure : public testing::TestWithParam<FailureCase> {};
+class ProbeFailureReason : public testing::TestWithParam<FailureCase> {};
 
-TEST_P(ProbeVerifyFailure, ReportsTheReasonAndTheChain)
+TEST_P(ProbeFailureReason, ReportsTheReasonAndTheChain)
 {
     const auto& c = GetParam();
     auto peer = server(c.cert, c.key);
@@ -108,7 +108,7 @@ TEST_P(ProbeVerifyFailure, ReportsTheReasonAndTheChain)
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, ProbeVerifyFailure,
+    Cases, ProbeFailureReason,
     testing::Values(FailureCase{"untrusted", "server.pem", "server.key", {}, "Untrusted"},
                     FailureCase{"expired", "expired.pem", "expired.key", {"--ca-file", "@root.pem"}, "Expired"},
                     FailureCase{"wronghost", "server.pem", "server.key",

@@ -5,14 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "common/bearssl.h"
-#include "hle/nssl/cipher_suites.h"
-#include "hle/nssl/client_identity.h"
-#include "hle/nssl/tls_client.h"
-#include "hle/nssl/tls_failure.h"
-#include "hle/nssl/trust_store.h"
+#include "tls/cipher_suites.h"
+#include "tls/client_identity.h"
+#include "tls/client.h"
+#include "tls/failure.h"
+#include "tls/trust_store.h"
 #include "support/pki_fixture.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 namespace {
 
 bool isGcm(std::string_view n) { return n.find("_GCM_") != std::string_view::npos; }
@@ -42,24 +42,24 @@ TEST(tls_suites, AesGcmFirstThenChaChaAndEveryOneNamed)
 
 TEST(tls_failure_map, NamesAndReasons)
 {
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_NOT_TRUSTED).reason, VerifyFailure::Untrusted);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_EXPIRED).reason, VerifyFailure::Expired);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_BAD_SERVER_NAME).reason, VerifyFailure::NameMismatch);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_BAD_SIGNATURE).reason, VerifyFailure::BadSignature);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_WEAK_PUBLIC_KEY).reason, VerifyFailure::UnsupportedKey);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_UNSUPPORTED_VERSION).reason, VerifyFailure::ProtocolVersion);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_IO).reason, VerifyFailure::Io);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_NOT_TRUSTED).reason, FailureReason::Untrusted);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_EXPIRED).reason, FailureReason::Expired);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_BAD_SERVER_NAME).reason, FailureReason::NameMismatch);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_BAD_SIGNATURE).reason, FailureReason::BadSignature);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_X509_WEAK_PUBLIC_KEY).reason, FailureReason::UnsupportedKey);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_UNSUPPORTED_VERSION).reason, FailureReason::ProtocolVersion);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_IO).reason, FailureReason::Io);
     auto alert = failureFromBearSsl(BR_ERR_RECV_FATAL_ALERT + 40);
-    EXPECT_EQ(alert.reason, VerifyFailure::AlertReceived);
+    EXPECT_EQ(alert.reason, FailureReason::AlertReceived);
     EXPECT_EQ(alert.alert, 40);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_RECV_FATAL_ALERT + 70).reason, VerifyFailure::ProtocolVersion);
-    EXPECT_EQ(failureFromBearSsl(BR_ERR_SEND_FATAL_ALERT + 42).reason, VerifyFailure::AlertSent);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_RECV_FATAL_ALERT + 70).reason, FailureReason::ProtocolVersion);
+    EXPECT_EQ(failureFromBearSsl(BR_ERR_SEND_FATAL_ALERT + 42).reason, FailureReason::AlertSent);
     EXPECT_EQ(bearSslErrorName(BR_ERR_X509_EXPIRED), "BR_ERR_X509_EXPIRED");
     for (int code = 0; code <= 62; ++code)
         if (!bearSslErrorName(code).empty()) {
             EXPECT_FALSE(failureFromBearSsl(code).text.empty()) << code;
         }
-    EXPECT_EQ(verifyFailureName(VerifyFailure::Revoked), "Revoked");
+    EXPECT_EQ(failureReasonName(FailureReason::Revoked), "Revoked");
 }
 
 TEST(tls_trust_store, BuildsAnchorsAndRefusesGarbage)
@@ -109,7 +109,7 @@ TEST(tls_client_config, RefusesImpossibleSettingsAndClampsVersions)
     c.maxVersion = BR_TLS11;
     auto r = TlsClient::create(c, std::make_shared<NullTransport>());
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().reason, VerifyFailure::BadConfig);
+    EXPECT_EQ(r.error().reason, FailureReason::BadConfig);
 
     c = {};
     c.suites = {0x0004};  // RC4
@@ -128,4 +128,4 @@ TEST(tls_client_config, RefusesImpossibleSettingsAndClampsVersions)
 }
 
 }  // namespace
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

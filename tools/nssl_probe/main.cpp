@@ -17,7 +17,7 @@
 #include "certstore/portable_store.h"
 #include "common/log.h"
 #include "demo.h"
-#include "hle/nssl/debug/status_table.h"
+#include "hle/nssl/status_table.h"
 #include "inputs.h"
 #include "probe.h"
 #include "report.h"

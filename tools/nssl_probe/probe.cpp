@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "hle/nssl/debug/status_table.h"
 #include "hle/nssl/errors.h"
+#include "hle/nssl/status_table.h"
 #include "pki/encoding.h"
 #include "pki/x509.h"
 #include "socket_steps.h"
@@ -268,7 +268,7 @@ private:
             c.failure = "Io";  // non-blocking: the select() that followed gave up
             why = fmt::format("{} (Io)", sockets_.waitFailed());
         } else if (auto f = guest_.process().nssl().failure(nssl::ConnectionHandle{conn}); f && *f) {
-            c.failure = std::string(nssl::verifyFailureName(f->reason));
+            c.failure = std::string(tls::failureReasonName(f->reason));
             why = fmt::format("{} ({})", f->text, c.failure);
         }
         c.reason = fmt::format("{}: {}", step_, why);

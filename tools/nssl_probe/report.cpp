@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "hle/nssl/debug/status_table.h"
+#include "hle/nssl/status_table.h"
 
 namespace wiiu::probe {
 

@@ -1,9 +1,5 @@
 #include "hle/nssl/connection.h"
 
-#include <algorithm>
-
-#include <arpa/inet.h>
-
 #include "common/log.h"
 #include "hle/nssl/crl_check.h"
 
@@ -12,33 +8,6 @@ namespace wiiu::nssl {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// The address bytes (network order) when `host` is an IPv4 or IPv6 literal.
-std::optional<pki::Bytes> ipLiteral(const std::string& host)
-{
-    unsigned char buf[16];
-    if (::inet_pton(AF_INET, host.c_str(), buf) == 1)
-        return pki::Bytes(buf, buf + 4);
-    if (::inet_pton(AF_INET6, host.c_str(), buf) == 1)
-        return pki::Bytes(buf, buf + 16);
-    return std::nullopt;
-}
-
-/// BearSSL matches host names against dNSName only; a connection to an IP literal is checked
-/// against the leaf's iPAddress entries instead (RFC 6125), then `next` runs.
-ChainCheck ipAddressCheck(pki::Bytes address, ChainCheck next)
-{
-    return [address = std::move(address), next = std::move(next)](std::span<const pki::Bytes> chain) {
-        if (chain.empty())
-            return VerifyFailure::NoCertificate;
-        auto leaf = pki::parseCertificate(chain.front());
-        if (!leaf)
-            return VerifyFailure::Malformed;
-        if (std::find(leaf->ipAddresses.begin(), leaf->ipAddresses.end(), address) == leaf->ipAddresses.end())
-            return VerifyFailure::NameMismatch;
-        return next ? next(chain) : VerifyFailure::None;
-    };
-}
 
 /// "60 s", or "1500 ms" when not whole seconds.
 std::string durationText(std::chrono::milliseconds d)
@@ -53,22 +22,22 @@ pki::UnixTime unixSeconds(std::chrono::system_clock::time_point t)
 
 }  // namespace
 
-NsslError toNsslError(TlsStatus status)
+NsslError toNsslError(tls::TlsStatus status)
 {
     switch (status) {
-    case TlsStatus::Ok:
+    case tls::TlsStatus::Ok:
         return NsslError::OK;
-    case TlsStatus::WantRead:
+    case tls::TlsStatus::WantRead:
         return NsslError::WANT_READ;
-    case TlsStatus::WantWrite:
+    case tls::TlsStatus::WantWrite:
         return NsslError::WANT_WRITE;
-    case TlsStatus::ZeroReturn:
+    case tls::TlsStatus::ZeroReturn:
         return NsslError::ZERO_RETURN;
-    case TlsStatus::IoError:
+    case tls::TlsStatus::IoError:
         return NsslError::IO_ERROR;
-    case TlsStatus::HandshakeFailed:
+    case tls::TlsStatus::HandshakeFailed:
         return NsslError::HANDSHAKE_ERROR;
-    case TlsStatus::Closed:
+    case tls::TlsStatus::Closed:
         break;
     }
     return NsslError::ZERO_RETURN;  // we closed it ourselves: no more data will come
@@ -77,7 +46,8 @@ NsslError toNsslError(TlsStatus status)
 Connection::Connection(std::shared_ptr<Context> context, std::shared_ptr<SocketTransport> transport, std::string host,
                        std::uint32_t options, bool blocking, ConnectionEnvironment env)
     : context_(std::move(context)), transport_(std::move(transport)), host_(std::move(host)), options_(options),
-      blocking_(blocking), env_(env), tap_(debug::ConnectionTap::create(env.config, host_))
+      blocking_(blocking), env_(env),
+      tap_(debug::ConnectionTap::create({env.config.pcapPath, env.config.keyLogPath, env.config.chainDumpDir}, host_))
 {
 }
 
@@ -109,7 +79,7 @@ void Connection::tapKeys()
 
 NsslError Connection::failIo(std::string text)
 {
-    failure_ = {VerifyFailure::Io, BR_ERR_IO, -1, std::move(text)};
+    failure_ = {tls::FailureReason::Io, BR_ERR_IO, -1, std::move(text)};
     return fail(NsslError::IO_ERROR, fmt::format("{} (Io)", failure_.text));
 }
 
@@ -136,25 +106,20 @@ NsslError Connection::ensureEngine()
     ContextSnapshot snap = context_->snapshot();
     const pki::UnixTime now = unixSeconds(env_.hooks.now());
 
-    ClientConfig config;
+    tls::ClientConfig config;
     config.minVersion = snap.minVersion;
     config.maxVersion = snap.maxVersion;
     config.trust = snap.trust;
     config.identity = snap.identity;
-    config.hostName = host_;
-    const auto ip = ipLiteral(host_);
-    config.sendSni = env_.config.sendSni && !host_.empty() && !ip;  // SNI never carries an address
-    config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & verify::All);
+    config.hostName = host_;  // the engine checks an IP literal against iPAddress entries
+    config.sendSni = env_.config.sendSni;
+    config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & tls::verify::All);
     config.now = now;
     if (offered_ && !offered_->removed)
         config.resume = offered_->parameters;
     config.extraCheck = makeCrlCheck(snap, now);
-    if (ip && (config.verifyFlags & verify::HostName)) {
-        config.verifyFlags &= ~verify::HostName;
-        config.extraCheck = ipAddressCheck(*ip, std::move(config.extraCheck));
-    }
 
-    auto created = TlsClient::create(std::move(config), transport_);
+    auto created = tls::TlsClient::create(std::move(config), transport_);
     if (!created) {
         failure_ = created.error();
         return fail(NsslError::HANDSHAKE_ERROR, failure_.text);
@@ -181,15 +146,15 @@ NsslError Connection::waitLinkUp(Lock& lock)
         // A TCP connect still in progress counts as WANT_WRITE (docs/abi.md).
         if (nonBlocking())
             return NsslError::WANT_WRITE;
-        if (NsslError e = waitFor(lock, TlsStatus::WantWrite); e != NsslError::OK)
+        if (NsslError e = waitFor(lock, tls::TlsStatus::WantWrite); e != NsslError::OK)
             return e;
     }
 }
 
-NsslError Connection::waitFor(Lock& lock, TlsStatus blockedOn)
+NsslError Connection::waitFor(Lock& lock, tls::TlsStatus blockedOn)
 {
-    const bool wantRead = blockedOn == TlsStatus::WantRead;
-    const bool wantWrite = blockedOn == TlsStatus::WantWrite || (tls_ && tls_->hasPendingOutput());
+    const bool wantRead = blockedOn == tls::TlsStatus::WantRead;
+    const bool wantWrite = blockedOn == tls::TlsStatus::WantWrite || (tls_ && tls_->hasPendingOutput());
     guest::Deadline deadline;
     if (env_.config.blockingTimeout.count() > 0)
         deadline = Clock::now() + env_.config.blockingTimeout;
@@ -209,10 +174,10 @@ template <class F>
 NsslError Connection::drive(Lock& lock, F&& step)
 {
     for (;;) {
-        const TlsStatus status = step();
-        if (status == TlsStatus::Ok)
+        const tls::TlsStatus status = step();
+        if (status == tls::TlsStatus::Ok)
             return NsslError::OK;
-        if (status == TlsStatus::WantRead || status == TlsStatus::WantWrite) {
+        if (status == tls::TlsStatus::WantRead || status == tls::TlsStatus::WantWrite) {
             if (nonBlocking())
                 return toNsslError(status);
             if (NsslError e = waitFor(lock, status); e != NsslError::OK)
@@ -220,11 +185,11 @@ NsslError Connection::drive(Lock& lock, F&& step)
             continue;
         }
         const NsslError code = toNsslError(status);
-        if (status == TlsStatus::ZeroReturn)
+        if (status == tls::TlsStatus::ZeroReturn)
             return code;  // an orderly close is no failure worth a warning
         failure_ = tls_->failure();
-        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, verifyFailureName(failure_.reason))
-                                   : std::string(tlsStatusName(status)));
+        return fail(code, failure_ ? fmt::format("{} ({})", failure_.text, tls::failureReasonName(failure_.reason))
+                                   : std::string(tls::tlsStatusName(status)));
     }
 }
 
@@ -274,15 +239,15 @@ Result<std::size_t> Connection::write(std::span<const std::uint8_t> data)
     // honestly; WANT_* only when nothing at all was taken.
     const NsslError e = drive(lock, [&] {
         std::size_t accepted = 0;
-        const TlsStatus status = tls_->write(data.subspan(written), accepted);
+        const tls::TlsStatus status = tls_->write(data.subspan(written), accepted);
         if (tap_)
             tap_->wrote(data.subspan(written, accepted));
         written += accepted;
         bytesWritten_ += accepted;
-        if (status == TlsStatus::Ok && written < data.size() && !nonBlocking())
-            return TlsStatus::WantWrite;  // keep going: a blocking write sends it all
-        if ((status == TlsStatus::WantRead || status == TlsStatus::WantWrite) && written > 0 && nonBlocking())
-            return TlsStatus::Ok;  // a partial count is the honest answer
+        if (status == tls::TlsStatus::Ok && written < data.size() && !nonBlocking())
+            return tls::TlsStatus::WantWrite;  // keep going: a blocking write sends it all
+        if ((status == tls::TlsStatus::WantRead || status == tls::TlsStatus::WantWrite) && written > 0 && nonBlocking())
+            return tls::TlsStatus::Ok;  // a partial count is the honest answer
         return status;
     });
     if (tap_)
@@ -310,15 +275,15 @@ bool Connection::resumed() const
     return tls_ && tls_->resumed();
 }
 
-std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> Connection::cipher() const
+std::optional<CipherInfo> Connection::cipher() const
 {
     Lock lock(mutex_);
     if (!tls_ || !tls_->established())
         return std::nullopt;
-    return std::tuple{tls_->version(), tls_->cipherSuite(), std::string(tls_->cipherSuiteName())};
+    return CipherInfo{tls_->cipherSuite(), tls_->version(), std::string(tls_->cipherSuiteName())};
 }
 
-std::optional<SessionParameters> Connection::sessionParameters() const
+std::optional<tls::SessionParameters> Connection::sessionParameters() const
 {
     Lock lock(mutex_);
     if (!tls_ || !tls_->established())
@@ -337,7 +302,7 @@ std::vector<pki::Bytes> Connection::peerChain() const
     return {chain.begin(), chain.end()};
 }
 
-TlsFailure Connection::failure() const
+tls::TlsFailure Connection::failure() const
 {
     Lock lock(mutex_);
     return failure_;
@@ -357,8 +322,8 @@ NsslError Connection::shutdown()
         // Best effort and bounded: our close_notify goes out; the peer's answer is not awaited
         // beyond what arrives at once (a console does not hang on a silent server here either).
         for (int round = 0; round < 4; ++round) {
-            const TlsStatus status = tls_->close();
-            if (status != TlsStatus::WantWrite)
+            const tls::TlsStatus status = tls_->close();
+            if (status != tls::TlsStatus::WantWrite)
                 break;
             guest::WaitItem item = transport_->waitItem(false, true);
             guest::waitFor(env_.hooks, {&item, 1}, {&env_.teardown}, Clock::now() + std::chrono::milliseconds(250));

@@ -15,7 +15,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "hle/guest/wait.h"
@@ -26,7 +25,7 @@
 #include "hle/nssl/handles.h"
 #include "hle/nssl/session.h"
 #include "hle/nssl/socket_transport.h"
-#include "hle/nssl/tls_client.h"
+#include "tls/client.h"
 
 namespace wiiu::nssl {
 
@@ -50,6 +49,13 @@ struct ConnectionStatus {
     std::string lastError;  ///< NSSL code name and precise reason of the last failure
 };
 
+/// The negotiated cipher: NSSLGetCipherInfo's answer.
+struct CipherInfo {
+    std::uint16_t suite = 0;    ///< IANA id
+    std::uint16_t version = 0;  ///< 0x0301..0x0303
+    std::string name;           ///< IANA name
+};
+
 class Connection {
 public:
     Connection(std::shared_ptr<Context> context, std::shared_ptr<SocketTransport> transport, std::string host,
@@ -65,7 +71,7 @@ public:
     /// Offers `session` for resumption; only before the handshake starts.
     NsslError offerSession(std::shared_ptr<Session> session);
     /// The established session, to cache (nothing before the handshake completes).
-    std::optional<SessionParameters> sessionParameters() const;
+    std::optional<tls::SessionParameters> sessionParameters() const;
     /// The session NSSLGetSession gave out for this connection and its handle. The handle alone
     /// is not enough: once freed it may be handed to another connection's session.
     struct ObtainedSession {
@@ -86,11 +92,11 @@ public:
 
     bool established() const;
     bool resumed() const;
-    /// Negotiated version, suite and its name; nothing before the handshake completes.
-    std::optional<std::tuple<std::uint16_t, std::uint16_t, std::string>> cipher() const;
+    /// The negotiated cipher; nothing before the handshake completes.
+    std::optional<CipherInfo> cipher() const;
     /// The peer chain, leaf first: as received, or (resumed) as seen at the session's full handshake.
     std::vector<pki::Bytes> peerChain() const;
-    TlsFailure failure() const;
+    tls::TlsFailure failure() const;
     std::string keyLogLine() const;
     const std::shared_ptr<Context>& context() const { return context_; }
     const std::string& host() const { return host_; }
@@ -106,7 +112,7 @@ private:
     /// while waiting.
     template <class F>
     NsslError drive(Lock& lock, F&& step);
-    NsslError waitFor(Lock& lock, TlsStatus blockedOn);
+    NsslError waitFor(Lock& lock, tls::TlsStatus blockedOn);
     NsslError fail(NsslError code, std::string reason);
     /// IO_ERROR with `text` kept as the connection's failure (reason Io): timeouts, aborts, a dead socket.
     NsslError failIo(std::string text);
@@ -125,10 +131,10 @@ private:
     ConnectionEnvironment env_;
     guest::Interrupt interrupt_;
 
-    std::unique_ptr<TlsClient> tls_;
+    std::unique_ptr<tls::TlsClient> tls_;
     std::shared_ptr<Session> offered_;
     ObtainedSession obtained_;  ///< service-locked
-    TlsFailure failure_;
+    tls::TlsFailure failure_;
     std::string lastError_;
     std::atomic<std::uint64_t> bytesRead_{0};
     std::atomic<std::uint64_t> bytesWritten_{0};
@@ -136,6 +142,6 @@ private:
 };
 
 /// The TLS status a blocked or finished step maps to, as a console code.
-NsslError toNsslError(TlsStatus status);
+NsslError toNsslError(tls::TlsStatus status);
 
 }  // namespace wiiu::nssl

@@ -33,7 +33,7 @@ bool Context::hasClientIdentity() const
     return identity_ != nullptr;
 }
 
-void Context::setClientIdentity(std::shared_ptr<const ClientIdentity> identity)
+void Context::setClientIdentity(std::shared_ptr<const tls::ClientIdentity> identity)
 {
     std::lock_guard lock(mutex_);
     identity_ = std::move(identity);
@@ -86,13 +86,13 @@ ContextSnapshot Context::snapshot()
         all.insert(all.end(), overlay_.begin(), overlay_.end());
         // Every certificate was checked when it was added, so building cannot fail; should it,
         // the connection gets an empty store and fails verification rather than trusting more.
-        auto built = TrustStore::fromDer(all);
+        auto built = tls::TrustStore::fromDer(all);
         if (built) {
             trust_ = std::move(*built);
         } else {
             log::nssl().error("context trust store: certificate {} refused: {}", built.error().index,
                               built.error().reason);
-            trust_ = *TrustStore::fromDer({});
+            trust_ = *tls::TrustStore::fromDer({});
         }
         auto parsed = std::make_shared<std::vector<pki::Certificate>>();
         for (const auto& der : all)

@@ -8,8 +8,8 @@
 #include <mutex>
 #include <vector>
 
-#include "hle/nssl/client_identity.h"
-#include "hle/nssl/trust_store.h"
+#include "tls/client_identity.h"
+#include "tls/trust_store.h"
 #include "pki/crl.h"
 #include "pki/x509.h"
 
@@ -19,8 +19,8 @@ namespace wiiu::nssl {
 struct ContextSnapshot {
     unsigned minVersion = 0;
     unsigned maxVersion = 0;
-    std::shared_ptr<const TrustStore> trust;
-    std::shared_ptr<const ClientIdentity> identity;
+    std::shared_ptr<const tls::TrustStore> trust;
+    std::shared_ptr<const tls::ClientIdentity> identity;
     std::uint32_t flags = 0;
     std::shared_ptr<const std::vector<pki::Crl>> crls;
     std::shared_ptr<const std::vector<pki::Certificate>> caCertificates;  ///< parsed, for CRL checks
@@ -36,7 +36,7 @@ public:
     std::size_t caCount() const;
 
     bool hasClientIdentity() const;
-    void setClientIdentity(std::shared_ptr<const ClientIdentity> identity);
+    void setClientIdentity(std::shared_ptr<const tls::ClientIdentity> identity);
 
     std::uint32_t flags() const;
     /// ORs `flags` in (set) or clears them, in one step under the context's lock.
@@ -56,9 +56,9 @@ private:
     unsigned maxVersion_;
     std::vector<pki::Bytes> cas_;
     std::vector<pki::Bytes> overlay_;
-    std::shared_ptr<const TrustStore> trust_;  ///< cache; null when stale
+    std::shared_ptr<const tls::TrustStore> trust_;  ///< cache; null when stale
     std::shared_ptr<const std::vector<pki::Certificate>> parsedCas_;
-    std::shared_ptr<const ClientIdentity> identity_;
+    std::shared_ptr<const tls::ClientIdentity> identity_;
     std::uint32_t flags_ = 0;
     std::int32_t mode_ = 0;
     std::shared_ptr<const std::vector<pki::Crl>> crls_ = std::make_shared<std::vector<pki::Crl>>();

@@ -1,10 +1,10 @@
 // Revocation checking with the CRLs a guest added to its context (NSSLAddCRLExternal), turned on
-// by the context flags (NSSLContextSetFlags). BearSSL has no CRL support: this check runs in the
-// X.509 wrapper's end_chain, after the chain itself has been verified.
+// by the context flags (NSSLContextSetFlags). The check itself is the engine's
+// (tls/revocation.h); this file holds NSSL's part: its flag numbers and which CRLs apply.
 #pragma once
 
 #include "hle/nssl/context.h"
-#include "hle/nssl/x509_verifier.h"
+#include "tls/x509_verifier.h"
 
 namespace wiiu::nssl {
 
@@ -17,6 +17,6 @@ inline constexpr std::uint32_t All = CheckRevocation | RequireCrl;
 
 /// The chain check for a handshake that starts at `now` (the emulated clock), or an empty
 /// function when the context's flags ask for no revocation checking.
-ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now);
+tls::ChainCheck makeCrlCheck(const ContextSnapshot& snapshot, pki::UnixTime now);
 
 }  // namespace wiiu::nssl

@@ -13,7 +13,7 @@ namespace {
 /// NSSLCreateContext's version argument (docs/abi.md).
 enum RequestedVersion : std::int32_t { Auto = 0, Tls10 = 1, Ssl30 = 2 };
 
-constexpr std::uint32_t kKnownOptions = verify::All;
+constexpr std::uint32_t kKnownOptions = tls::verify::All;
 
 }  // namespace
 
@@ -167,7 +167,7 @@ NsslError Service::setClientPki(ContextHandle ctx, std::int32_t certId)
         return NsslError::CERT_NO_ACCESS;
     if (context->hasClientIdentity())
         return NsslError::CERT_LIMIT;
-    auto identity = ClientIdentity::create({entry->certDer}, entry->keyDer.view());
+    auto identity = tls::ClientIdentity::create({entry->certDer}, entry->keyDer.view());
     if (!identity) {
         log::nssl().warn("client certificate {} from the store cannot be used: {}", certId, identity.error());
         return NsslError::CERT_STORE_ERROR;
@@ -207,7 +207,7 @@ NsslError Service::setClientPkiExternal(ContextHandle ctx, std::span<const std::
     }
     if (context->hasClientIdentity())
         return NsslError::CERT_LIMIT;
-    auto identity = ClientIdentity::create({pki::Bytes(cert.begin(), cert.end())}, key);
+    auto identity = tls::ClientIdentity::create({pki::Bytes(cert.begin(), cert.end())}, key);
     if (!identity) {
         log::nssl().warn("NSSLSetClientPKIExternal: {}", identity.error());
         return NsslError::INVALID_PRIVATE_KEY;
@@ -252,7 +252,7 @@ NsslError Service::addServerPkiExternal(ContextHandle ctx, std::span<const std::
         return NsslError::INVALID_CERT_TYPE;
     if (cert.size() > config_.maxCertSize)
         return NsslError::CERT_SIZE_LIMIT;
-    if (auto ok = TrustStore::check(cert); !ok) {
+    if (auto ok = tls::TrustStore::check(cert); !ok) {
         log::nssl().warn("NSSLAddServerPKIExternal: not a usable DER X.509 certificate: {}", ok.error());
         return NsslError::INVALID_CERT;
     }
@@ -455,8 +455,7 @@ Result<CipherInfo> Service::cipherInfo(ConnectionHandle conn)
     auto cipher = (*connection)->cipher();
     if (!cipher)
         return fail(NsslError::NO_CIPHER);
-    auto [version, suite, name] = std::move(*cipher);
-    return CipherInfo{suite, version, std::move(name)};
+    return std::move(*cipher);
 }
 
 Result<bool> Service::resumed(ConnectionHandle conn)
@@ -464,7 +463,7 @@ Result<bool> Service::resumed(ConnectionHandle conn)
     return onConnection(conn, [](Connection& c) { return c.resumed(); });
 }
 
-Result<TlsFailure> Service::failure(ConnectionHandle conn)
+Result<tls::TlsFailure> Service::failure(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.failure(); });
 }

@@ -36,13 +36,6 @@ struct GroupCounts {
     std::int32_t denied = 0;   ///< certificates the caller may not use (Config::caller)
 };
 
-/// NSSLGetCipherInfo's answer.
-struct CipherInfo {
-    std::uint16_t suite = 0;    ///< IANA id
-    std::uint16_t version = 0;  ///< 0x0301..0x0303
-    std::string name;           ///< IANA name
-};
-
 /// Certificate type / key type numbers the API takes (docs/abi.md).
 inline constexpr std::int32_t kCertTypeDer = 0;
 inline constexpr std::int32_t kKeyTypeDer = 0;
@@ -93,7 +86,7 @@ public:
     Result<CipherInfo> cipherInfo(ConnectionHandle conn);
     /// Host-side only: whether the connection resumed a session, and why it failed.
     Result<bool> resumed(ConnectionHandle conn);
-    Result<TlsFailure> failure(ConnectionHandle conn);
+    Result<tls::TlsFailure> failure(ConnectionHandle conn);
     Result<std::vector<pki::Bytes>> peerChain(ConnectionHandle conn);
     Result<std::string> keyLogLine(ConnectionHandle conn);
 

@@ -27,34 +27,34 @@ int errnoLike(nsysnet::SoError e)
     }
 }
 
-IoResult toIoResult(const nsysnet::IoOutcome& outcome)
+tls::IoResult toIoResult(const nsysnet::IoOutcome& outcome)
 {
     switch (outcome.status) {
     case nsysnet::IoStatus::Ok:
-        return IoResult::ok(outcome.bytes);
+        return tls::IoResult::ok(outcome.bytes);
     case nsysnet::IoStatus::WouldBlock:
-        return IoResult::wouldBlock();
+        return tls::IoResult::wouldBlock();
     case nsysnet::IoStatus::Eof:
-        return IoResult::closed();
+        return tls::IoResult::closed();
     case nsysnet::IoStatus::Error:
         break;
     }
-    return IoResult::failed(errnoLike(outcome.error));
+    return tls::IoResult::failed(errnoLike(outcome.error));
 }
 
 }  // namespace
 
 SocketTransport::SocketTransport(std::shared_ptr<nsysnet::HostSocket> socket) : socket_(std::move(socket)) {}
 
-IoResult SocketTransport::receive(std::span<std::uint8_t> buffer)
+tls::IoResult SocketTransport::receive(std::span<std::uint8_t> buffer)
 {
     return toIoResult(socket_->receiveSome(buffer));
 }
 
-IoResult SocketTransport::send(std::span<const std::uint8_t> data)
+tls::IoResult SocketTransport::send(std::span<const std::uint8_t> data)
 {
     if (socket_->shutdownState().write)
-        return IoResult::closed();
+        return tls::IoResult::closed();
     return toIoResult(socket_->sendSome(data));
 }
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "hle/guest/hooks.h"
-#include "hle/nssl/transport.h"
+#include "tls/transport.h"
 
 namespace wiiu::nsysnet {
 class HostSocket;
@@ -14,12 +14,12 @@ class HostSocket;
 
 namespace wiiu::nssl {
 
-class SocketTransport final : public Transport {
+class SocketTransport final : public tls::Transport {
 public:
     explicit SocketTransport(std::shared_ptr<nsysnet::HostSocket> socket);
 
-    IoResult receive(std::span<std::uint8_t> buffer) override;
-    IoResult send(std::span<const std::uint8_t> data) override;
+    tls::IoResult receive(std::span<std::uint8_t> buffer) override;
+    tls::IoResult send(std::span<const std::uint8_t> data) override;
 
     enum class Link { Connected, Connecting, NotConnected, Failed, Closed };
     /// Where the TCP connection stands; completes a pending non-blocking connect if it can.

@@ -31,16 +31,16 @@ Endpoint endpointOf(int fd, bool peer, Endpoint fallback)
 
 }  // namespace
 
-std::unique_ptr<ConnectionTap> ConnectionTap::create(const Config& config, std::string host)
+std::unique_ptr<ConnectionTap> ConnectionTap::create(const Outputs& outputs, std::string host)
 {
-    if (config.pcapPath.empty() && config.keyLogPath.empty() && config.chainDumpDir.empty())
+    if (outputs.pcapPath.empty() && outputs.keyLogPath.empty() && outputs.chainDumpDir.empty())
         return nullptr;
-    return std::unique_ptr<ConnectionTap>(new ConnectionTap(config, std::move(host)));
+    return std::unique_ptr<ConnectionTap>(new ConnectionTap(outputs, std::move(host)));
 }
 
-ConnectionTap::ConnectionTap(const Config& config, std::string host)
-    : id_(nextConnectionId++), host_(std::move(host)), pcapPath_(config.pcapPath), keyLogPath_(config.keyLogPath),
-      chainDumpDir_(config.chainDumpDir)
+ConnectionTap::ConnectionTap(const Outputs& outputs, std::string host)
+    : id_(nextConnectionId++), host_(std::move(host)), pcapPath_(outputs.pcapPath), keyLogPath_(outputs.keyLogPath),
+      chainDumpDir_(outputs.chainDumpDir)
 {
 }
 

@@ -10,15 +10,21 @@
 #include <string>
 #include <vector>
 
-#include "hle/nssl/config.h"
 #include "hle/nssl/debug/pcap_writer.h"
 
 namespace wiiu::nssl::debug {
 
+/// Where the outputs go, "" = off: nssl::Config's pcapPath, keyLogPath and chainDumpDir.
+struct Outputs {
+    std::string pcapPath;
+    std::string keyLogPath;
+    std::string chainDumpDir;
+};
+
 class ConnectionTap {
 public:
-    /// nullptr when `config` enables no debug output.
-    static std::unique_ptr<ConnectionTap> create(const Config& config, std::string host);
+    /// nullptr when every output is off.
+    static std::unique_ptr<ConnectionTap> create(const Outputs& outputs, std::string host);
     ~ConnectionTap();
 
     /// A host-wide connection number (files are named after it; guest handles are reused).
@@ -35,7 +41,7 @@ public:
     void read(std::span<const std::uint8_t> data);   ///< plaintext the guest read
 
 private:
-    ConnectionTap(const Config& config, std::string host);
+    ConnectionTap(const Outputs& outputs, std::string host);
 
     std::uint64_t id_;
     std::string host_;

@@ -1,4 +1,4 @@
-#include "hle/nssl/x509_verifier.h"
+#include "tls/x509_verifier.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -9,8 +9,9 @@
 #include <fmt/format.h>
 
 #include "pki/x509.h"
+#include "tls/host_name.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 namespace {
 
@@ -124,7 +125,7 @@ unsigned X509Verifier::cbEndChain(const br_x509_class** ctx)
     try {
         return self.decide();
     } catch (...) {  // an allocation or the extra check threw: refuse, never unwind into C
-        return self.refuse(BR_ERR_X509_LIMIT_EXCEEDED, VerifyFailure::Internal,
+        return self.refuse(BR_ERR_X509_LIMIT_EXCEEDED, FailureReason::Internal,
                            "internal error while verifying the chain");
     }
 }
@@ -136,7 +137,7 @@ const br_x509_pkey* X509Verifier::cbGetPkey(const br_x509_class* const* ctx, uns
     return self.usages_ ? &self.key_ : nullptr;
 }
 
-unsigned X509Verifier::refuse(unsigned error, VerifyFailure reason, std::string text)
+unsigned X509Verifier::refuse(unsigned error, FailureReason reason, std::string text)
 {
     failure_.reason = reason;
     failure_.bearsslError = static_cast<int>(error);
@@ -150,23 +151,23 @@ unsigned X509Verifier::refuseBearSsl(unsigned error)
     TlsFailure f = failureFromBearSsl(static_cast<int>(error));
     if (error == BR_ERR_X509_EXPIRED && (policy_.flags & verify::Dates)) {
         f.reason = classifyDates(policy_.now);
-        f.text = f.reason == VerifyFailure::NotYetValid
+        f.text = f.reason == FailureReason::NotYetValid
                      ? "a certificate is not yet valid (BR_ERR_X509_EXPIRED)"
                      : "a certificate has expired (BR_ERR_X509_EXPIRED)";
     }
     return refuse(error, f.reason, std::move(f.text));
 }
 
-VerifyFailure X509Verifier::classifyDates(pki::UnixTime at) const
+FailureReason X509Verifier::classifyDates(pki::UnixTime at) const
 {
     // The first certificate, leaf first, whose window excludes `at` says which way it failed.
     for (const auto& der : chain_) {
         Window w = windowOf(der);
         if (!w.known) continue;
-        if (at < w.notBefore) return VerifyFailure::NotYetValid;
-        if (at > w.notAfter) return VerifyFailure::Expired;
+        if (at < w.notBefore) return FailureReason::NotYetValid;
+        if (at > w.notAfter) return FailureReason::Expired;
     }
-    return VerifyFailure::Expired;
+    return FailureReason::Expired;
 }
 
 unsigned X509Verifier::runMinimal(const br_x509_trust_anchor* anchors, std::size_t count,
@@ -278,23 +279,28 @@ bool X509Verifier::keepKey(const br_x509_pkey& key, unsigned usages)
 unsigned X509Verifier::decide()
 {
     if (overflow_ && (sentCerts_ > kMaxChainCerts || sentBytes_ > kMaxChainBytes))
-        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, VerifyFailure::ChainTooLarge,
+        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, FailureReason::ChainTooLarge,
                       fmt::format("the peer sent {} certificates ({} bytes), more than the {} "
                                   "certificates / {} bytes accepted; the first {} are kept",
                                   sentCerts_, sentBytes_, kMaxChainCerts, kMaxChainBytes,
                                   chain_.size()));
     if (overflow_)
-        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, VerifyFailure::Internal,
+        return refuse(BR_ERR_X509_LIMIT_EXCEEDED, FailureReason::Internal,
                       "out of memory while buffering the peer chain");
     if (chain_.empty())
-        return refuse(BR_ERR_X509_EMPTY_CHAIN, VerifyFailure::NoCertificate,
+        return refuse(BR_ERR_X509_EMPTY_CHAIN, FailureReason::NoCertificate,
                       "peer sent no certificate");
 
-    const std::uint32_t flags = policy_.flags;
+    std::uint32_t flags = policy_.flags;
+    // BearSSL matches names against dNSName only: an IP literal is matched against the leaf's
+    // iPAddress entries once the passes below, run without a name, have accepted the chain.
+    std::optional<pki::Bytes> address;
+    if (flags & verify::HostName) address = ipLiteral(policy_.hostName);
+    if (address) flags &= ~verify::HostName;
     const char* name = nullptr;
     if (flags & verify::HostName) {
         if (policy_.hostName.empty())
-            return refuse(BR_ERR_X509_BAD_SERVER_NAME, VerifyFailure::NameMismatch,
+            return refuse(BR_ERR_X509_BAD_SERVER_NAME, FailureReason::NameMismatch,
                           "host name check requested without a host name");
         name = policy_.hostName.c_str();
     }
@@ -312,15 +318,15 @@ unsigned X509Verifier::decide()
         // Direct trust in the leaf itself: no signature checked, name and key still processed.
         auto self = OwnedAnchor::decode(chain_.front());
         if (!self)
-            return refuse(BR_ERR_X509_INVALID_VALUE, VerifyFailure::Malformed, self.error());
+            return refuse(BR_ERR_X509_INVALID_VALUE, FailureReason::Malformed, self.error());
         const Window leaf = windowOf(chain_.front());
         pki::UnixTime at = policy_.now;
         if (flags & verify::Dates) {
             if (leaf.known && at < leaf.notBefore)
-                return refuse(BR_ERR_X509_EXPIRED, VerifyFailure::NotYetValid,
+                return refuse(BR_ERR_X509_EXPIRED, FailureReason::NotYetValid,
                               "the certificate is not yet valid (BR_ERR_X509_EXPIRED)");
             if (leaf.known && at > leaf.notAfter)
-                return refuse(BR_ERR_X509_EXPIRED, VerifyFailure::Expired,
+                return refuse(BR_ERR_X509_EXPIRED, FailureReason::Expired,
                               "the certificate has expired (BR_ERR_X509_EXPIRED)");
         } else if (leaf.known) {
             at = leaf.notBefore / 2 + leaf.notAfter / 2;
@@ -334,19 +340,30 @@ unsigned X509Verifier::decide()
         const br_x509_pkey* pk = br_x509_decoder_get_pkey(&dc);
         if (!pk) return refuseBearSsl(static_cast<unsigned>(br_x509_decoder_last_error(&dc)));
         if (!keepKey(*pk, BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN))
-            return refuse(BR_ERR_X509_UNSUPPORTED, VerifyFailure::UnsupportedKey,
+            return refuse(BR_ERR_X509_UNSUPPORTED, FailureReason::UnsupportedKey,
                           "unsupported public key in the peer certificate");
     }
     if (err != BR_ERR_OK) return refuseBearSsl(err);
+    if (address) {
+        auto leaf = pki::parseCertificate(chain_.front());
+        if (!leaf)
+            return refuse(BR_ERR_X509_NOT_TRUSTED, FailureReason::Malformed,
+                          "the certificate's iPAddress entries cannot be read: " + leaf.error().what);
+        const auto& ips = leaf->ipAddresses;
+        if (std::find(ips.begin(), ips.end(), *address) == ips.end())
+            return refuse(BR_ERR_X509_NOT_TRUSTED, FailureReason::NameMismatch,
+                          fmt::format("{} is not among the certificate's iPAddress entries",
+                                      policy_.hostName));
+    }
 
     if (policy_.extraCheck) {
-        VerifyFailure extra = policy_.extraCheck(chain_);
-        if (extra != VerifyFailure::None)
+        FailureReason extra = policy_.extraCheck(chain_);
+        if (extra != FailureReason::None)
             return refuse(BR_ERR_X509_NOT_TRUSTED, extra,
                           fmt::format("refused by the extra chain check ({})",
-                                      verifyFailureName(extra)));
+                                      failureReasonName(extra)));
     }
     return BR_ERR_OK;
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

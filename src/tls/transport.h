@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 enum class IoStatus {
     Ok,          ///< `bytes` were moved (at least one)
@@ -38,4 +38,4 @@ public:
     virtual IoResult send(std::span<const std::uint8_t> data) = 0;
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -22,6 +22,9 @@
 //    br_x509_decoder and accepted for any usage.
 //  - The host name checked is the configured one, whatever name BearSSL passes to start_chain;
 //    so "SNI without name check" and "name check without SNI" both work.
+//  - A host name that is an IP literal is checked against the leaf's iPAddress entries instead
+//    (BearSSL knows only dNSName): the passes above run as if HostName were not set, then the
+//    address must be among the entries (RFC 6125).
 //  - After the checks pass, the optional extra chain check (CRLs) sees the whole chain.
 #pragma once
 
@@ -33,13 +36,14 @@
 #include <vector>
 
 #include "common/bearssl.h"
-#include "hle/nssl/tls_failure.h"
-#include "hle/nssl/trust_store.h"
+#include "tls/failure.h"
+#include "tls/trust_store.h"
 #include "pki/types.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
-/// NSSL connection option bits (see abi.md "Verification and errors").
+/// What to verify. The values are NSSL's connection option bits on purpose (docs/abi.md
+/// "Verification and errors"), so the NSSL service passes the guest's options through as they are.
 namespace verify {
 inline constexpr std::uint32_t Chain = 0x1;
 inline constexpr std::uint32_t HostName = 0x2;
@@ -48,12 +52,12 @@ inline constexpr std::uint32_t All = Chain | HostName | Dates;
 }  // namespace verify
 
 /// Extra check on a chain that passed the normal ones (the CRL feature): the chain as the peer
-/// sent it, leaf first. Return VerifyFailure::None to accept.
-using ChainCheck = std::function<VerifyFailure(std::span<const pki::Bytes> chainDer)>;
+/// sent it, leaf first. Return FailureReason::None to accept.
+using ChainCheck = std::function<FailureReason(std::span<const pki::Bytes> chainDer)>;
 
 struct VerifyPolicy {
     std::uint32_t flags = verify::All;
-    std::string hostName;                     ///< checked when flags has HostName
+    std::string hostName;                     ///< checked when flags has HostName (or an IP literal)
     pki::UnixTime now = 0;                    ///< the emulated clock, used when flags has Dates
     int minRsaBytes = 128;                    ///< 128 = RSA-1024, the console era's size
     std::shared_ptr<const TrustStore> trust;  ///< used when flags has Chain
@@ -99,14 +103,14 @@ private:
     static const br_x509_class kVtable;
 
     unsigned decide();
-    unsigned refuse(unsigned error, VerifyFailure reason, std::string text);
+    unsigned refuse(unsigned error, FailureReason reason, std::string text);
     unsigned refuseBearSsl(unsigned error);
     unsigned runMinimal(const br_x509_trust_anchor* anchors, std::size_t count,
                         std::span<const pki::Bytes> certs, const char* name, pki::UnixTime at,
                         bool keepLeafKey);
     unsigned runChainWithoutDates(const char* name);
     unsigned runChainLinkByLink(const char* name, std::span<const Window> windows);
-    VerifyFailure classifyDates(pki::UnixTime at) const;
+    FailureReason classifyDates(pki::UnixTime at) const;
     bool keepKey(const br_x509_pkey& key, unsigned usages);
 
     Hook hook_{&kVtable, this};
@@ -125,4 +129,4 @@ private:
     unsigned char keyBuf_[BR_X509_BUFSIZE_KEY]{};
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

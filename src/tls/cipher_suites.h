@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 /// Offer order: forward-secret AES-GCM first (fastest with AES-NI), ChaCha20 after it (about
 /// 13x slower in Debian's BearSSL), then CBC; legacy RSA key exchange, SHA-1 MACs, CCM and 3DES
@@ -21,4 +21,4 @@ std::string_view cipherSuiteName(std::uint16_t suite);
 /// "TLSv1.0" .. "TLSv1.2" for 0x0301..0x0303, "" otherwise.
 std::string_view protocolVersionName(std::uint16_t version);
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

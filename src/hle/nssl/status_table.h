@@ -1,5 +1,7 @@
 // A fixed-width text table of nssl::Service::status(): what a debugger pane or a tool prints to
 // show open contexts, connections (host, state, version, suite, bytes, last error) and sessions.
+// It reads the service's own Status type, so it is part of the service target, not of
+// wiiu_nssl_debug below it (namespace debug says what it is for).
 #pragma once
 
 #include <string>

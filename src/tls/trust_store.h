@@ -12,7 +12,7 @@
 #include "common/expected.h"
 #include "pki/types.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 /// One certificate decoded as a BearSSL trust anchor that owns its DN and key bytes (BearSSL's
 /// decoder hands out pointers into its own context, which does not outlive the decode).
@@ -64,4 +64,4 @@ private:
     std::vector<br_x509_trust_anchor> table_;
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -11,7 +11,7 @@
 #include "common/expected.h"
 #include "pki/types.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 class ClientIdentity {
 public:
@@ -42,4 +42,4 @@ private:
     br_ec_private_key ec_{};
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

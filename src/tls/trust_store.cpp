@@ -1,10 +1,10 @@
-#include "hle/nssl/trust_store.h"
+#include "tls/trust_store.h"
 
 #include <fmt/format.h>
 
-#include "hle/nssl/tls_failure.h"
+#include "tls/failure.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 namespace {
 
@@ -90,4 +90,4 @@ Expected<void, std::string> TrustStore::check(pki::ByteView der)
     return {};
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -18,13 +18,13 @@
 
 #include "common/bearssl.h"
 #include "common/expected.h"
-#include "hle/nssl/client_identity.h"
-#include "hle/nssl/tls_failure.h"
-#include "hle/nssl/transport.h"
-#include "hle/nssl/trust_store.h"
-#include "hle/nssl/x509_verifier.h"
+#include "tls/client_identity.h"
+#include "tls/failure.h"
+#include "tls/transport.h"
+#include "tls/trust_store.h"
+#include "tls/x509_verifier.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 enum class TlsStatus {
     Ok,
@@ -64,7 +64,7 @@ struct ClientConfig {
     std::shared_ptr<const TrustStore> trust;
     std::shared_ptr<const ClientIdentity> identity;  ///< optional client certificate + key
     std::string hostName;          ///< used for SNI (if sendSni) and the name check (verify bit)
-    bool sendSni = true;
+    bool sendSni = true;           ///< never for an IP literal, which is checked as iPAddress
     std::uint32_t verifyFlags = verify::All;  ///< 0x1 chain, 0x2 host name, 0x4 dates
     pki::UnixTime now = 0;                    ///< the emulated clock
     int minRsaBits = 1024;
@@ -154,4 +154,4 @@ private:
     unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI];  // not zeroed: BearSSL writes before it reads
 };
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -1,4 +1,4 @@
-#include "hle/nssl/debug/status_table.h"
+#include "hle/nssl/status_table.h"
 
 #include <algorithm>
 

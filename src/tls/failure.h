@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 /// The reason kept on a failed connection. Verification reasons come from the X.509 wrapper,
 /// the rest from BearSSL's engine error or the transport.
-enum class VerifyFailure {
+enum class FailureReason {
     None,
     // certificate verification
     Untrusted,             ///< chain does not lead to a trust anchor (or is broken)
@@ -37,15 +37,15 @@ enum class VerifyFailure {
     Internal,
 };
 
-std::string_view verifyFailureName(VerifyFailure reason);
+std::string_view failureReasonName(FailureReason reason);
 
 struct TlsFailure {
-    VerifyFailure reason = VerifyFailure::None;
+    FailureReason reason = FailureReason::None;
     int bearsslError = 0;  ///< BR_ERR_* (alerts: BR_ERR_RECV_FATAL_ALERT + n ...), 0 if none
     int alert = -1;        ///< TLS alert number for AlertReceived / AlertSent
     std::string text;
 
-    explicit operator bool() const { return reason != VerifyFailure::None; }
+    explicit operator bool() const { return reason != FailureReason::None; }
 };
 
 /// Maps a BearSSL engine or X.509 error code (BR_ERR_*) to a failure with a readable text.
@@ -54,4 +54,4 @@ TlsFailure failureFromBearSsl(int error);
 /// The BR_ERR_* constant name of `error` ("BR_ERR_X509_EXPIRED"), or "" when unknown.
 std::string_view bearSslErrorName(int error);
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

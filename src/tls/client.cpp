@@ -1,4 +1,4 @@
-#include "hle/nssl/tls_client.h"
+#include "tls/client.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,9 +9,10 @@
 
 #include "common/log.h"
 #include "common/secure_wipe.h"
-#include "hle/nssl/cipher_suites.h"
+#include "tls/cipher_suites.h"
+#include "tls/host_name.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 namespace {
 
@@ -28,7 +29,7 @@ std::string hex(const unsigned char* p, std::size_t n)
 
 TlsFailure configError(std::string text)
 {
-    return TlsFailure{VerifyFailure::BadConfig, 0, -1, std::move(text)};
+    return TlsFailure{FailureReason::BadConfig, 0, -1, std::move(text)};
 }
 
 }  // namespace
@@ -63,11 +64,11 @@ Expected<std::unique_ptr<TlsClient>, TlsFailure> TlsClient::create(
     try {
         if (!transport) return fail(configError("no transport"));
         std::unique_ptr<TlsClient> client(new (std::nothrow) TlsClient(std::move(transport)));
-        if (!client) return fail(TlsFailure{VerifyFailure::Internal, 0, -1, "out of memory"});
+        if (!client) return fail(TlsFailure{FailureReason::Internal, 0, -1, "out of memory"});
         if (auto ok = client->setup(config); !ok) return fail(ok.error());
         return client;
     } catch (...) {  // allocation failure while copying the configuration
-        return fail(TlsFailure{VerifyFailure::Internal, 0, -1, "out of memory"});
+        return fail(TlsFailure{FailureReason::Internal, 0, -1, "out of memory"});
     }
 }
 
@@ -120,7 +121,9 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
         offeredIdLen_ = config.resume->sessionId().size();
         std::memcpy(offeredId_, config.resume->sessionId().data(), offeredIdLen_);
     }
-    const char* sni = config.sendSni && !config.hostName.empty() ? config.hostName.c_str() : nullptr;
+    // SNI never carries an address (RFC 6066, 3).
+    const bool sendSni = config.sendSni && !config.hostName.empty() && !ipLiteral(config.hostName);
+    const char* sni = sendSni ? config.hostName.c_str() : nullptr;
     if (!br_ssl_client_reset(&cc_, sni, resume ? 1 : 0))
         return fail(failureFromBearSsl(br_ssl_engine_last_error(eng())));
     return {};
@@ -178,13 +181,13 @@ TlsStatus TlsClient::terminate(TlsStatus status)
     if (failure_)
         log::nssl().warn("TLS {} {}: {} — {}", hostName_.empty() ? "(no host)" : hostName_,
                          established_ ? "connection failed" : "handshake failed",
-                         verifyFailureName(failure_.reason), failure_.text);
+                         failureReasonName(failure_.reason), failure_.text);
     return status;
 }
 
 TlsStatus TlsClient::failIo(const IoResult& result, bool sending)
 {
-    failure_.reason = VerifyFailure::Io;
+    failure_.reason = FailureReason::Io;
     failure_.bearsslError = BR_ERR_IO;
     failure_.alert = -1;
     if (result.status == IoStatus::Closed)
@@ -247,7 +250,7 @@ TlsStatus TlsClient::handshake()
             if (r == Io::Progress) continue;
             return r == Io::Blocked ? TlsStatus::WantRead : *terminal_;
         }
-        failure_ = {VerifyFailure::Internal, 0, -1, "TLS engine stalled"};
+        failure_ = {FailureReason::Internal, 0, -1, "TLS engine stalled"};
         return terminate(TlsStatus::IoError);
     }
 }
@@ -396,7 +399,7 @@ bool TlsClient::hasPendingOutput() const
 
 std::string_view TlsClient::cipherSuiteName() const
 {
-    return established_ ? nssl::cipherSuiteName(session_.cipherSuite()) : std::string_view{};
+    return established_ ? tls::cipherSuiteName(session_.cipherSuite()) : std::string_view{};
 }
 
 std::optional<SessionParameters> TlsClient::session() const
@@ -422,4 +425,4 @@ std::string TlsClient::keyLogLine() const
     return "CLIENT_RANDOM " + hex(random.data(), random.size()) + " " + hex(master, sizeof master);
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -1,4 +1,4 @@
-#include "hle/nssl/client_identity.h"
+#include "tls/client_identity.h"
 
 #include <cstring>
 
@@ -6,7 +6,7 @@
 
 #include "common/secure_wipe.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 ClientIdentity::~ClientIdentity()
 {
@@ -90,4 +90,4 @@ void ClientIdentity::install(br_ssl_client_context& cc) const
     }
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls

@@ -1,11 +1,11 @@
-#include "hle/nssl/cipher_suites.h"
+#include "tls/cipher_suites.h"
 
 #include <algorithm>
 #include <array>
 
 #include "common/bearssl.h"
 
-namespace wiiu::nssl {
+namespace wiiu::tls {
 
 namespace {
 
@@ -105,4 +105,4 @@ std::string_view protocolVersionName(std::uint16_t version)
     }
 }
 
-}  // namespace wiiu::nssl
+}  // namespace wiiu::tls
