@@ -31,6 +31,7 @@ public:
     struct ProcessSettings {
         std::shared_ptr<const certstore::CertStore> store;
         nssl::Config nssl;
+        guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
     };
 
     explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
@@ -127,7 +128,10 @@ private:
     guest::FlatGuestMemory memory_;
     guest::DefaultHooks hooks_;
     const guest::ImportTable& table_;
-    std::unique_ptr<Process> makeProcess() { return std::make_unique<Process>(hooks_, settings_.store, settings_.nssl); }
+    std::unique_ptr<Process> makeProcess()
+    {
+        return std::make_unique<Process>(settings_.hooks ? *settings_.hooks : hooks_, settings_.store, settings_.nssl);
+    }
 
     ProcessSettings settings_;
     std::unique_ptr<Process> process_;
