@@ -37,13 +37,8 @@ std::size_t openDescriptors()
 
 TEST(ReliabilityStress, ThreeGuestThreadsHammerSharedHandles)
 {
-    TlsPeer::Options o;
-    o.kind = TlsPeer::Kind::Python;  // threaded echo: serves every connection at once
-    o.cert = pkiPath("server.pem").string();
-    o.key = pkiPath("server.key").string();
-    o.chain = pkiPath("int.pem").string();
-    std::string why;
-    auto peer = TlsPeer::start(o, &why);
+    std::string why;  // python: a threaded echo, serves every connection at once
+    auto peer = TlsPeer::start(testServerOptions(TlsPeer::Kind::Python), &why);
     ASSERT_TRUE(peer) << why;
 
     NsslGuest g(quickConfig(std::chrono::milliseconds(150)));  // blocked reads end by themselves too
