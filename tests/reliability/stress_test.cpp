@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -93,6 +94,11 @@ TEST(ReliabilityStress, ThreeGuestThreadsHammerSharedHandles)
                 seconds, kThreads, static_cast<unsigned long long>(calls), stress.finishes(),
                 static_cast<unsigned long long>(all.bytesVerified), static_cast<unsigned long long>(all.excused),
                 all.violations.size(), all.summary().c_str());
+    std::map<std::string, int> kinds;  // by the issue they name, if any
+    for (const std::string& v : all.violations)
+        ++kinds[v.find('[') == std::string::npos ? "[unlabelled]" : v.substr(v.find('['))];
+    for (const auto& [kind, n] : kinds)
+        std::printf("  violations %s: %d\n", kind.c_str(), n);
     for (std::size_t i = 0; i < all.violations.size() && i < 20; ++i)
         ADD_FAILURE() << all.violations[i];
     EXPECT_TRUE(all.violations.empty()) << all.violations.size() << " violations";
