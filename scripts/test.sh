@@ -4,20 +4,34 @@
 #   scripts/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
 #                                (clang; the same tree also builds the libFuzzer targets, so
 #                                .ci/run fuzzes there instead of compiling everything again)
+#   scripts/test.sh --tsan       ThreadSanitizer build in build-tsan/ (clang; no benchmarks or
+#                                fuzz targets); any report fails the test that caused it
+# A compiler launcher such as ccache is taken from CMAKE_CXX_COMPILER_LAUNCHER in the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=build
 flags=()
-if [[ ${1:-} == --sanitize ]]; then
+# RelWithDebInfo for the sanitizer trees: optimised enough for the fuzz targets and the stress
+# test to matter, with full debug info and frame pointers for the sanitizers' stacks (the project
+# has no assert() that NDEBUG would drop).
+clang=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
+       -DWIIU_NSSL_BUILD_BENCH=OFF)
+case ${1:-} in
+--sanitize)
   build=build-asan
-  # RelWithDebInfo: optimised enough for the fuzz targets to matter, with full debug info and
-  # frame pointers for the sanitizers' stacks (the project has no assert() that NDEBUG would drop).
-  flags+=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo
-          -DWIIU_NSSL_SANITIZE=ON -DWIIU_NSSL_FUZZ=ON -DWIIU_NSSL_BUILD_BENCH=OFF)
+  flags+=("${clang[@]}" -DWIIU_NSSL_SANITIZE=ON -DWIIU_NSSL_FUZZ=ON)
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-fi
+  ;;
+--tsan)
+  build=build-tsan
+  flags+=("${clang[@]}" -DWIIU_NSSL_TSAN=ON)
+  export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp}
+  ;;
+"") ;;
+*) echo "usage: scripts/test.sh [--sanitize|--tsan]" >&2; exit 2 ;;
+esac
 
 scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DWIIU_NSSL_WERROR=ON "${flags[@]}" >/dev/null

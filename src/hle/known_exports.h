@@ -9,17 +9,20 @@
 
 namespace wiiu {
 
-/// What a not-implemented export returns in r3 (besides logging once per process).
-enum class UnimplementedResult {
-    MinusOne,     ///< socket-style call: -1, socketlasterr() = SO_EOPNOTSUPP
-    NullPointer,  ///< call returning a pointer (gethostbyname, inet_ntoa, ...): NULL
-    NsslUnknown,  ///< NSSL call: NSSL_ERROR_UNKNOWN
+/// What an export returns in r3 when it cannot do its work: when it is not implemented (logged
+/// once per process), or when the host failed under it (an exception caught at the boundary).
+enum class FailureResult {
+    MinusOne,  ///< socket-style call: -1 and socketlasterr() (SO_EOPNOTSUPP, SO_ENOMEM, SO_EUNKNOWN)
+    Zero,      ///< call returning a pointer or a truth value (gethostbyname, inet_aton, ...): NULL / 0,
+               ///< and socketlasterr() as for MinusOne
+    Nssl,      ///< NSSL call: NSSL_ERROR_UNKNOWN, or NSSL_ERROR_OUT_OF_MEMORY
+    Eai,       ///< getaddrinfo / getnameinfo: EAI_MEMORY, else EAI_SYSTEM with socketlasterr()
 };
 
 struct KnownExport {
     std::string_view library;  ///< without ".rpl"
     std::string_view name;
-    UnimplementedResult unimplemented;
+    FailureResult failure;
 };
 
 std::span<const KnownExport> knownExports();

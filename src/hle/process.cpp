@@ -16,7 +16,7 @@ Process::~Process()
     sockets_.teardown();
 }
 
-bool Process::firstCallOf(guest::ExportIndex index)
+bool Process::firstFailureOf(guest::ExportIndex index)
 {
     std::lock_guard lock(reportedMutex_);
     return reported_.insert(index).second;

@@ -32,9 +32,9 @@ public:
     /// NSSL: the process's contexts, connections and sessions.
     nssl::Service& nssl() { return nssl_; }
 
-    /// True the first time this process calls export `index`; used to log a not-implemented
-    /// export once per process instead of on every call.
-    bool firstCallOf(guest::ExportIndex index);
+    /// True the first time this process reports export `index` failing (not implemented, or the
+    /// host failed under it): such failures are logged once per process, not on every call.
+    bool firstFailureOf(guest::ExportIndex index);
 
 private:
     guest::EmbeddingHooks& hooks_;

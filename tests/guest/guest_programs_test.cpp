@@ -311,13 +311,8 @@ TEST_F(PpcGuestTest, StructHeavyCallsReadBigEndianResults)
 TEST_F(PpcGuestTest, ThreeGuestThreadsShareOneProcess)
 {
     constexpr unsigned kThreads = 3;
-    TlsPeer::Options o;
-    o.kind = TlsPeer::Kind::Python;  // threaded: serves the three connections at once
-    o.cert = pkiPath("server.pem").string();
-    o.key = pkiPath("server.key").string();
-    o.chain = pkiPath("int.pem").string();
-    std::string why;
-    auto peer = TlsPeer::start(o, &why);
+    std::string why;  // python: threaded, serves the three connections at once
+    auto peer = TlsPeer::start(testServerOptions(TlsPeer::Kind::Python), &why);
     ASSERT_TRUE(peer) << why;
 
     runner_ = makeRunner(kThreads);

@@ -15,17 +15,6 @@ namespace {
 
 constexpr std::uint32_t kVerifyAll = 7;
 
-TlsPeer::Options serverOptions(TlsPeer::Kind kind, TlsPeer::Version version = TlsPeer::Version::Default)
-{
-    TlsPeer::Options o;
-    o.kind = kind;
-    o.cert = pkiPath("server.pem").string();
-    o.key = pkiPath("server.key").string();
-    o.chain = pkiPath("int.pem").string();
-    o.version = version;
-    return o;
-}
-
 std::unique_ptr<TlsPeer> startPeer(const TlsPeer::Options& o)
 {
     std::string why;
@@ -45,7 +34,7 @@ class NsslVersions : public ::testing::TestWithParam<VersionCase> {};
 TEST_P(NsslVersions, HandshakeRequestResponseAndCipherInfo)
 {
     const VersionCase& c = GetParam();
-    auto peer = startPeer(serverOptions(c.kind, c.version));
+    auto peer = startPeer(testServerOptions(c.kind, c.version));
     ASSERT_TRUE(peer);
     NsslGuest g;
     const std::int32_t ctx = g.context(0, pkiBytes("root.der"));
@@ -169,7 +158,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(NsslClientCertificate, InternalExternalAndMissing)
 {
-    auto o = serverOptions(TlsPeer::Kind::OpenSsl, TlsPeer::Version::Tls12);
+    auto o = testServerOptions(TlsPeer::Kind::OpenSsl, TlsPeer::Version::Tls12);
     o.clientCA = pkiPath("ca-bundle.pem").string();
     for (const char* mode : {"internal", "external", "missing"}) {
         SCOPED_TRACE(mode);

@@ -149,12 +149,7 @@ TEST(NsslNonBlocking, ConnectInProgressIsWantWrite)
 
 TEST(NsslSessions, ResumeWithinAContextOnlyAndNotAfterRemove)
 {
-    auto o = TlsPeer::Options{};
-    o.kind = TlsPeer::Kind::OpenSsl;
-    o.cert = pkiPath("server.pem").string();
-    o.key = pkiPath("server.key").string();
-    o.chain = pkiPath("int.pem").string();
-    o.version = TlsPeer::Version::Tls12;
+    auto o = testServerOptions(TlsPeer::Kind::OpenSsl, TlsPeer::Version::Tls12);
     std::string why;
     auto peer = TlsPeer::start(o, &why);
     ASSERT_TRUE(peer) << why;

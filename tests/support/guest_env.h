@@ -2,6 +2,7 @@
 // a call() that passes arguments exactly as an emulator would (r3..r10, then the stack at r1+8).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -30,6 +31,7 @@ public:
     struct ProcessSettings {
         std::shared_ptr<const certstore::CertStore> store;
         nssl::Config nssl;
+        guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
     };
 
     explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
@@ -41,13 +43,16 @@ public:
 
     guest::FlatGuestMemory& memory() { return memory_; }
     guest::DefaultHooks& hooks() { return hooks_; }
-    Process& process() { return *process_; }
+    Process& process() { return *current_.load(std::memory_order_acquire); }
     const guest::ImportTable& table() const { return table_; }
     /// Destroys the process (as an emulator does when the title ends) and starts a fresh one.
+    /// Other threads may still be blocked in calls on the old one, as on an emulator's cores:
+    /// they took their reference before the restart, and its destructor waits for them.
     void restartProcess()
     {
         process_.reset();
         process_ = makeProcess();
+        current_.store(process_.get(), std::memory_order_release);
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
@@ -114,7 +119,7 @@ public:
         // Each guest thread gets its own 64 KiB of stack so concurrent calls do not share slots.
         frame.gpr[1] = kStackTop - static_cast<std::uint32_t>(thread % 15) * 0x10000 - 0x100;
         frame.setArguments(args, memory_);
-        table_.call(index, *process_, memory_, frame);
+        table_.call(index, process(), memory_, frame);
         return frame.result();
     }
 
@@ -123,10 +128,15 @@ private:
     guest::FlatGuestMemory memory_;
     guest::DefaultHooks hooks_;
     const guest::ImportTable& table_;
-    std::unique_ptr<Process> makeProcess() { return std::make_unique<Process>(hooks_, settings_.store, settings_.nssl); }
+    std::unique_ptr<Process> makeProcess()
+    {
+        return std::make_unique<Process>(settings_.hooks ? *settings_.hooks : hooks_, settings_.store, settings_.nssl);
+    }
 
     ProcessSettings settings_;
     std::unique_ptr<Process> process_;
+    // What calls use: a call in flight never reads process_ while restartProcess rewrites it.
+    std::atomic<Process*> current_{process_.get()};
     guest::GuestAddress next_ = kDataBase;
 };
 

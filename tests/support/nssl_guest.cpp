@@ -44,8 +44,9 @@ std::shared_ptr<const certstore::CertStore> testCertStore()
     return store;
 }
 
-NsslGuest::NsslGuest(nssl::Config config, std::shared_ptr<const certstore::CertStore> store)
-    : GuestEnv(ProcessSettings{std::move(store), std::move(config)})
+NsslGuest::NsslGuest(nssl::Config config, std::shared_ptr<const certstore::CertStore> store,
+                     guest::EmbeddingHooks* hooks)
+    : GuestEnv(ProcessSettings{std::move(store), std::move(config), hooks})
 {
     ioBuffer_ = alloc(kIoBufferSize);
     ioWord_ = alloc(4);

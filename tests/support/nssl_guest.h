@@ -27,7 +27,8 @@ std::shared_ptr<const certstore::CertStore> testCertStore();
 
 class NsslGuest : public GuestEnv {
 public:
-    explicit NsslGuest(nssl::Config config = {}, std::shared_ptr<const certstore::CertStore> store = testCertStore());
+    explicit NsslGuest(nssl::Config config = {}, std::shared_ptr<const certstore::CertStore> store = testCertStore(),
+                       guest::EmbeddingHooks* hooks = nullptr);
 
     /// Any export by name; the r3 result as a signed word.
     std::int32_t call32(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,

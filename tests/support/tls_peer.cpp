@@ -1,5 +1,7 @@
 #include "support/tls_peer.h"
 
+#include "support/pki_fixture.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -287,5 +289,16 @@ void TlsPeer::stop()
 }
 
 TlsPeer::~TlsPeer() { stop(); }
+
+TlsPeer::Options testServerOptions(TlsPeer::Kind kind, TlsPeer::Version version)
+{
+    TlsPeer::Options o;
+    o.kind = kind;
+    o.cert = pkiPath("server.pem").string();
+    o.key = pkiPath("server.key").string();
+    o.chain = pkiPath("int.pem").string();
+    o.version = version;
+    return o;
+}
 
 }  // namespace wiiu::test

@@ -75,4 +75,7 @@ private:
     std::string output_;
 };
 
+/// Options for a server of `kind` with the test PKI's server certificate, key and intermediate.
+TlsPeer::Options testServerOptions(TlsPeer::Kind kind, TlsPeer::Version version = TlsPeer::Version::Default);
+
 }  // namespace wiiu::test

@@ -21,12 +21,30 @@ std::uint32_t GuestHeap::allocate(std::uint32_t size, std::uint32_t alignment)
         const std::uint64_t aligned = (blockStart + alignment - 1) & ~static_cast<std::uint64_t>(alignment - 1);
         if (aligned == 0 || aligned + size > blockEnd)
             continue;  // address 0 is never handed out: the guest reads it as NULL
-        free_.erase(it);
-        if (aligned > blockStart)
-            free_.emplace(static_cast<std::uint32_t>(blockStart), static_cast<std::uint32_t>(aligned - blockStart));
-        if (aligned + size < blockEnd)
-            free_.emplace(static_cast<std::uint32_t>(aligned + size), static_cast<std::uint32_t>(blockEnd - aligned - size));
-        used_.emplace(static_cast<std::uint32_t>(aligned), size);
+        // Exception-safe: the allocations come first, so an out-of-memory leaves both maps as they
+        // were; the block's own node then becomes the remainder (a node moves without allocating).
+        const auto suffixStart = static_cast<std::uint32_t>(aligned + size);
+        const auto suffixSize = static_cast<std::uint32_t>(blockEnd - aligned - size);
+        const bool prefix = aligned > blockStart, suffix = suffixSize > 0;
+        const auto usedIt = used_.emplace(static_cast<std::uint32_t>(aligned), size).first;
+        if (prefix && suffix) {
+            try {
+                free_.emplace(suffixStart, suffixSize);
+            } catch (...) {
+                used_.erase(usedIt);
+                throw;
+            }
+        }
+        if (prefix) {
+            it->second = static_cast<std::uint32_t>(aligned - blockStart);
+        } else if (suffix) {
+            auto node = free_.extract(it);
+            node.key() = suffixStart;
+            node.mapped() = suffixSize;
+            free_.insert(std::move(node));
+        } else {
+            free_.erase(it);
+        }
         return static_cast<std::uint32_t>(aligned);
     }
     return 0;
@@ -38,9 +56,10 @@ bool GuestHeap::free(std::uint32_t address)
     auto used = used_.find(address);
     if (used == used_.end())
         return false;
-    std::uint32_t start = used->first;
-    std::uint64_t size = used->second;
-    used_.erase(used);
+    // The used node becomes the free block: freeing never allocates, so it cannot fail halfway.
+    auto node = used_.extract(used);
+    std::uint32_t start = node.key();
+    std::uint64_t size = node.mapped();
     // Coalesce with the free neighbours on both sides.
     auto next = free_.lower_bound(start);
     if (next != free_.end() && start + size == next->first) {
@@ -55,7 +74,9 @@ bool GuestHeap::free(std::uint32_t address)
             free_.erase(prev);
         }
     }
-    free_.emplace(start, static_cast<std::uint32_t>(size));
+    node.key() = start;
+    node.mapped() = static_cast<std::uint32_t>(size);
+    free_.insert(std::move(node));
     return true;
 }
 

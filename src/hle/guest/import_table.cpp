@@ -1,6 +1,9 @@
 #include "hle/guest/import_table.h"
 
+#include <cxxabi.h>
+
 #include <map>
+#include <new>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -53,9 +56,34 @@ bool ImportTable::call(ExportIndex index, Process& process, GuestMemory& memory,
         log::guest().error("import table: call of unknown export index {}", index);
         return false;
     }
-    Call call(process, memory, frame, entries_[index], index);
-    entries_[index].function(call);
+    const ExportEntry& entry = entries_[index];
+    Call call(process, memory, frame, entry, index);
+    // Zero-cost while nothing throws (table-driven unwinding): the happy path pays nothing here.
+    try {
+        entry.function(call);
+    } catch (const abi::__forced_unwind&) {
+        throw;  // thread cancellation must keep unwinding
+    } catch (const std::bad_alloc& e) {
+        recover(call, {CallFailure::OutOfMemory, e.what()});
+    } catch (const std::exception& e) {
+        recover(call, {CallFailure::Exception, e.what()});
+    } catch (...) {
+        recover(call, {CallFailure::Exception, "an exception of unknown type"});
+    }
     return true;
+}
+
+void ImportTable::recover(Call& call, CallFailure why) noexcept
+{
+    const ExportEntry& entry = call.exportEntry();
+    if (entry.fail)
+        return entry.fail(call, why);
+    call.frame().setResult(static_cast<std::uint32_t>(-1));
+    try {
+        entry.logger->error("{}::{} failed on the host: {}", entry.library, entry.name, why.what);
+    } catch (...) {
+        // Nothing left to tell it with; the guest has its result.
+    }
 }
 
 std::string ImportTable::coverageReport() const

@@ -19,12 +19,23 @@ namespace wiiu::guest {
 /// The host side of one export. Reads its arguments from the call and writes the result to r3.
 using HostFunction = void (*)(Call&);
 
+/// Why an export gives its failure result instead of doing its work.
+struct CallFailure {
+    enum Kind { NotImplemented, OutOfMemory, Exception } kind;
+    std::string_view what;  ///< the exception's message (empty for NotImplemented)
+};
+
+/// Writes the export's documented failure result for `why` (r3, and the library's per-thread
+/// error) and reports it. Must not throw: it runs where an exception already stopped the export.
+using FailFunction = void (*)(Call&, CallFailure) noexcept;
+
 struct ExportEntry {
     std::string library;  ///< "nsysnet", "nn_nets2" (without ".rpl")
     std::string name;     ///< the export's symbol name, e.g. "NSSLRead"
     HostFunction function = nullptr;
     bool implemented = false;  ///< false: the function logs once per process and returns a documented error
     spdlog::logger* logger = nullptr;  ///< where traces of this export go
+    FailFunction fail = nullptr;       ///< the documented failure; null: r3 = -1, logged on every failure
 };
 
 class ImportTable {
@@ -37,7 +48,12 @@ public:
 
     /// Runs export `index` for `process` with the registers in `frame`; the result is in r3.
     /// An index the table never returned is refused (false) and logged: that is an emulator bug.
+    /// No exception leaves: one thrown by the export (out of memory, a hook, Asio) becomes the
+    /// export's failure result through its entry's `fail`, and the call still counts as made.
     bool call(ExportIndex index, Process& process, GuestMemory& memory, CallFrame& frame) const;
+
+    /// Sets the failure result of export `index` (registerExports takes them from known_exports).
+    void setFail(ExportIndex index, FailFunction fail) { entries_.at(index).fail = fail; }
 
     const ExportEntry& entry(ExportIndex index) const { return entries_.at(index); }
     std::span<const ExportEntry> entries() const { return entries_; }
@@ -47,6 +63,7 @@ public:
 
 private:
     static std::string key(std::string_view library, std::string_view name);
+    static void recover(Call& call, CallFailure why) noexcept;
 
     std::vector<ExportEntry> entries_;
     std::unordered_map<std::string, ExportIndex> byName_;

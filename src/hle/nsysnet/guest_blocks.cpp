@@ -15,7 +15,7 @@ std::uint32_t GuestBlocks::allocate(std::uint32_t size, std::uint32_t alignment)
     std::lock_guard lock(mutex_);
     const std::uint32_t address = hooks_.guestAlloc(size, alignment);
     if (address != 0)
-        blocks_.insert(address);
+        remember(address, [&] { blocks_.insert(address); });
     return address;
 }
 
@@ -35,7 +35,7 @@ std::uint32_t GuestBlocks::persistent(const std::string& name, std::uint32_t siz
         return it->second;
     const std::uint32_t address = hooks_.guestAlloc(size, alignment);
     if (address != 0)
-        persistent_.emplace(name, address);
+        remember(address, [&] { persistent_.emplace(name, address); });
     return address;
 }
 

@@ -30,6 +30,19 @@ public:
     std::uint32_t persistent(const std::string& name, std::uint32_t size, std::uint32_t alignment = 4);
 
 private:
+    /// Runs `record` (which may run out of memory) for a block just allocated; on failure the
+    /// block goes back to the guest heap before the exception goes on, so nothing leaks.
+    template <class F>
+    void remember(std::uint32_t address, F record)
+    {
+        try {
+            record();
+        } catch (...) {
+            hooks_.guestFree(address);
+            throw;
+        }
+    }
+
     guest::EmbeddingHooks& hooks_;
     std::mutex mutex_;
     std::set<std::uint32_t> blocks_;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -199,6 +200,11 @@ RunResult PpcRunner::run(const ThreadSpec& spec, unsigned slot)
         result.error = "stack slot out of range";
         return result;
     }
+    // Unicorn's first use of an engine fills process-global translation tables (the PowerPC
+    // register names, written with snprintf), so engines are set up one at a time; they run
+    // concurrently. An emulator creates its cores once, before any of them runs.
+    static std::mutex setupMutex;
+    std::unique_lock setup(setupMutex);
     uc_engine* uc = nullptr;
     if (uc_err e = uc_open(UC_ARCH_PPC, static_cast<uc_mode>(UC_MODE_PPC32 | UC_MODE_BIG_ENDIAN), &uc); e) {
         result.error = "uc_open: " + ucError(e);
@@ -242,6 +248,7 @@ RunResult PpcRunner::run(const ThreadSpec& spec, unsigned slot)
         return result;
     }
 
+    setup.unlock();
     const auto start = std::chrono::steady_clock::now();
     e = uc_emu_start(uc, entry_, Layout::kExit, 0, 0);
     result.elapsed = std::chrono::steady_clock::now() - start;
