@@ -8,8 +8,8 @@ namespace wiiu {
 /// The module's import table, built on first use (thread-safe) and immutable afterwards.
 const guest::ImportTable& importTable();
 
-/// Registers every known export into `table`: each library's implemented exports, then every
-/// other known export as not implemented (see known_exports.h).
+/// Registers every export the module knows of into `table`: each library's list, implemented
+/// and not implemented alike (nsysnet/exports/, nssl/exports/).
 void registerExports(guest::ImportTable& table);
 
 }  // namespace wiiu

@@ -42,6 +42,26 @@ ExportIndex ImportTable::add(ExportEntry entry)
     return it->second;
 }
 
+namespace {
+
+void notImplemented(Call& call)
+{
+    call.exportEntry().fail(call, {CallFailure::NotImplemented, {}});
+}
+
+}  // namespace
+
+void ImportTable::add(const ExportList& list)
+{
+    for (const ExportDef& e : list.exports)
+        add({.library = std::string(list.library),
+             .name = std::string(e.name),
+             .function = e.function ? e.function : notImplemented,
+             .implemented = e.function != nullptr,
+             .logger = list.logger,
+             .fail = e.fail ? e.fail : list.fail});
+}
+
 std::optional<ExportIndex> ImportTable::find(std::string_view library, std::string_view name) const
 {
     auto it = byName_.find(key(library, name));

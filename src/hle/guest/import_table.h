@@ -38,10 +38,30 @@ struct ExportEntry {
     FailFunction fail = nullptr;       ///< the documented failure; null: r3 = -1, logged on every failure
 };
 
+/// One export as its library lists it: the symbol's name, written once (the macros below take
+/// it from the function's own name), and the typed function; no function = not implemented.
+struct ExportDef {
+    std::string_view name;
+    HostFunction function = nullptr;
+    FailFunction fail = nullptr;  ///< null: the list's default failure
+};
+
+/// An exports file's list, registered as a whole: every export of it is known to the import
+/// table, implemented or not, so the coverage report needs no second list of names.
+struct ExportList {
+    std::string_view library;         ///< "nsysnet", "nn_nets2"
+    spdlog::logger* logger;           ///< where its traces go
+    FailFunction fail;                ///< failure result of its exports (not implemented, host failure)
+    std::span<const ExportDef> exports;
+};
+
 class ImportTable {
 public:
     /// Registers an export; names are unique per library. Returns its stable index.
     ExportIndex add(ExportEntry entry);
+    /// Registers every export of `list`; one without a function answers its failure result
+    /// (CallFailure::NotImplemented) on every call.
+    void add(const ExportList& list);
 
     /// The export's index; `library` may carry the ".rpl" suffix. Nothing when unknown.
     std::optional<ExportIndex> find(std::string_view library, std::string_view name) const;
@@ -51,9 +71,6 @@ public:
     /// No exception leaves: one thrown by the export (out of memory, a hook, Asio) becomes the
     /// export's failure result through its entry's `fail`, and the call still counts as made.
     bool call(ExportIndex index, Process& process, GuestMemory& memory, CallFrame& frame) const;
-
-    /// Sets the failure result of export `index` (registerExports takes them from known_exports).
-    void setFail(ExportIndex index, FailFunction fail) { entries_.at(index).fail = fail; }
 
     const ExportEntry& entry(ExportIndex index) const { return entries_.at(index); }
     std::span<const ExportEntry> entries() const { return entries_; }
@@ -70,3 +87,14 @@ private:
 };
 
 }  // namespace wiiu::guest
+
+/// An implemented export, named by its function: WIIU_EXPORT(NSSLRead).
+#define WIIU_EXPORT(function) ::wiiu::guest::ExportDef{#function, &::wiiu::guest::export_fn<function>}
+/// An implemented export whose failure result differs from its list's.
+#define WIIU_EXPORT_FAILING(function, fail) \
+    ::wiiu::guest::ExportDef{#function, &::wiiu::guest::export_fn<function>, fail}
+/// An export whose C++ name cannot be the symbol's (htonl is a host macro).
+#define WIIU_EXPORT_AS(symbol, function) ::wiiu::guest::ExportDef{symbol, &::wiiu::guest::export_fn<function>}
+/// An export the console has and the module does not implement (yet).
+#define WIIU_NOT_IMPLEMENTED(symbol) ::wiiu::guest::ExportDef{symbol, nullptr}
+#define WIIU_NOT_IMPLEMENTED_FAILING(symbol, fail) ::wiiu::guest::ExportDef{symbol, nullptr, fail}

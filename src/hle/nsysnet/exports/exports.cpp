@@ -1,6 +1,7 @@
 // nsysnet's library-level exports, and the registration of every implemented socket export.
 #include "hle/nsysnet/exports/exports.h"
 
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/exports/export_call.h"
 
@@ -40,12 +41,21 @@ std::int32_t socketlasterr(Call& call)
 
 void registerExports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT(socket_lib_init),
+        WIIU_EXPORT(socket_lib_finish),
+        WIIU_EXPORT(socketlasterr),
+        WIIU_NOT_IMPLEMENTED("socket_lib_decode_error"),
+        WIIU_NOT_IMPLEMENTED("getsocklibopt"),
+        WIIU_NOT_IMPLEMENTED("setsocklibopt"),
+        WIIU_NOT_IMPLEMENTED("set_multicast_state"),
+        WIIU_NOT_IMPLEMENTED("simple_ping"),
+        WIIU_NOT_IMPLEMENTED("simple_ping_result"),
+        WIIU_NOT_IMPLEMENTED("get_socket_rm_fd"),
+        WIIU_NOT_IMPLEMENTED("get_nssl_rm_fd"),
+        WIIU_NOT_IMPLEMENTED("SOGetProxyConfig"),
     };
-    add("socket_lib_init", guest::export_fn<socket_lib_init>);
-    add("socket_lib_finish", guest::export_fn<socket_lib_finish>);
-    add("socketlasterr", guest::export_fn<socketlasterr>);
+    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
     registerSocketExports(table);
     registerIoExports(table);
     registerInetExports(table);

@@ -5,7 +5,7 @@
 
 namespace wiiu::nsysnet {
 
-/// Registers every implemented nsysnet socket export, one line each.
+/// Registers every nsysnet socket and resolver export, implemented or not, one line each.
 void registerExports(guest::ImportTable& table);
 
 // One group per file; registerExports calls them all.

@@ -2,6 +2,7 @@
 // ntoh*. None needs socket_lib_init; only inet_ntop/inet_pton failures set socketlasterr.
 #include <cstring>
 
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/exports/export_call.h"
 #include "hle/nsysnet/exports/exports.h"
@@ -123,18 +124,19 @@ std::uint16_t networkOrder16(Call&, std::uint16_t v) { return v; }
 
 void registerInetExports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT_FAILING(inet_aton, failure::zero),
+        WIIU_EXPORT_FAILING(inet_ntoa, failure::zero),
+        WIIU_EXPORT_FAILING(inet_ntoa_r, failure::zero),
+        WIIU_EXPORT_FAILING(inet_ntop, failure::zero),
+        WIIU_EXPORT(inet_pton),
+        // The guest is big-endian: network order is its own order.
+        WIIU_EXPORT_AS("htonl", networkOrder32),
+        WIIU_EXPORT_AS("htons", networkOrder16),
+        WIIU_EXPORT_AS("ntohl", networkOrder32),
+        WIIU_EXPORT_AS("ntohs", networkOrder16),
     };
-    add("inet_aton", guest::export_fn<inet_aton>);
-    add("inet_ntoa", guest::export_fn<inet_ntoa>);
-    add("inet_ntoa_r", guest::export_fn<inet_ntoa_r>);
-    add("inet_ntop", guest::export_fn<inet_ntop>);
-    add("inet_pton", guest::export_fn<inet_pton>);
-    add("htonl", guest::export_fn<networkOrder32>);
-    add("htons", guest::export_fn<networkOrder16>);
-    add("ntohl", guest::export_fn<networkOrder32>);
-    add("ntohs", guest::export_fn<networkOrder16>);
+    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -2,6 +2,7 @@
 // guest buffers, flags and fd_sets to the socket service.
 #include <vector>
 
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/exports/export_call.h"
 #include "hle/nsysnet/exports/exports.h"
@@ -156,14 +157,18 @@ std::int32_t select(Call& call, std::int32_t nfds, GuestPtr<be32> readfds, Guest
 
 void registerIoExports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT(recv),
+        WIIU_EXPORT(recvfrom),
+        WIIU_EXPORT(send),
+        WIIU_EXPORT(sendto),
+        WIIU_EXPORT(select),
+        WIIU_NOT_IMPLEMENTED("recvfrom_ex"),
+        WIIU_NOT_IMPLEMENTED("recvfrom_multi"),
+        WIIU_NOT_IMPLEMENTED("sendto_multi"),
+        WIIU_NOT_IMPLEMENTED("sendto_multi_ex"),
     };
-    add("recv", guest::export_fn<recv>);
-    add("recvfrom", guest::export_fn<recvfrom>);
-    add("send", guest::export_fn<send>);
-    add("sendto", guest::export_fn<sendto>);
-    add("select", guest::export_fn<select>);
+    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/exports/export_call.h"
 #include "hle/nsysnet/exports/exports.h"
@@ -350,15 +351,22 @@ Eai getnameinfo(Call& call, GuestPtr<const GuestSockaddrIn> sa, std::int32_t sal
 
 void registerResolverExports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT_FAILING(gethostbyname, failure::zero),
+        WIIU_NOT_IMPLEMENTED_FAILING("gethostbyaddr", failure::zero),
+        WIIU_EXPORT(get_h_errno),
+        WIIU_EXPORT_FAILING(getaddrinfo, failure::eai),
+        WIIU_EXPORT(freeaddrinfo),
+        WIIU_EXPORT_FAILING(gai_strerror, failure::zero),
+        WIIU_EXPORT_FAILING(getnameinfo, failure::eai),
+        WIIU_NOT_IMPLEMENTED("getaddrinfo_rs"),
+        WIIU_NOT_IMPLEMENTED("getaddrinfo_async"),
+        WIIU_NOT_IMPLEMENTED("getaddrinfo_async_rs"),
+        WIIU_NOT_IMPLEMENTED("clear_resolver_cache"),
+        WIIU_NOT_IMPLEMENTED("set_resolver_allocator"),
+        WIIU_NOT_IMPLEMENTED("dns_abort_by_hname"),
     };
-    add("gethostbyname", guest::export_fn<gethostbyname>);
-    add("get_h_errno", guest::export_fn<get_h_errno>);
-    add("getaddrinfo", guest::export_fn<getaddrinfo>);
-    add("freeaddrinfo", guest::export_fn<freeaddrinfo>);
-    add("gai_strerror", guest::export_fn<gai_strerror>);
-    add("getnameinfo", guest::export_fn<getnameinfo>);
+    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

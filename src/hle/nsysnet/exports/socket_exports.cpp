@@ -1,5 +1,6 @@
 // Descriptor and connection exports: socket, socketclose(_all), shutdown, connect, bind, listen,
 // accept, getpeername, getsockname, setsockopt, getsockopt: guest arguments to the socket service.
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/exports/export_call.h"
 #include "hle/nsysnet/exports/exports.h"
@@ -210,22 +211,22 @@ std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
 
 void registerSocketExports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({.library = "nsysnet", .name = name, .function = f, .implemented = true, .logger = &log::nsysnet()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT(socket),
+        WIIU_EXPORT_AS("mw_socket", socket),  // an alias of socket (as Cemu reads it)
+        WIIU_EXPORT(socketclose),
+        WIIU_EXPORT(socketclose_all),
+        WIIU_EXPORT(shutdown),
+        WIIU_EXPORT(connect),
+        WIIU_EXPORT(bind),
+        WIIU_EXPORT(listen),
+        WIIU_EXPORT(accept),
+        WIIU_EXPORT_AS("getpeername", socketName<true>),
+        WIIU_EXPORT_AS("getsockname", socketName<false>),
+        WIIU_EXPORT(setsockopt),
+        WIIU_EXPORT(getsockopt),
     };
-    add("socket", guest::export_fn<socket>);
-    add("mw_socket", guest::export_fn<socket>);  // an alias of socket (as Cemu reads it)
-    add("socketclose", guest::export_fn<socketclose>);
-    add("socketclose_all", guest::export_fn<socketclose_all>);
-    add("shutdown", guest::export_fn<shutdown>);
-    add("connect", guest::export_fn<connect>);
-    add("bind", guest::export_fn<bind>);
-    add("listen", guest::export_fn<listen>);
-    add("accept", guest::export_fn<accept>);
-    add("getpeername", guest::export_fn<socketName<true>>);
-    add("getsockname", guest::export_fn<socketName<false>>);
-    add("setsockopt", guest::export_fn<setsockopt>);
-    add("getsockopt", guest::export_fn<getsockopt>);
+    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

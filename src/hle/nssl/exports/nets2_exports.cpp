@@ -1,8 +1,9 @@
 // nn_nets2.rpl's NSSL exports: CRLs, context flags and context mode (docs/abi.md: all chosen,
 // as no public source documents them).
-#include "hle/nssl/exports.h"
+#include "hle/nssl/exports/exports.h"
 
 #include "common/log.h"
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nssl/service.h"
 #include "hle/process.h"
@@ -63,15 +64,14 @@ NsslError NSSLContextSetMode(Call& call, ContextHandle ctx, std::int32_t mode)
 
 void registerNets2Exports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({"nn_nets2", name, f, true, &log::nssl()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT(NSSLAddCRLExternal),
+        WIIU_EXPORT(NSSLContextSetFlags),
+        WIIU_EXPORT(NSSLContextClearFlags),
+        WIIU_EXPORT(NSSLContextGetFlags),
+        WIIU_EXPORT(NSSLContextSetMode),
     };
-    using guest::export_fn;
-    add("NSSLAddCRLExternal", export_fn<NSSLAddCRLExternal>);
-    add("NSSLContextSetFlags", export_fn<NSSLContextSetFlags>);
-    add("NSSLContextClearFlags", export_fn<NSSLContextClearFlags>);
-    add("NSSLContextGetFlags", export_fn<NSSLContextGetFlags>);
-    add("NSSLContextSetMode", export_fn<NSSLContextSetMode>);
+    table.add({"nn_nets2", &log::nssl(), failure::nssl, kExports});
 }
 
 }  // namespace wiiu::nssl

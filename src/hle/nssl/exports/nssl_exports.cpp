@@ -1,11 +1,12 @@
 // The NSSL exports of nsysnet.rpl: each translates guest arguments into one service call and
 // the answer into a console code (docs/abi.md has the table these follow).
-#include "hle/nssl/exports.h"
+#include "hle/nssl/exports/exports.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "common/log.h"
+#include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nssl/service.h"
 #include "hle/process.h"
@@ -380,35 +381,37 @@ NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, G
 
 void registerExports(guest::ImportTable& table)
 {
-    auto add = [&](const char* name, guest::HostFunction f) {
-        table.add({"nsysnet", name, f, true, &log::nssl()});
+    static constexpr guest::ExportDef kExports[] = {
+        WIIU_EXPORT(NSSLInit),
+        WIIU_EXPORT(NSSLFinish),
+        WIIU_EXPORT(NSSLCreateContext),
+        WIIU_EXPORT(NSSLDestroyContext),
+        WIIU_EXPORT(NSSLSetClientPKI),
+        WIIU_EXPORT(NSSLSetClientPKIExternal),
+        WIIU_EXPORT(NSSLAddServerPKI),
+        WIIU_EXPORT(NSSLAddServerPKIExternal),
+        WIIU_EXPORT(NSSLAddServerPKIGroups),
+        WIIU_EXPORT(NSSLCreateConnection),
+        WIIU_EXPORT(NSSLDestroyConnection),
+        WIIU_EXPORT(NSSLDoHandshake),
+        WIIU_EXPORT(NSSLRead),
+        WIIU_EXPORT(NSSLWrite),
+        WIIU_EXPORT(NSSLGetPending),
+        WIIU_EXPORT(NSSLGetPeerCertSize),
+        WIIU_EXPORT(NSSLGetPeerCert),
+        WIIU_EXPORT(NSSLGetCipherInfo),
+        WIIU_EXPORT(NSSLGetSession),
+        WIIU_EXPORT(NSSLSetSession),
+        WIIU_EXPORT(NSSLFreeSession),
+        WIIU_EXPORT(NSSLRemoveSession),
+        WIIU_EXPORT(NSSLExportInternalServerCertificate),
+        WIIU_EXPORT(NSSLExportInternalClientCertificate),
+        // Signatures unknown (docs/abi.md).
+        WIIU_NOT_IMPLEMENTED("NSSLEncrypt"),
+        WIIU_NOT_IMPLEMENTED("NSSLNSECEncrypt"),
     };
-    using guest::export_fn;
-    add("NSSLInit", export_fn<NSSLInit>);
-    add("NSSLFinish", export_fn<NSSLFinish>);
-    add("NSSLCreateContext", export_fn<NSSLCreateContext>);
-    add("NSSLDestroyContext", export_fn<NSSLDestroyContext>);
-    add("NSSLSetClientPKI", export_fn<NSSLSetClientPKI>);
-    add("NSSLSetClientPKIExternal", export_fn<NSSLSetClientPKIExternal>);
-    add("NSSLAddServerPKI", export_fn<NSSLAddServerPKI>);
-    add("NSSLAddServerPKIExternal", export_fn<NSSLAddServerPKIExternal>);
-    add("NSSLAddServerPKIGroups", export_fn<NSSLAddServerPKIGroups>);
-    add("NSSLCreateConnection", export_fn<NSSLCreateConnection>);
-    add("NSSLDestroyConnection", export_fn<NSSLDestroyConnection>);
-    add("NSSLDoHandshake", export_fn<NSSLDoHandshake>);
-    add("NSSLRead", export_fn<NSSLRead>);
-    add("NSSLWrite", export_fn<NSSLWrite>);
-    add("NSSLGetPending", export_fn<NSSLGetPending>);
-    add("NSSLGetPeerCertSize", export_fn<NSSLGetPeerCertSize>);
-    add("NSSLGetPeerCert", export_fn<NSSLGetPeerCert>);
-    add("NSSLGetCipherInfo", export_fn<NSSLGetCipherInfo>);
-    add("NSSLGetSession", export_fn<NSSLGetSession>);
-    add("NSSLSetSession", export_fn<NSSLSetSession>);
-    add("NSSLFreeSession", export_fn<NSSLFreeSession>);
-    add("NSSLRemoveSession", export_fn<NSSLRemoveSession>);
-    add("NSSLExportInternalServerCertificate", export_fn<NSSLExportInternalServerCertificate>);
-    add("NSSLExportInternalClientCertificate", export_fn<NSSLExportInternalClientCertificate>);
-    // NSSLEncrypt and NSSLNSECEncrypt: signatures unknown; listed as not implemented.
+    table.add({"nsysnet", &log::nssl(), failure::nssl, kExports});
+    registerNets2Exports(table);
 }
 
 }  // namespace wiiu::nssl
