@@ -114,6 +114,8 @@ private:
     /// The live object behind a handle, or LIB_NOT_READY / INVALID_NSSL_CONTEXT|CONNECTION.
     Result<std::shared_ptr<Context>> contextFor(ContextHandle ctx);
     Result<std::shared_ptr<Connection>> connectionFor(ConnectionHandle conn);
+    /// The same for a session, with mutex_ already held.
+    Result<std::shared_ptr<Session>> sessionLocked(SessionHandle session) const;
     /// `f(connection)`'s value, or the handle's error.
     template <class F>
     auto onConnection(ConnectionHandle conn, F&& f) -> Result<std::invoke_result_t<F, Connection&>>

@@ -58,15 +58,23 @@ NsslError Service::setSession(ConnectionHandle conn, SessionHandle session)
     return (*connection)->offerSession(std::move(s));
 }
 
+Result<std::shared_ptr<Session>> Service::sessionLocked(SessionHandle session) const
+{
+    if (!ready_)
+        return fail(NsslError::LIB_NOT_READY);
+    auto s = sessions_.find(session);
+    if (!s)
+        return fail(NsslError::INVALID_NSSL_SESSION);
+    return s;
+}
+
 NsslError Service::freeSession(SessionHandle session)
 {
     std::lock_guard lock(mutex_);
-    if (!ready_)
-        return NsslError::LIB_NOT_READY;
-    auto s = sessions_.find(session);
+    auto s = sessionLocked(session);
     if (!s)
-        return NsslError::INVALID_NSSL_SESSION;
-    if (--s->references <= 0)
+        return s.error();
+    if (--(*s)->references <= 0)
         sessions_.erase(session);
     return NsslError::OK;
 }
@@ -74,12 +82,10 @@ NsslError Service::freeSession(SessionHandle session)
 NsslError Service::removeSession(SessionHandle session)
 {
     std::lock_guard lock(mutex_);
-    if (!ready_)
-        return NsslError::LIB_NOT_READY;
-    auto s = sessions_.find(session);
+    auto s = sessionLocked(session);
     if (!s)
-        return NsslError::INVALID_NSSL_SESSION;
-    s->removed = true;
+        return s.error();
+    (*s)->removed = true;
     return NsslError::OK;
 }
 
