@@ -2,8 +2,8 @@
 // hook that throws) becomes that export's documented failure result (docs/abi.md, "Host
 // failures"), is logged once per process with the export's name, and the process goes on.
 // Failures are injected where they really happen: this program's operator new fails the n-th
-// allocation of one call, for every n in turn, and the embedding hooks throw from wait() under a
-// blocking handshake and from guestAlloc() under the resolver.
+// allocation of one call, for every n in turn, and the embedding hooks throw from now() as a
+// handshake starts, from wait() under a blocking call and from guestAlloc() under the resolver.
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -93,13 +93,18 @@ guest::ExportIndex exportIndex(std::string_view name) { return *importTable().fi
 
 enum class Throw { Nothing, OutOfMemory, Error };
 
-/// DefaultHooks over the env's guest heap, whose wait() and guestAlloc() throw when armed.
+/// DefaultHooks over the env's guest heap, whose wait(), now() and guestAlloc() throw when armed.
 class ThrowingHooks : public guest::DefaultHooks {
 public:
     ThrowingHooks() : DefaultHooks(GuestEnv::kHeapBase, GuestEnv::kBase + GuestEnv::kSize - GuestEnv::kHeapBase) {}
 
-    std::atomic<Throw> onWait{Throw::Nothing}, onAlloc{Throw::Nothing};
+    std::atomic<Throw> onWait{Throw::Nothing}, onNow{Throw::Nothing}, onAlloc{Throw::Nothing};
 
+    std::chrono::system_clock::time_point now() override
+    {
+        raise(onNow);
+        return DefaultHooks::now();
+    }
     int wait(std::span<guest::WaitItem> items, guest::Deadline deadline) override
     {
         raise(onWait);
@@ -174,29 +179,31 @@ TEST(Boundary, NsslExportsFailWithNsslErrorsAndTheProcessGoesOn)
         EXPECT_EQ(g.nssl("NSSLDestroyContext", {u(ctx)}), 0);
     EXPECT_TRUE(g.process().nssl().status().contexts.empty()) << "a failed create left a context behind";
 
+    // The emulated clock fails while the handshake sets up: twice, then the same connection goes on.
     const std::int32_t ctx = g.context(0, pkiBytes("root.der"));
     std::int32_t fd = -1;
-    const std::int32_t conn = g.connection(ctx, stalled->port(), "localhost", 0x1, true, &fd);
+    const std::int32_t conn = g.connection(ctx, echo->port(), "localhost", 0x1, true, &fd);
     ASSERT_GE(conn, 0);
-    // A wait hook that throws ends the wait it was asked for (guest::waitFor catches it, as it
-    // does for every blocking path): the handshake fails as an aborted wait, not at the boundary.
-    hooks.onWait = Throw::OutOfMemory;
-    EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(conn)}), g.code(NsslError::IO_ERROR));
-    hooks.onWait = Throw::Error;
-    EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(conn)}), g.code(NsslError::IO_ERROR));
-    EXPECT_EQ(g.process().nssl().failure(nssl::ConnectionHandle{conn})->reason, tls::FailureReason::Io);
-
-    // The process goes on: the faulted connection can be destroyed, a new one carries data.
-    hooks.onWait = Throw::Nothing;
+    hooks.onNow = Throw::OutOfMemory;
+    EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(conn)}), g.code(NsslError::OUT_OF_MEMORY));
+    hooks.onNow = Throw::Error;
+    EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(conn)}), g.code(NsslError::UNKNOWN));
+    EXPECT_EQ(log.count("nsysnet::NSSLDoHandshake " + std::string(kFailed)), 1u);
+    hooks.onNow = Throw::Nothing;
+    EXPECT_EQ(g.write(conn, "still here"), 0);
+    std::string back;
+    EXPECT_EQ(g.readExactly(conn, back, 10), 0);
+    EXPECT_EQ(back, "still here");
     EXPECT_EQ(g.nssl("NSSLDestroyConnection", {u(conn)}), 0);
     EXPECT_EQ(g.nssl("socketclose", {u(fd)}), 0);
-    const std::int32_t next = g.connection(ctx, echo->port(), "localhost", 0x1, true, &fd);
-    ASSERT_GE(next, 0);
-    EXPECT_EQ(g.write(next, "still here"), 0);
-    std::string back;
-    EXPECT_EQ(g.readExactly(next, back, 10), 0);
-    EXPECT_EQ(back, "still here");
-    EXPECT_EQ(g.nssl("NSSLDestroyConnection", {u(next)}), 0);
+
+    // A wait() that throws ends that wait as a close would (guest::waitFor's own catch).
+    const std::int32_t stuck = g.connection(ctx, stalled->port(), "localhost", 0x1, true, &fd);
+    ASSERT_GE(stuck, 0);
+    hooks.onWait = Throw::Error;
+    EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(stuck)}), g.code(NsslError::IO_ERROR));
+    hooks.onWait = Throw::Nothing;
+    EXPECT_EQ(g.nssl("NSSLDestroyConnection", {u(stuck)}), 0);
     EXPECT_EQ(g.nssl("socketclose", {u(fd)}), 0);
     EXPECT_EQ(g.nssl("NSSLDestroyContext", {u(ctx)}), 0);
     expectNoHandles(g);
@@ -228,7 +235,7 @@ TEST(Boundary, SocketExportsFailWithMinusOneAndSocketlasterr)
         EXPECT_EQ(g.nssl("socketclose", {u(fd)}), 0);
     EXPECT_TRUE(g.process().sockets().descriptors().empty()) << "a failed socket() left a descriptor behind";
 
-    // A wait() that throws under recv ends the wait as a close would (the socket table's own
+    // A wait() that throws under recv ends the wait as a close would (guest::waitFor's own
     // catch: SO_EABORTED); afterwards the socket still works.
     HostListener listener;
     const std::int32_t fd = g.tcpConnect(listener.port());
