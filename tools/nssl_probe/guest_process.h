@@ -70,6 +70,20 @@ public:
     guest::GuestAddress putBytes(std::span<const std::uint8_t> bytes);
     guest::GuestAddress putString(std::string_view text);  ///< NUL-terminated
     std::span<std::uint8_t> bytes(guest::GuestAddress at, std::uint32_t size);
+    /// A guest structure of the module's ABI (GuestCipherInfo, GuestAddrinfo, ...) placed in or
+    /// read from guest memory.
+    template <class T>
+    guest::GuestAddress put(const T& value)
+    {
+        const auto at = alloc(sizeof(T));
+        memory_.store(guest::GuestPtr<T>{at}, value);
+        return at;
+    }
+    template <class T>
+    T load(guest::GuestAddress at) const
+    {
+        return memory_.load(guest::GuestPtr<const T>{at}).value_or(T{});
+    }
     std::uint32_t loadBe32(guest::GuestAddress at);
     void storeBe32(guest::GuestAddress at, std::uint32_t value);
 

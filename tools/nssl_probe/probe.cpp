@@ -7,6 +7,7 @@
 
 #include "hle/nssl/errors.h"
 #include "hle/nssl/status_table.h"
+#include "hle/nssl/structs.h"
 #include "pki/encoding.h"
 #include "pki/x509.h"
 #include "socket_steps.h"
@@ -236,13 +237,12 @@ private:
         });
         collectDiagnostics(conn, c);
         if (e == NsslError::OK) {
-            const auto info = guest_.alloc(68);
+            const auto info = guest_.alloc(sizeof(nssl::GuestCipherInfo));
             if (nsslCall("NSSLGetCipherInfo", {w(conn), info}, fmt::format("NSSLGetCipherInfo(conn={})", conn)) ==
                 NsslError::OK) {
-                auto raw = guest_.bytes(info, 68);
-                c.suite.assign(reinterpret_cast<const char*>(raw.data() + 4),
-                               strnlen(reinterpret_cast<const char*>(raw.data() + 4), 64));
-                c.version = static_cast<std::uint16_t>(raw[2] << 8 | raw[3]);
+                const auto cipher = guest_.load<nssl::GuestCipherInfo>(info);
+                c.suite.assign(cipher.name, strnlen(cipher.name, sizeof cipher.name));
+                c.version = cipher.version;
             }
             nsslCall("NSSLGetPeerCertSize", {w(conn), word_}, fmt::format("NSSLGetPeerCertSize(conn={})", conn));
             if (attempt == 0 && s_.resume > 0)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hle/nsysnet/errors.h"
+#include "hle/nsysnet/structs.h"
 #include "probe.h"
 
 namespace wiiu::probe {
@@ -32,15 +33,16 @@ std::optional<u32> SocketSteps::resolve()
         address_ = guest_.loadBe32(word_);
         return address_;
     }
-    const auto hints = guest_.alloc(0x20);
-    guest_.storeBe32(hints + 8, kSockStream);
+    nsysnet::GuestAddrinfo wanted{};
+    wanted.socktype = static_cast<std::int32_t>(kSockStream);
+    const auto hints = guest_.put(wanted);
     const std::int32_t r = guest_.call("nsysnet", "getaddrinfo", {text, 0, hints, word_},
                                        fmt::format("getaddrinfo(\"{}\", NULL, SOCK_STREAM)", s_.connectHost));
     if (r != 0)
         return std::nullopt;
     const u32 list = guest_.loadBe32(word_);
-    const u32 sockaddr = guest_.loadBe32(list + 0x18);
-    address_ = guest_.loadBe32(sockaddr + 4);
+    const auto first = guest_.load<nsysnet::GuestAddrinfo>(list);
+    address_ = guest_.load<nsysnet::GuestSockaddrIn>(first.addr).address;
     guest_.call("nsysnet", "freeaddrinfo", {list}, "freeaddrinfo()");
     return address_;
 }
@@ -54,11 +56,11 @@ std::int32_t SocketSteps::open()
 std::string SocketSteps::connect(std::int32_t fd, u32 address, const std::string& peer)
 {
     setNonBlocking(fd, true);
-    const auto sa = guest_.alloc(16);
-    guest_.bytes(sa, 16)[1] = kAfInet;
-    guest_.bytes(sa, 16)[2] = static_cast<std::uint8_t>(s_.port >> 8);
-    guest_.bytes(sa, 16)[3] = static_cast<std::uint8_t>(s_.port);
-    guest_.storeBe32(sa + 4, address);
+    nsysnet::GuestSockaddrIn peerAddress{};
+    peerAddress.family = static_cast<std::uint16_t>(kAfInet);
+    peerAddress.port = s_.port;
+    peerAddress.address = address;
+    const auto sa = guest_.put(peerAddress);
     std::string error;
     if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, fmt::format("connect(fd={}, {})", fd, peer)) != 0) {
         const std::string result = guest_.calls().back().resultName;

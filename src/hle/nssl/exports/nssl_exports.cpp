@@ -9,6 +9,7 @@
 #include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nssl/service.h"
+#include "hle/nssl/structs.h"
 #include "hle/process.h"
 
 namespace wiiu::nssl {
@@ -20,14 +21,6 @@ using guest::be32;
 using guest::bei32;
 using guest::Call;
 using guest::GuestPtr;
-
-/// NSSLGetCipherInfo's output (68 bytes, big-endian).
-struct GuestCipherInfo {
-    be16 suite;
-    be16 version;
-    char name[64];
-};
-static_assert(sizeof(GuestCipherInfo) == 68);
 
 /// Host names longer than this are refused (DNS names stop at 253 characters).
 constexpr std::int32_t kMaxHostLength = 1024;
