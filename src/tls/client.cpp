@@ -1,7 +1,6 @@
 #include "tls/client.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <new>
 
@@ -190,14 +189,15 @@ TlsStatus TlsClient::failIo(const IoResult& result, bool sending)
     failure_.reason = FailureReason::Io;
     failure_.bearsslError = BR_ERR_IO;
     failure_.alert = -1;
+    const std::string_view way = sending ? "sending" : "receiving";
     if (result.status == IoStatus::Closed)
         failure_.text = sending ? "transport closed while sending" : "closed without close_notify";
-    else if (result.error == ECONNRESET)
-        failure_.text = fmt::format("connection reset by the peer while {}", sending ? "sending" : "receiving");
+    else if (result.status == IoStatus::Reset)
+        failure_.text = fmt::format("connection reset by the peer while {}", way);
+    else if (!result.name.empty())  // the transport's own name for it (nsysnet: "SO_EHOSTUNREACH")
+        failure_.text = fmt::format("transport error while {} ({})", way, result.name);
     else
-        failure_.text = fmt::format("transport error while {} (errno {}: {})",
-                                    sending ? "sending" : "receiving", result.error,
-                                    std::strerror(result.error));
+        failure_.text = fmt::format("transport error while {} (code {})", way, result.code);
     return terminate(TlsStatus::IoError);
 }
 

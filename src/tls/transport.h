@@ -2,32 +2,17 @@
 //
 // The NSSL service adapts the nsysnet host socket to it; tests use a POSIX TCP adapter
 // (tests/support/tcp_transport.h). Waiting for readiness is the caller's job: the TLS engine
-// only reports which way it is blocked.
+// only reports which way it is blocked. Results are the shared wiiu::IoResult, passed up as the
+// transport produced them.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "common/io_result.h"
+
 namespace wiiu::tls {
-
-enum class IoStatus {
-    Ok,          ///< `bytes` were moved (at least one)
-    WouldBlock,  ///< nothing can move now; wait for readiness and retry
-    Closed,      ///< orderly end of stream from the peer (receive), or the pipe is shut (send)
-    Error,       ///< transport failure (reset, unreachable, ...); `error` holds the errno value
-};
-
-struct IoResult {
-    IoStatus status = IoStatus::Ok;
-    std::size_t bytes = 0;
-    int error = 0;
-
-    static IoResult ok(std::size_t n) { return {IoStatus::Ok, n, 0}; }
-    static IoResult wouldBlock() { return {IoStatus::WouldBlock, 0, 0}; }
-    static IoResult closed() { return {IoStatus::Closed, 0, 0}; }
-    static IoResult failed(int err) { return {IoStatus::Error, 0, err}; }
-};
 
 class Transport {
 public:

@@ -12,6 +12,26 @@
 
 namespace wiiu::test {
 
+namespace {
+
+/// A failed POSIX call as the shared I/O result; the name is a static string (no strerror).
+IoResult fromErrno(int err)
+{
+    switch (err) {
+    case ECONNRESET: return IoResult::reset(err, "ECONNRESET");
+    case ECONNREFUSED: return IoResult::failed(err, "ECONNREFUSED");
+    case ECONNABORTED: return IoResult::failed(err, "ECONNABORTED");
+    case ETIMEDOUT: return IoResult::failed(err, "ETIMEDOUT");
+    case ENOTCONN: return IoResult::failed(err, "ENOTCONN");
+    case EHOSTUNREACH: return IoResult::failed(err, "EHOSTUNREACH");
+    case ENETUNREACH: return IoResult::failed(err, "ENETUNREACH");
+    case EBADF: return IoResult::failed(err, "EBADF");
+    default: return IoResult::failed(err, {});  // the engine prints the code
+    }
+}
+
+}  // namespace
+
 std::shared_ptr<TcpTransport> TcpTransport::connect(std::uint16_t port, int sendBuffer,
                                                     std::chrono::milliseconds timeout)
 {
@@ -40,33 +60,33 @@ TcpTransport::~TcpTransport()
     if (fd_ >= 0) ::close(fd_);
 }
 
-tls::IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
+IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
 {
     for (;;) {
         ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
-        if (n > 0) return tls::IoResult::ok(static_cast<std::size_t>(n));
-        if (n == 0) return tls::IoResult::closed();
+        if (n > 0) return IoResult::ok(static_cast<std::size_t>(n));
+        if (n == 0) return IoResult::closed();
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             ++wouldBlock_;
-            return tls::IoResult::wouldBlock();
+            return IoResult::wouldBlock();
         }
-        return tls::IoResult::failed(errno);
+        return fromErrno(errno);
     }
 }
 
-tls::IoResult TcpTransport::send(std::span<const std::uint8_t> data)
+IoResult TcpTransport::send(std::span<const std::uint8_t> data)
 {
     for (;;) {
         ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-        if (n >= 0) return tls::IoResult::ok(static_cast<std::size_t>(n));
+        if (n >= 0) return IoResult::ok(static_cast<std::size_t>(n));
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             ++wouldBlock_;
-            return tls::IoResult::wouldBlock();
+            return IoResult::wouldBlock();
         }
-        if (errno == EPIPE) return tls::IoResult::closed();
-        return tls::IoResult::failed(errno);
+        if (errno == EPIPE) return IoResult::closed();
+        return fromErrno(errno);
     }
 }
 

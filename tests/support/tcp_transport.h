@@ -20,8 +20,8 @@ public:
                                                      std::chrono::seconds(5));
     ~TcpTransport() override;
 
-    tls::IoResult receive(std::span<std::uint8_t> buffer) override;
-    tls::IoResult send(std::span<const std::uint8_t> data) override;
+    IoResult receive(std::span<std::uint8_t> buffer) override;
+    IoResult send(std::span<const std::uint8_t> data) override;
 
     int fd() const { return fd_; }
     /// Orderly shutdown of our sending side (FIN).

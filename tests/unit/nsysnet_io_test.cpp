@@ -381,8 +381,8 @@ TEST(NsysnetIo, SharedHandleSurvivesGuestClose)
     EXPECT_TRUE(held->closed());
     EXPECT_TRUE(held->closeSignal().signalled());
     std::uint8_t b[4];
-    EXPECT_EQ(held->receiveSome(b).status, nsysnet::IoStatus::Error);
-    EXPECT_EQ(held->sendSome(b).error, SoError::SO_EBADF);
+    EXPECT_EQ(held->receiveSome(b).status, IoStatus::Error);
+    EXPECT_EQ(nsysnet::soErrorOf(held->sendSome(b)), SoError::SO_EBADF);
     EXPECT_EQ(g.process().sockets().waitFor(*held, true, false, std::nullopt), nsysnet::WaitResult::Aborted);
     EXPECT_EQ(held->nativeHandle(), -1);
 }

@@ -1,6 +1,8 @@
 // TLS engine pieces that need no peer: suites table, failure mapping, trust store, identities,
 // configuration checks.
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -125,6 +127,36 @@ TEST(tls_client_config, RefusesImpossibleSettingsAndClampsVersions)
     EXPECT_EQ((*ok)->keyLogLine(), "");
     EXPECT_FALSE((*ok)->session());
     EXPECT_EQ((*ok)->cipherSuiteName(), "");
+}
+
+/// Takes the ClientHello, then answers every receive with one scripted result.
+class ScriptedTransport : public Transport {
+public:
+    explicit ScriptedTransport(IoResult onReceive) : onReceive_(onReceive) {}
+    IoResult receive(std::span<std::uint8_t>) override { return onReceive_; }
+    IoResult send(std::span<const std::uint8_t> d) override { return IoResult::ok(d.size()); }
+
+private:
+    IoResult onReceive_;
+};
+
+// The engine words a transport failure from the result alone: its status and the transport's
+// own name for the code, never the host's strerror.
+TEST(tls_client_io, NamesTransportFailuresFromTheResult)
+{
+    const std::pair<IoResult, std::string> cases[] = {
+        {IoResult::closed(), "closed without close_notify"},
+        {IoResult::reset(8, "SO_ECONNRESET"), "connection reset by the peer while receiving"},
+        {IoResult::failed(30, "SO_ENETUNREACH"), "transport error while receiving (SO_ENETUNREACH)"},
+        {IoResult::failed(71, {}), "transport error while receiving (code 71)"},
+    };
+    for (const auto& [result, text] : cases) {
+        auto client = TlsClient::create(ClientConfig{}, std::make_shared<ScriptedTransport>(result));
+        ASSERT_TRUE(client);
+        EXPECT_EQ((*client)->handshake(), TlsStatus::IoError) << text;
+        EXPECT_EQ((*client)->failure().reason, FailureReason::Io) << text;
+        EXPECT_EQ((*client)->failure().text, text);
+    }
 }
 
 }  // namespace

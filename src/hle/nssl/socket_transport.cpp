@@ -1,61 +1,22 @@
 #include "hle/nssl/socket_transport.h"
 
-#include <cerrno>
-
 #include "hle/nsysnet/host_socket.h"
 
 namespace wiiu::nssl {
 
-namespace {
-
-/// The errno-style value kept in IoResult (for logs only; the TLS engine reports IO_ERROR).
-int errnoLike(nsysnet::SoError e)
-{
-    switch (e) {
-    case nsysnet::SoError::SO_ECONNRESET:
-        return ECONNRESET;
-    case nsysnet::SoError::SO_EPIPE:
-        return EPIPE;
-    case nsysnet::SoError::SO_ENOTCONN:
-        return ENOTCONN;
-    case nsysnet::SoError::SO_EBADF:
-        return EBADF;
-    case nsysnet::SoError::SO_ETIMEDOUT:
-        return ETIMEDOUT;
-    default:
-        return EIO;
-    }
-}
-
-tls::IoResult toIoResult(const nsysnet::IoOutcome& outcome)
-{
-    switch (outcome.status) {
-    case nsysnet::IoStatus::Ok:
-        return tls::IoResult::ok(outcome.bytes);
-    case nsysnet::IoStatus::WouldBlock:
-        return tls::IoResult::wouldBlock();
-    case nsysnet::IoStatus::Eof:
-        return tls::IoResult::closed();
-    case nsysnet::IoStatus::Error:
-        break;
-    }
-    return tls::IoResult::failed(errnoLike(outcome.error));
-}
-
-}  // namespace
-
 SocketTransport::SocketTransport(std::shared_ptr<nsysnet::HostSocket> socket) : socket_(std::move(socket)) {}
 
-tls::IoResult SocketTransport::receive(std::span<std::uint8_t> buffer)
+// The host socket's results go up unchanged: one result type from nsysnet to the TLS engine.
+IoResult SocketTransport::receive(std::span<std::uint8_t> buffer)
 {
-    return toIoResult(socket_->receiveSome(buffer));
+    return socket_->receiveSome(buffer);
 }
 
-tls::IoResult SocketTransport::send(std::span<const std::uint8_t> data)
+IoResult SocketTransport::send(std::span<const std::uint8_t> data)
 {
-    if (socket_->shutdownState().write)
-        return tls::IoResult::closed();
-    return toIoResult(socket_->sendSome(data));
+    if (socket_->shutdownState().write)  // the guest shut the pipe: Closed, not SO_ESHUTDOWN
+        return IoResult::closed();
+    return socket_->sendSome(data);
 }
 
 SocketTransport::Link SocketTransport::link()

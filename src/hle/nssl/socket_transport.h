@@ -18,8 +18,8 @@ class SocketTransport final : public tls::Transport {
 public:
     explicit SocketTransport(std::shared_ptr<nsysnet::HostSocket> socket);
 
-    tls::IoResult receive(std::span<std::uint8_t> buffer) override;
-    tls::IoResult send(std::span<const std::uint8_t> data) override;
+    IoResult receive(std::span<std::uint8_t> buffer) override;
+    IoResult send(std::span<const std::uint8_t> data) override;
 
     enum class Link { Connected, Connecting, NotConnected, Failed, Closed };
     /// Where the TCP connection stands; completes a pending non-blocking connect if it can.

@@ -107,42 +107,42 @@ void HostSocket::close()
     fd_ = -1;
 }
 
-IoOutcome HostSocket::finishReceive(std::size_t n, const error_code& ec, std::size_t requested)
+IoResult HostSocket::finishReceive(std::size_t n, const error_code& ec, std::size_t requested)
 {
     if (!ec) {
         if (n == 0 && requested > 0 && kind_ == SocketKind::Stream)
-            return IoOutcome::eof();
+            return IoResult::closed();
         bytesIn_ += n;
-        return IoOutcome::ok(n);
+        return IoResult::ok(n);
     }
     if (ec == asio::error::eof)
-        return IoOutcome::eof();
+        return IoResult::closed();
     if (ec == asio::error::would_block || ec == asio::error::try_again)
-        return IoOutcome::wouldBlock();
-    return IoOutcome::failed(soErrorFrom(ec));
+        return IoResult::wouldBlock();
+    return ioFailure(soErrorFrom(ec));
 }
 
-IoOutcome HostSocket::finishSend(std::size_t n, const error_code& ec)
+IoResult HostSocket::finishSend(std::size_t n, const error_code& ec)
 {
     if (!ec) {
         bytesOut_ += n;
-        return IoOutcome::ok(n);
+        return IoResult::ok(n);
     }
     if (ec == asio::error::would_block || ec == asio::error::try_again)
-        return IoOutcome::wouldBlock();
-    return IoOutcome::failed(soErrorFrom(ec));
+        return IoResult::wouldBlock();
+    return ioFailure(soErrorFrom(ec));
 }
 
-IoOutcome HostSocket::receiveSome(std::span<std::uint8_t> buffer, IoFlags flags)
+IoResult HostSocket::receiveSome(std::span<std::uint8_t> buffer, IoFlags flags)
 {
     return receiveFrom(buffer, flags, nullptr);
 }
 
-IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint* from)
+IoResult HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint* from)
 {
     std::lock_guard lock(mutex_);
     if (closed_)
-        return IoOutcome::failed(SoError::SO_EBADF);
+        return ioFailure(SoError::SO_EBADF);
     const asio::socket_base::message_flags f = flags.peek ? asio::socket_base::message_peek : 0;
     error_code ec;
     if (datagram_) {
@@ -153,9 +153,9 @@ IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags,
         return finishReceive(n, ec, buffer.size());
     }
     if (!stream_)  // listening
-        return IoOutcome::failed(SoError::SO_ENOTCONN);
+        return ioFailure(SoError::SO_ENOTCONN);
     if (buffer.empty())
-        return IoOutcome::ok(0);
+        return IoResult::ok(0);
     const std::size_t n = stream_->receive(asio::buffer(buffer.data(), buffer.size()), f, ec);
     if (!ec && from) {
         error_code peerEc;
@@ -166,13 +166,13 @@ IoOutcome HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags,
     return finishReceive(n, ec, buffer.size());
 }
 
-IoOutcome HostSocket::sendSome(std::span<const std::uint8_t> data)
+IoResult HostSocket::sendSome(std::span<const std::uint8_t> data)
 {
     std::lock_guard lock(mutex_);
     if (closed_)
-        return IoOutcome::failed(SoError::SO_EBADF);
+        return ioFailure(SoError::SO_EBADF);
     if (shutdown_.write)
-        return IoOutcome::failed(SoError::SO_ESHUTDOWN);
+        return ioFailure(SoError::SO_ESHUTDOWN);
     error_code ec;
     std::size_t n = 0;
     if (datagram_)
@@ -180,19 +180,19 @@ IoOutcome HostSocket::sendSome(std::span<const std::uint8_t> data)
     else if (stream_)
         n = stream_->send(asio::buffer(data.data(), data.size()), 0, ec);  // Asio adds MSG_NOSIGNAL
     else
-        return IoOutcome::failed(SoError::SO_ENOTCONN);
+        return ioFailure(SoError::SO_ENOTCONN);
     return finishSend(n, ec);
 }
 
-IoOutcome HostSocket::sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to)
+IoResult HostSocket::sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to)
 {
     if (kind_ == SocketKind::Stream)
         return sendSome(data);  // a stream socket has one peer; the address is ignored as in BSD
     std::lock_guard lock(mutex_);
     if (closed_ || !datagram_)
-        return IoOutcome::failed(SoError::SO_EBADF);
+        return ioFailure(SoError::SO_EBADF);
     if (shutdown_.write)
-        return IoOutcome::failed(SoError::SO_ESHUTDOWN);
+        return ioFailure(SoError::SO_ESHUTDOWN);
     error_code ec;
     const std::size_t n =
         datagram_->send_to(asio::buffer(data.data(), data.size()), {to.asioAddress(), to.port}, 0, ec);

@@ -20,6 +20,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "common/expected.h"
+#include "common/io_result.h"
 #include "hle/guest/hooks.h"
 #include "hle/nsysnet/endpoint.h"
 #include "hle/nsysnet/errors.h"
@@ -36,23 +37,30 @@ enum class ConnectState {
     Failed,      ///< the pending connect failed; the reason is in pendingError()
 };
 
-enum class IoStatus {
-    Ok,          ///< `bytes` moved (0 only for an empty buffer)
-    WouldBlock,  ///< nothing can move now (error = SO_EWOULDBLOCK)
-    Eof,         ///< orderly close by the peer (receive on a stream)
-    Error,       ///< `error` holds the SO_E* code
-};
+/// A failed step as the shared I/O result: it keeps the exact SO_E* code (the socket service
+/// answers the guest with it), and a reset gets its own status for the TLS engine's text.
+constexpr IoResult ioFailure(SoError e)
+{
+    const auto code = static_cast<std::int32_t>(e);
+    return e == SoError::SO_ECONNRESET ? IoResult::reset(code, errorName(e)) : IoResult::failed(code, errorName(e));
+}
 
-struct IoOutcome {
-    IoStatus status = IoStatus::Ok;
-    std::size_t bytes = 0;
-    SoError error = SoError::SO_SUCCESS;
-
-    static IoOutcome ok(std::size_t n) { return {IoStatus::Ok, n, SoError::SO_SUCCESS}; }
-    static IoOutcome wouldBlock() { return {IoStatus::WouldBlock, 0, SoError::SO_EWOULDBLOCK}; }
-    static IoOutcome eof() { return {IoStatus::Eof, 0, SoError::SO_SUCCESS}; }
-    static IoOutcome failed(SoError e) { return {IoStatus::Error, 0, e}; }
-};
+/// The SO_E* a finished step stands for: the failure's own code, SO_EWOULDBLOCK for a step that
+/// could not move, SO_SUCCESS otherwise (an orderly close is not an error to nsysnet).
+constexpr SoError soErrorOf(const IoResult& r)
+{
+    switch (r.status) {
+    case IoStatus::Ok:
+    case IoStatus::Closed:
+        return SoError::SO_SUCCESS;
+    case IoStatus::WouldBlock:
+        return SoError::SO_EWOULDBLOCK;
+    case IoStatus::Reset:
+    case IoStatus::Error:
+        break;
+    }
+    return static_cast<SoError>(r.code);
+}
 
 struct ShutdownState {
     bool read = false;   ///< SHUT_RD or SHUT_RDWR done
@@ -88,12 +96,12 @@ public:
     void close();
 
     // --- data (one non-blocking step each) ------------------------------------------------------
-    IoOutcome receiveSome(std::span<std::uint8_t> buffer, IoFlags flags = {});
-    IoOutcome sendSome(std::span<const std::uint8_t> data);
+    IoResult receiveSome(std::span<std::uint8_t> buffer, IoFlags flags = {});
+    IoResult sendSome(std::span<const std::uint8_t> data);
     /// Receive that also reports the sender into `from` when it is not null (stream sockets: the
     /// peer, which costs a getpeername, so plain receives pass null).
-    IoOutcome receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint* from);
-    IoOutcome sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to);
+    IoResult receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, Ipv4Endpoint* from);
+    IoResult sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoint& to);
     std::uint64_t bytesReceived() const { return bytesIn_.load(); }
     std::uint64_t bytesSent() const { return bytesOut_.load(); }
 
@@ -127,8 +135,8 @@ public:
 private:
     HostSocket(std::shared_ptr<boost::asio::io_context> io, SocketKind kind);
     int handleLocked() const;
-    IoOutcome finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
-    IoOutcome finishSend(std::size_t n, const boost::system::error_code& ec);
+    IoResult finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
+    IoResult finishSend(std::size_t n, const boost::system::error_code& ec);
     ConnectState pollConnectLocked();
 
     std::shared_ptr<boost::asio::io_context> io_;  // shared: a socket may outlive its table

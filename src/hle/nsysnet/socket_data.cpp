@@ -9,17 +9,17 @@ namespace {
 /// Steps until the step does not would-block, or once when the call does not block. Closing the
 /// socket or ending the process ends the wait with SO_EABORTED.
 template <class Step>
-IoOutcome blockingStep(SocketTable& table, HostSocket& socket, bool nonBlocking, bool forRead, Step step)
+IoResult blockingStep(SocketTable& table, HostSocket& socket, bool nonBlocking, bool forRead, Step step)
 {
     for (;;) {
-        IoOutcome r = step();
+        IoResult r = step();
         if (r.status != IoStatus::WouldBlock || nonBlocking)
             return r;
         switch (table.waitFor(socket, forRead, !forRead, std::nullopt)) {
         case WaitResult::Aborted:
-            return IoOutcome::failed(SoError::SO_EABORTED);
+            return ioFailure(SoError::SO_EABORTED);
         case WaitResult::TimedOut:
-            return IoOutcome::failed(SoError::SO_ETIMEDOUT);
+            return ioFailure(SoError::SO_ETIMEDOUT);
         case WaitResult::Ready:
             break;
         }
@@ -27,11 +27,11 @@ IoOutcome blockingStep(SocketTable& table, HostSocket& socket, bool nonBlocking,
 }
 
 /// The byte count of a finished step; an orderly close is 0 bytes.
-Expected<std::size_t, SoError> bytesOf(const IoOutcome& r)
+Expected<std::size_t, SoError> bytesOf(const IoResult& r)
 {
-    if (r.status == IoStatus::Ok || r.status == IoStatus::Eof)
+    if (r.status == IoStatus::Ok || r.status == IoStatus::Closed)
         return r.bytes;
-    return fail(r.error);
+    return fail(soErrorOf(r));
 }
 
 bool doesNotBlock(const HostSocket& socket, IoFlags flags)
@@ -56,12 +56,12 @@ Expected<Received, SoError> SocketTable::receiveFrom(std::int32_t fd, std::span<
     if (!s)
         return fail(SoError::SO_EBADF);
     Ipv4Endpoint sender;
-    const IoOutcome r = blockingStep(*this, *s, doesNotBlock(*s, flags), true,
+    const IoResult r = blockingStep(*this, *s, doesNotBlock(*s, flags), true,
                                      [&] { return s->receiveFrom(buffer, flags, &sender); });
-    if (r.status == IoStatus::Eof)
+    if (r.status == IoStatus::Closed)
         return Received{0, std::nullopt};
     if (r.status != IoStatus::Ok)
-        return fail(r.error);
+        return fail(soErrorOf(r));
     return Received{r.bytes, sender};
 }
 
@@ -81,7 +81,7 @@ Expected<std::size_t, SoError> SocketTable::transmit(std::int32_t fd, std::span<
     // error then comes with the next call).
     std::size_t total = 0;
     for (;;) {
-        const IoOutcome r = step(data.subspan(total));
+        const IoResult r = step(data.subspan(total));
         if (r.status != IoStatus::Ok)
             return total > 0 ? Expected<std::size_t, SoError>(total) : bytesOf(r);
         total += r.bytes;
