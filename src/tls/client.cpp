@@ -145,30 +145,31 @@ TlsClient::Io TlsClient::sendRecords()
     return Io::Failed;
 }
 
+IoResult TlsClient::receiveIntoEngine()
+{
+    std::size_t len = 0;
+    unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
+    IoResult r = transport_->receive({buf, len});
+    if (r.status == IoStatus::Ok && r.bytes > 0) br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
+    return r;
+}
+
 bool TlsClient::salvageAlert()
 {
     for (int i = 0; i < 64; ++i) {
         const unsigned st = br_ssl_engine_current_state(eng());
         if (st & BR_SSL_CLOSED) return br_ssl_engine_last_error(eng()) != BR_ERR_OK;
         if (!(st & BR_SSL_RECVREC)) return false;
-        std::size_t len = 0;
-        unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
-        IoResult r = transport_->receive({buf, len});
+        const IoResult r = receiveIntoEngine();
         if (r.status != IoStatus::Ok || r.bytes == 0) return false;
-        br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
     }
     return false;
 }
 
 TlsClient::Io TlsClient::receiveRecords()
 {
-    std::size_t len = 0;
-    unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
-    IoResult r = transport_->receive({buf, len});
-    if (r.status == IoStatus::Ok && r.bytes > 0) {
-        br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
-        return Io::Progress;
-    }
+    const IoResult r = receiveIntoEngine();
+    if (r.status == IoStatus::Ok && r.bytes > 0) return Io::Progress;
     if (r.status == IoStatus::WouldBlock) return Io::Blocked;
     failIo(r, false);
     return Io::Failed;

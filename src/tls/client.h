@@ -131,6 +131,8 @@ private:
     Expected<void, TlsFailure> setup(ClientConfig& config);
     Io sendRecords();
     Io receiveRecords();
+    /// One receive from the transport straight into the engine's record buffer (acked when data came).
+    IoResult receiveIntoEngine();
     bool salvageAlert();
     TlsStatus finishClosed();
     TlsStatus failIo(const IoResult& result, bool sending);
