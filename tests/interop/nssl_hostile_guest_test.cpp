@@ -110,21 +110,28 @@ void race(int rounds, Setup setup, Create create, Destroy destroy, Check check)
     }
 }
 
+/// One round of a create-versus-teardown race: a fresh context and an unconnected TCP socket.
+struct RaceRound {
+    std::int32_t ctx, fd;
+    static RaceRound start(NsslGuest& g) { return {g.nssl("NSSLCreateContext", {0}), g.nssl("socket", {2, 1, 0})}; }
+    /// NSSLCreateConnection on guest thread 2, the side that races the teardown.
+    std::int32_t createConnection(NsslGuest& g, guest::GuestAddress host) const
+    {
+        return g.nssl("NSSLCreateConnection", {u(ctx), host, 9, 0, u(fd), 1}, 2);
+    }
+};
+
 TEST(NsslHostileGuest, DestroyContextRacingCreateConnectionLeavesNoConnection)
 {
     NsslGuest g;
     ASSERT_EQ(g.nssl("NSSLInit"), 0);
     ASSERT_EQ(g.nssl("socket_lib_init"), 0);
     const auto host = g.putText("localhost");
-    struct State {
-        std::int32_t ctx, fd;
-    };
+    using State = RaceRound;
     race(
         500,  // the unfixed code failed within the first ~100 rounds
-        [&] {
-            return State{g.nssl("NSSLCreateContext", {0}), g.nssl("socket", {2, 1, 0})};
-        },
-        [&](State& s) { return g.nssl("NSSLCreateConnection", {u(s.ctx), host, 9, 0, u(s.fd), 1}, 2); },
+        [&] { return RaceRound::start(g); },
+        [&](State& s) { return s.createConnection(g, host); },
         [&](State& s) { EXPECT_EQ(g.nssl("NSSLDestroyContext", {u(s.ctx)}), 0); },
         [&](State& s, std::int32_t conn) {
             // Created before the destroy (and destroyed with the context) or refused after it.
@@ -147,16 +154,14 @@ TEST(NsslHostileGuest, FinishRacingCreateConnectionLeavesNoConnection)
     NsslGuest g;
     ASSERT_EQ(g.nssl("socket_lib_init"), 0);
     const auto host = g.putText("localhost");
-    struct State {
-        std::int32_t ctx, fd;
-    };
+    using State = RaceRound;
     race(
         500,  // the unfixed code failed within the first ~100 rounds
         [&] {
             EXPECT_EQ(g.nssl("NSSLInit"), 0);
-            return State{g.nssl("NSSLCreateContext", {0}), g.nssl("socket", {2, 1, 0})};
+            return RaceRound::start(g);
         },
-        [&](State& s) { return g.nssl("NSSLCreateConnection", {u(s.ctx), host, 9, 0, u(s.fd), 1}, 2); },
+        [&](State& s) { return s.createConnection(g, host); },
         [&](State&) { EXPECT_EQ(g.nssl("NSSLFinish"), 0); },
         [&](State& s, std::int32_t conn) {
             const auto word = g.alloc(4);
