@@ -30,6 +30,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hle/export_failures.h"
 #include "hle/exports.h"
 #include "hle/guest/guest_memory.h"
 #include "hle/guest/hooks.h"
@@ -206,9 +207,9 @@ void confine(guest::FlatGuestMemory& memory, std::uint32_t address, std::uint32_
 /// Whether the call was refused for its arguments, which promises that nothing was written.
 bool refused(const guest::ExportEntry& e, std::uint32_t result, Process& process, guest::GuestThreadId thread)
 {
-    if (e.name.starts_with("NSSL"))
+    if (e.fail == failure::nssl)
         return static_cast<std::int32_t>(result) == nssl::code(nssl::NsslError::INVALID_ARG);
-    if (e.library != "nsysnet" || static_cast<std::int32_t>(result) != -1)
+    if (e.fail != failure::minusOne || static_cast<std::int32_t>(result) != -1)
         return false;
     const auto error = process.sockets().lastErrors().get(thread);
     return error == nsysnet::SoError::SO_EFAULT || error == nsysnet::SoError::SO_EINVAL;

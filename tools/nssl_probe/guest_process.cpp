@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "hle/export_failures.h"
 #include "hle/exports.h"
 #include "hle/guest/endian.h"
 #include "hle/nsysnet/errors.h"
@@ -36,7 +37,7 @@ std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
     const auto result = static_cast<std::int32_t>(frame.result());
 
     CallRecord record{std::move(text), result, std::move(trace.result)};
-    if (result == -1 && library == "nsysnet" && !name.starts_with("NSSL")) {
+    if (result == -1 && importTable().entry(*index).fail == failure::minusOne) {
         // A socket call's -1 means "see socketlasterr"; reading it is part of this call's answer.
         guest::CallFrame errFrame;
         errFrame.thread = 1;
