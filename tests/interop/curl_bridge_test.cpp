@@ -125,6 +125,8 @@ CURLcode sslContextFunction(CURL*, void* sslContext, void* user)
         if (X509Ptr x = x509Of(ca.der))
             X509_STORE_add_cert(store, x.get());
     SSL_CTX_set_cert_store(ctx, store);
+    SSL_CTX_set_min_proto_version(ctx, t.description.minVersion);
+    SSL_CTX_set_max_proto_version(ctx, t.description.maxVersion);
     SSL_CTX_set_ex_data(ctx, transferIndex(), &t);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verifyCallback);
     SSL_CTX_set_client_cert_cb(ctx, clientCertificateCallback);
