@@ -3,13 +3,18 @@
 // CAs as its whole X509_STORE, the context's client certificate when the server asks, a verify
 // callback that asks the bridge), and must accept or refuse each server as the module's own
 // NSSLDoHandshake through the import table does, for the same reason.
+// OpenSSL 3 still honours an RSA_METHOD on a key; deprecated, but the shortest way to put the
+// bridge's signing function behind an EVP_PKEY.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <gtest/gtest.h>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +68,7 @@ struct BridgedTransfer {
     int storeCertificates = -1;                    ///< what the X509_STORE held when OpenSSL verified
     bool opensslAgreed = true;                     ///< OpenSSL's own preverify passed at every depth
     bool clientCertificateAsked = false;
+    int moduleSignatures = 0;  ///< CertificateVerify signatures made by ClientCertificate::sign
 };
 
 int transferIndex()
@@ -101,6 +107,52 @@ int verifyCallback(int preverified, X509_STORE_CTX* store)
     return t.verdict->accepted() ? 1 : 0;
 }
 
+std::optional<curl_bridge::SignatureHash> hashOf(int nid)
+{
+    using H = curl_bridge::SignatureHash;
+    switch (nid) {
+    case NID_md5_sha1: return H::Md5Sha1;
+    case NID_sha1: return H::Sha1;
+    case NID_sha224: return H::Sha224;
+    case NID_sha256: return H::Sha256;
+    case NID_sha384: return H::Sha384;
+    case NID_sha512: return H::Sha512;
+    default: return std::nullopt;
+    }
+}
+
+int signInModule(int type, const unsigned char* digest, unsigned int size, unsigned char* out, unsigned int* outSize,
+                 const RSA* rsa)
+{
+    auto& t = *static_cast<BridgedTransfer*>(RSA_get_ex_data(rsa, 0));
+    const auto hash = hashOf(type);
+    if (!hash)
+        return 0;
+    const Bytes signature = t.description.client->sign(*hash, {digest, size});
+    if (signature.empty() || signature.size() > static_cast<std::size_t>(RSA_size(rsa)))
+        return 0;
+    std::memcpy(out, signature.data(), signature.size());
+    *outSize = static_cast<unsigned int>(signature.size());
+    ++t.moduleSignatures;
+    return 1;
+}
+
+/// The client certificate's public key, whose private operations are the bridge's sign().
+EVP_PKEY* keySigningInModule(BridgedTransfer& t, X509* cert)
+{
+    static RSA_METHOD* const method = [] {
+        RSA_METHOD* m = RSA_meth_dup(RSA_PKCS1_OpenSSL());
+        RSA_meth_set_sign(m, signInModule);
+        return m;
+    }();
+    RSA* rsa = RSAPublicKey_dup(EVP_PKEY_get0_RSA(X509_get0_pubkey(cert)));
+    RSA_set_method(rsa, method);
+    RSA_set_ex_data(rsa, 0, &t);
+    EVP_PKEY* key = EVP_PKEY_new();
+    EVP_PKEY_assign_RSA(key, rsa);
+    return key;
+}
+
 int clientCertificateCallback(SSL* ssl, X509** cert, EVP_PKEY** key)
 {
     BridgedTransfer& t = transferOf(ssl);
@@ -108,9 +160,13 @@ int clientCertificateCallback(SSL* ssl, X509** cert, EVP_PKEY** key)
     const auto& client = t.description.client;
     if (!client)
         return 0;  // the context has none: present none, as the module does
-    const unsigned char* p = client->privateKeyDer.data();
-    *key = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(client->privateKeyDer.size()));
     *cert = x509Of(client->chain.front()).release();
+    if (client->privateKeyDer.empty()) {
+        *key = keySigningInModule(t, *cert);
+    } else {
+        const unsigned char* p = client->privateKeyDer.data();
+        *key = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(client->privateKeyDer.size()));
+    }
     return *cert && *key ? 1 : 0;
 }
 
@@ -130,6 +186,8 @@ CURLcode sslContextFunction(CURL*, void* sslContext, void* user)
     SSL_CTX_set_ex_data(ctx, transferIndex(), &t);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verifyCallback);
     SSL_CTX_set_client_cert_cb(ctx, clientCertificateCallback);
+    if (t.description.client && t.description.client->privateKeyDer.empty())
+        SSL_CTX_set1_client_sigalgs_list(ctx, "RSA+SHA256:RSA+SHA384:RSA+SHA512");  // sign() does PKCS#1 v1.5
     return CURLE_OK;
 }
 
@@ -180,13 +238,14 @@ protected:
     }
 
     /// curl GET https://host:port/ (host resolved to 127.0.0.1), configured by the bridge.
-    Fetched curlFetch(std::int32_t ctx, std::uint16_t port, const std::string& host, const std::string& cainfo = "")
+    Fetched curlFetch(std::int32_t ctx, std::uint16_t port, const std::string& host, const std::string& cainfo = "",
+                      bool exportKey = true)
     {
         Fetched f;
         f.transfer.process = &g.process();
         f.transfer.context = ctx;
         f.transfer.host = host;
-        EXPECT_EQ(curl_bridge::describeContext(g.process(), ctx, f.transfer.description, {.exportPrivateKey = true}), 0);
+        EXPECT_EQ(curl_bridge::describeContext(g.process(), ctx, f.transfer.description, {.exportPrivateKey = exportKey}), 0);
         CURL* curl = curl_easy_init();
         const std::string url = "https://" + host + ":" + std::to_string(port) + "/";
         curl_slist* resolve = curl_slist_append(nullptr, (host + ":" + std::to_string(port) + ":127.0.0.1").c_str());
@@ -309,6 +368,19 @@ TEST_F(CurlBridge, PresentsTheContextsClientCertificateWhenAsked)
     ASSERT_EQ(f.code, CURLE_OK) << curl_easy_strerror(f.code);
     EXPECT_TRUE(f.transfer.clientCertificateAsked);
     // s_server -www shows the client certificate it received.
+    EXPECT_NE(f.body.find("NSSL Test Client"), std::string::npos) << f.body;
+}
+
+TEST_F(CurlBridge, PresentsTheClientCertificateWithTheKeyKeptInTheModule)
+{
+    const std::int32_t ctx = rootContext();
+    ASSERT_EQ(g.nssl("NSSLSetClientPKI", {u(ctx), u(kTestClientId)}), 0);
+    auto peer = server("server", true);
+    ASSERT_TRUE(peer);
+    const Fetched f = curlFetch(ctx, peer->port(), "localhost", "", false);
+    ASSERT_EQ(f.code, CURLE_OK) << curl_easy_strerror(f.code);
+    EXPECT_TRUE(f.transfer.description.client->privateKeyDer.empty());
+    EXPECT_EQ(f.transfer.moduleSignatures, 1);  // the one CertificateVerify
     EXPECT_NE(f.body.find("NSSL Test Client"), std::string::npos) << f.body;
 }
 
