@@ -72,6 +72,10 @@ struct ClientConfig {
     ChainCheck extraCheck;                    ///< e.g. CRLs; runs after the normal checks pass
 };
 
+/// The policy of the X.509 verifier a client with `config` hands BearSSL; tls/chain_verify.h runs
+/// the same verifier on a chain outside a handshake. BadConfig for a host name BearSSL cannot carry.
+Expected<VerifyPolicy, TlsFailure> verifyPolicyFor(const ClientConfig& config);
+
 class TlsClient {
 public:
     /// Validates the configuration and prepares the engine; no I/O happens yet.
