@@ -1,21 +1,19 @@
-// Named spdlog loggers: one per library the module emulates ("nsysnet", "nssl") and one per
-// support layer ("certstore", "guest"). Loggers are created on first use and shared. Levels
-// follow spdlog's SPDLOG_LEVEL variable (e.g. SPDLOG_LEVEL=nssl=trace) or the emulator's calls.
+// The module's named spdlog loggers, one per log::Channel (include/wiiu_nssl/log.h is what an
+// emulator sees: channels, levels, a sink). Loggers are created on first use and shared.
 #pragma once
-
-#include <memory>
-#include <string_view>
 
 #include <spdlog/spdlog.h>
 
+#include <wiiu_nssl/log.h>
+
 namespace wiiu::log {
 
-/// The logger called `name`, created (sinking to stderr) on first use.
-std::shared_ptr<spdlog::logger> get(std::string_view name);
+/// The logger of `channel`, created on first use (sinking to the emulator's sink, else stderr).
+spdlog::logger& get(Channel channel);
 
-inline spdlog::logger& guest() { static auto l = get("guest"); return *l; }
-inline spdlog::logger& nsysnet() { static auto l = get("nsysnet"); return *l; }
-inline spdlog::logger& nssl() { static auto l = get("nssl"); return *l; }
-inline spdlog::logger& certstore() { static auto l = get("certstore"); return *l; }
+inline spdlog::logger& guest() { return get(Channel::guest); }
+inline spdlog::logger& nsysnet() { return get(Channel::nsysnet); }
+inline spdlog::logger& nssl() { return get(Channel::nssl); }
+inline spdlog::logger& certstore() { return get(Channel::certstore); }
 
 }  // namespace wiiu::log

@@ -307,8 +307,8 @@ void failWithSeven(guest::Call& call, guest::CallFailure why) noexcept
 TEST(Boundary, EveryExceptionTypeBecomesTheEntrysFailure)
 {
     guest::ImportTable t;
-    t.add({"test", "logic", guest::export_fn<throwsLogicError>, true, nullptr});
-    t.add({"test", "int", guest::export_fn<throwsInt>, true, nullptr, failWithSeven});
+    t.add({"test", "logic", guest::export_fn<throwsLogicError>, true});
+    t.add({"test", "int", guest::export_fn<throwsInt>, true, failWithSeven});
     GuestEnv env(t);
     EXPECT_EQ(env.call("test", "logic", {}), 0xFFFFFFFFu) << "no failure result registered: -1";
     EXPECT_EQ(env.call("test", "int", {}), 7u);

@@ -51,11 +51,11 @@ std::uint16_t narrow(Call&, std::uint16_t v, std::int8_t s)
 ImportTable makeTestTable()
 {
     ImportTable t;
-    t.add({"test", "weightedSum", export_fn<weightedSum>, true, nullptr});
-    t.add({"test", "storeWord", export_fn<storeWord>, true, nullptr});
-    t.add({"test", "boundedLength", export_fn<boundedLength>, true, nullptr});
-    t.add({"test", "echoWithThread", export_fn<echoWithThread>, true, nullptr});
-    t.add({"test", "narrow", export_fn<narrow>, true, nullptr});
+    t.add({"test", "weightedSum", export_fn<weightedSum>, true});
+    t.add({"test", "storeWord", export_fn<storeWord>, true});
+    t.add({"test", "boundedLength", export_fn<boundedLength>, true});
+    t.add({"test", "echoWithThread", export_fn<echoWithThread>, true});
+    t.add({"test", "narrow", export_fn<narrow>, true});
     return t;
 }
 
@@ -115,8 +115,8 @@ TEST(ImportTableTest, UnknownNamesAndIndicesAreReported)
     CallFrame frame;
     EXPECT_FALSE(t.call(9999, env.process(), env.memory(), frame));
     ImportTable dup;
-    dup.add({"a", "f", export_fn<narrow>, true, nullptr});
-    EXPECT_THROW(dup.add({"a", "f", export_fn<narrow>, true, nullptr}), std::logic_error);
+    dup.add({"a", "f", export_fn<narrow>, true});
+    EXPECT_THROW(dup.add({"a", "f", export_fn<narrow>, true}), std::logic_error);
 }
 
 TEST(ImportTableTest, ConcurrentCallsFromSeveralGuestThreads)

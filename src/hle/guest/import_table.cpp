@@ -36,8 +36,6 @@ ExportIndex ImportTable::add(ExportEntry entry)
     auto [it, inserted] = byName_.emplace(key(entry.library, entry.name), static_cast<ExportIndex>(entries_.size()));
     if (!inserted)
         throw std::logic_error(fmt::format("export {}::{} registered twice", entry.library, entry.name));
-    if (!entry.logger)
-        entry.logger = &log::guest();
     entries_.push_back(std::move(entry));
     return it->second;
 }
@@ -58,8 +56,8 @@ void ImportTable::add(const ExportList& list)
              .name = std::string(e.name),
              .function = e.function ? e.function : notImplemented,
              .implemented = e.function != nullptr,
-             .logger = list.logger,
-             .fail = e.fail ? e.fail : list.fail});
+             .fail = e.fail ? e.fail : list.fail,
+             .channel = list.channel});
 }
 
 std::optional<ExportIndex> ImportTable::find(std::string_view library, std::string_view name) const
@@ -100,7 +98,7 @@ void ImportTable::recover(Call& call, CallFailure why) noexcept
         return entry.fail(call, why);
     call.frame().setResult(static_cast<std::uint32_t>(-1));
     try {
-        entry.logger->error("{}::{} failed on the host: {}", entry.library, entry.name, why.what);
+        log::get(entry.channel).error("{}::{} failed on the host: {}", entry.library, entry.name, why.what);
     } catch (...) {
         // Nothing left to tell it with; the guest has its result.
     }

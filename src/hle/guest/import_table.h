@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <spdlog/logger.h>
+#include <wiiu_nssl/log.h>
 
 #include "hle/guest/call.h"
 
@@ -34,8 +34,8 @@ struct ExportEntry {
     std::string name;     ///< the export's symbol name, e.g. "NSSLRead"
     HostFunction function = nullptr;
     bool implemented = false;  ///< false: the function logs once per process and returns a documented error
-    spdlog::logger* logger = nullptr;  ///< where traces of this export go
-    FailFunction fail = nullptr;       ///< the documented failure; null: r3 = -1, logged on every failure
+    FailFunction fail = nullptr;  ///< the documented failure; null: r3 = -1, logged on every failure
+    log::Channel channel = log::Channel::guest;  ///< where traces and failures of this export are logged
 };
 
 /// One export as its library lists it: the symbol's name, written once (the macros below take
@@ -50,7 +50,7 @@ struct ExportDef {
 /// table, implemented or not, so the coverage report needs no second list of names.
 struct ExportList {
     std::string_view library;         ///< "nsysnet", "nn_nets2"
-    spdlog::logger* logger;           ///< where its traces go
+    log::Channel channel;             ///< where its traces go
     FailFunction fail;                ///< failure result of its exports (not implemented, host failure)
     std::span<const ExportDef> exports;
 };

@@ -2,7 +2,7 @@
 // registers. export_fn<F> adapts it to the import table's HostFunction:
 //
 //     NsslError NSSLRead(Call&, int32_t conn, GuestPtr<uint8_t> buf, int32_t len, GuestPtr<bei32> out);
-//     table.add({"nsysnet", "NSSLRead", export_fn<NSSLRead>, true, &log::nssl()});
+//     table.add({"nsysnet", "NSSLRead", export_fn<NSSLRead>, true});
 //
 // Parameter n (after Call&) is argument word n: r3..r10, then the stack. Integers and enums are
 // taken from the 32-bit word; GuestPtr<T> is the word as a guest address (translated later, with
@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 #include <spdlog/logger.h>
+
+#include "common/log.h"
 
 #include "hle/guest/call.h"
 #include "hle/guest/import_table.h"
@@ -91,13 +93,13 @@ void invoke(Call& call, std::index_sequence<I...>)
 {
     static_assert((WordArgument<Args> && ...), "export parameters must be 32-bit integers, enums or GuestPtr");
     std::tuple<Args...> args{fromWord<Args>(call.argument(static_cast<unsigned>(I)))...};
-    spdlog::logger& log = *call.exportEntry().logger;
+    spdlog::logger& logger = log::get(call.exportEntry().channel);
     CallTrace* const record = call.frame().trace;
-    const bool trace = record || log.should_log(spdlog::level::trace);
+    const bool trace = record || logger.should_log(spdlog::level::trace);
     auto traceCall = [&](std::string result) {
         std::string list;
         ((list += (I ? ", " : "") + describe(std::get<I>(args))), ...);
-        log.trace("{}({}) -> {} [thread {:#x}]", call.exportEntry().name, list, result, call.thread());
+        logger.trace("{}({}) -> {} [thread {:#x}]", call.exportEntry().name, list, result, call.thread());
         if (record)
             *record = {std::move(list), std::move(result)};
     };

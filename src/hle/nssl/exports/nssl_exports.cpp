@@ -403,7 +403,7 @@ void registerExports(guest::ImportTable& table)
         WIIU_NOT_IMPLEMENTED("NSSLEncrypt"),
         WIIU_NOT_IMPLEMENTED("NSSLNSECEncrypt"),
     };
-    table.add({"nsysnet", &log::nssl(), failure::nssl, kExports});
+    table.add({"nsysnet", log::Channel::nssl, failure::nssl, kExports});
     registerNets2Exports(table);
 }
 

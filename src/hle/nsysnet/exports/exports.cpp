@@ -55,7 +55,7 @@ void registerExports(guest::ImportTable& table)
         WIIU_NOT_IMPLEMENTED("get_nssl_rm_fd"),
         WIIU_NOT_IMPLEMENTED("SOGetProxyConfig"),
     };
-    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
+    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
     registerSocketExports(table);
     registerIoExports(table);
     registerInetExports(table);

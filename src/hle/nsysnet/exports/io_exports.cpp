@@ -168,7 +168,7 @@ void registerIoExports(guest::ImportTable& table)
         WIIU_NOT_IMPLEMENTED("sendto_multi"),
         WIIU_NOT_IMPLEMENTED("sendto_multi_ex"),
     };
-    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
+    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -366,7 +366,7 @@ void registerResolverExports(guest::ImportTable& table)
         WIIU_NOT_IMPLEMENTED("set_resolver_allocator"),
         WIIU_NOT_IMPLEMENTED("dns_abort_by_hname"),
     };
-    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
+    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

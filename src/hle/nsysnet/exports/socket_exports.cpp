@@ -226,7 +226,7 @@ void registerSocketExports(guest::ImportTable& table)
         WIIU_EXPORT(setsockopt),
         WIIU_EXPORT(getsockopt),
     };
-    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
+    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet
