@@ -7,7 +7,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "hle/nssl/config.h"
+#include <wiiu_nssl/nssl_config.h>
 #include "support/guest_env.h"
 
 namespace wiiu::bench {

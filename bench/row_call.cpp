@@ -2,6 +2,7 @@
 // importTable().call(index, process, memory, frame), against process.nssl().pending(conn).
 #include <benchmark/benchmark.h>
 
+#include "hle/nssl/service.h"
 #include "common.h"
 #include "nssl_client.h"
 #include "rows.h"

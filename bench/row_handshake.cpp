@@ -8,6 +8,7 @@
 
 #include <openssl/ssl.h>
 
+#include "hle/nssl/service.h"
 #include "common.h"
 #include "nssl_client.h"
 #include "openssl_client.h"

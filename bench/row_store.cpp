@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "certstore/known_certs.h"
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/portable_store.h>
 #include "common.h"
 #include "hle/exports.h"
-#include "hle/process.h"
+#include <wiiu_nssl/process.h>
 #include "rows.h"
 
 namespace wiiu::bench {

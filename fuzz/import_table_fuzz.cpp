@@ -32,11 +32,11 @@
 
 #include "hle/export_failures.h"
 #include "hle/exports.h"
-#include "hle/guest/guest_memory.h"
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/guest_memory.h>
+#include <wiiu_nssl/hooks.h>
 #include "hle/nssl/errors.h"
 #include "hle/nsysnet/errors.h"
-#include "hle/process.h"
+#include <wiiu_nssl/process.h>
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"

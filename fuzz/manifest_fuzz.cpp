@@ -11,7 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/portable_store.h>
 #include "fuzz_data.h"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "certstore/console_dump.h"
+#include <wiiu_nssl/console_dump.h>
 
 #include <string>
 

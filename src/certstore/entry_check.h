@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 #include "pki/x509.h"
 
 namespace wiiu::certstore {

@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "certstore/cert_store.h"
-#include "certstore/secret_bytes.h"
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/secret_bytes.h>
 
 namespace wiiu::certstore {
 

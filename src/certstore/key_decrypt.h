@@ -8,8 +8,8 @@
 #include <span>
 #include <string_view>
 
-#include "certstore/cert_store.h"
-#include "certstore/secret_bytes.h"
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/secret_bytes.h>
 
 namespace wiiu::certstore {
 

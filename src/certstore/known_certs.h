@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-#include "certstore/entry.h"
+#include <wiiu_nssl/cert_entry.h>
 
 namespace wiiu::certstore {
 

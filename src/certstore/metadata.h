@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "certstore/cert_store.h"
-#include "certstore/entry.h"
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/cert_entry.h>
 
 namespace wiiu::certstore {
 

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "certstore/entry.h"
+#include <wiiu_nssl/cert_entry.h>
 
 namespace wiiu::certstore {
 

@@ -1,5 +1,5 @@
 // Loading the portable store. Kept lean because an emulator does it at every start.
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/portable_store.h>
 
 #include <climits>
 #include <cstdint>

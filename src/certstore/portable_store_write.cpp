@@ -1,5 +1,5 @@
 // Writing the portable store atomically (temporary sibling folder, renamed at the end).
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/portable_store.h>
 
 #include <cinttypes>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "certstore/secret_bytes.h"
+#include <wiiu_nssl/secret_bytes.h>
 
 #include <algorithm>
 

@@ -1,9 +1,10 @@
 // The nlibcurl bridge translates: context handles and std types in, the NSSL service's host-side
 // calls (service_bridge.cpp) underneath, NSSL codes out. No verification logic lives here.
-#include "hle/curl_bridge.h"
+#include <wiiu_nssl/curl_bridge.h>
 
 #include "hle/nssl/connection.h"
-#include "hle/process.h"
+#include "hle/nssl/service.h"
+#include <wiiu_nssl/process.h>
 
 namespace wiiu::curl_bridge {
 

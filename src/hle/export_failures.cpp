@@ -3,7 +3,9 @@
 #include "common/log.h"
 #include "hle/nssl/errors.h"
 #include "hle/nsysnet/errors.h"
-#include "hle/process.h"
+#include "hle/guest/call.h"
+#include "hle/nsysnet/socket_table.h"
+#include <wiiu_nssl/process.h>
 
 namespace wiiu::failure {
 

@@ -3,7 +3,7 @@
 // boundary). Each exports list names one of these for its exports (guest::ExportList::fail).
 #pragma once
 
-#include "hle/guest/import_table.h"
+#include <wiiu_nssl/import_table.h>
 
 namespace wiiu::failure {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/expected.h"
+#include <wiiu_nssl/expected.h>
 
 namespace wiiu::pki {
 

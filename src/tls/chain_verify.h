@@ -7,7 +7,7 @@
 #include <span>
 
 #include "pki/types.h"
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 #include "tls/x509_verifier.h"
 
 namespace wiiu::tls {

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "common/bearssl.h"
-#include "common/expected.h"
+#include <wiiu_nssl/expected.h>
 #include "tls/client_identity.h"
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 #include "tls/transport.h"
 #include "tls/trust_store.h"
 #include "tls/x509_verifier.h"

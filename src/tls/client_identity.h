@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/bearssl.h"
-#include "common/expected.h"
+#include <wiiu_nssl/expected.h>
 #include "pki/types.h"
 
 namespace wiiu::tls {

@@ -1,4 +1,4 @@
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 
 namespace wiiu::tls {
 

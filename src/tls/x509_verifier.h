@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "common/bearssl.h"
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 #include "tls/trust_store.h"
 #include "pki/types.h"
 

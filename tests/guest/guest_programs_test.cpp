@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hle/nssl/service.h"
 #include "guest/runner/ppc_runner.h"
 #include "hle/nssl/errors.h"
 #include "support/bearssl_server.h"

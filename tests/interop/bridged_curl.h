@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "hle/curl_bridge.h"
+#include <wiiu_nssl/curl_bridge.h>
 
 namespace wiiu::test {
 

@@ -9,7 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "hle/curl_bridge.h"
+#include <wiiu_nssl/curl_bridge.h>
+#include "hle/nssl/service.h"
 #include "interop/bridged_curl.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"

@@ -2,6 +2,7 @@
 // and the context flags decide whether a revoked certificate fails the handshake.
 #include <gtest/gtest.h>
 
+#include "hle/nssl/service.h"
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/nssl/service.h"
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/nssl/service.h"
 #include "pki/encoding.h"
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"

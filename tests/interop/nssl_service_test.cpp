@@ -2,7 +2,7 @@
 // to an in-process BearSSL server on 127.0.0.1. What an emulator's own nlibcurl HLE would call.
 #include <gtest/gtest.h>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 #include "hle/nssl/service.h"
 #include "hle/nsysnet/socket_table.h"
 #include "support/bearssl_server.h"

@@ -12,6 +12,8 @@
 
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "hle/nssl/service.h"
+#include "hle/nsysnet/socket_table.h"
 #include "common/log.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/errors.h"

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/nssl/service.h"
+#include "hle/nsysnet/socket_table.h"
 #include "common/bearssl.h"
 #include "reliability/raw_peer.h"
 #include "reliability/reliability_util.h"

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/nssl/service.h"
+#include "hle/nsysnet/socket_table.h"
 #include "common/bearssl.h"
 #include "pki/encoding.h"
 #include "reliability/reliability_util.h"

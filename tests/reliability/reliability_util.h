@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/nssl/service.h"
+#include "hle/nsysnet/socket_table.h"
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"

@@ -14,6 +14,7 @@
 #include <random>
 #include <shared_mutex>
 
+#include "hle/nssl/service.h"
 #include "reliability/reliability_util.h"
 #include "reliability/stress_harness.h"
 

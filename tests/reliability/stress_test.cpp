@@ -13,6 +13,7 @@
 #include <random>
 #include <thread>
 
+#include "hle/nsysnet/socket_table.h"
 #include "common/log.h"
 #include "reliability/stress_hunt.h"
 #include "support/tls_peer.h"

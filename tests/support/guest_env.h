@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "hle/exports.h"
-#include "hle/guest/guest_memory.h"
-#include "hle/guest/hooks.h"
-#include "hle/process.h"
+#include <wiiu_nssl/guest_memory.h>
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/process.h>
 
 namespace wiiu::test {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "certstore/cert_store.h"
-#include "hle/nssl/config.h"
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/errors.h"
 #include "support/guest_env.h"
 

@@ -2,7 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "certstore/console_dump.h"
+#include <wiiu_nssl/console_dump.h>
 #include "certstore/known_certs.h"
 #include "unit/certstore_fixture.h"
 

@@ -5,7 +5,7 @@
 #include <new>
 
 #include "certstore/key_decrypt.h"
-#include "certstore/secret_bytes.h"
+#include <wiiu_nssl/secret_bytes.h>
 #include "common/secure_wipe.h"
 
 using namespace wiiu::certstore;

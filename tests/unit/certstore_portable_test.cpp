@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "certstore/console_dump.h"
+#include <wiiu_nssl/console_dump.h>
 #include "certstore/known_certs.h"
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/portable_store.h>
 #include "unit/certstore_fixture.h"
 
 using namespace wiiu::certstore;

@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 #include "certstore/known_certs.h"
 
 using namespace wiiu::certstore;

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 
 using namespace wiiu::guest;
 using namespace std::chrono_literals;

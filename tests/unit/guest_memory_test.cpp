@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "hle/guest/endian.h"
-#include "hle/guest/guest_heap.h"
-#include "hle/guest/guest_memory.h"
+#include <wiiu_nssl/endian.h>
+#include <wiiu_nssl/guest_heap.h>
+#include <wiiu_nssl/guest_memory.h>
 
 using namespace wiiu::guest;
 

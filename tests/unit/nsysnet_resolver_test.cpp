@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hle/nsysnet/socket_table.h"
 #include "hle/guest/marshal.h"
 #include "hle/nsysnet/errors.h"
 #include "support/nsysnet_guest.h"

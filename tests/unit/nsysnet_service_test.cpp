@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 #include "hle/nsysnet/socket_table.h"
 
 using namespace wiiu;

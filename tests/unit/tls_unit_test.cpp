@@ -10,7 +10,7 @@
 #include "tls/cipher_suites.h"
 #include "tls/client_identity.h"
 #include "tls/client.h"
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 #include "tls/trust_store.h"
 #include "support/pki_fixture.h"
 

@@ -8,8 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "certstore/console_dump.h"
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/console_dump.h>
+#include <wiiu_nssl/portable_store.h>
 #include "report.h"
 
 namespace {

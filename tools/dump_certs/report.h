@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 
 namespace wiiu::dump_certs {
 

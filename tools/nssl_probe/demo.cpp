@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 #include "demo_pki.h"
 #include "demo_server.h"
 #include "probe.h"

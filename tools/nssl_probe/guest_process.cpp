@@ -7,7 +7,7 @@
 
 #include "hle/export_failures.h"
 #include "hle/exports.h"
-#include "hle/guest/endian.h"
+#include <wiiu_nssl/endian.h>
 #include "hle/nsysnet/errors.h"
 
 namespace wiiu::probe {

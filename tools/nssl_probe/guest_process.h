@@ -14,11 +14,11 @@
 #include <string_view>
 #include <vector>
 
-#include "certstore/cert_store.h"
-#include "hle/guest/guest_memory.h"
-#include "hle/guest/hooks.h"
-#include "hle/nssl/config.h"
-#include "hle/process.h"
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/guest_memory.h>
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/nssl_config.h>
+#include <wiiu_nssl/process.h>
 
 namespace wiiu::probe {
 

@@ -14,7 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "certstore/portable_store.h"
+#include <wiiu_nssl/portable_store.h>
 #include "common/log.h"
 #include "demo.h"
 #include "hle/nssl/status_table.h"

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 #include "guest_process.h"
-#include "hle/nssl/config.h"
+#include <wiiu_nssl/nssl_config.h>
 #include "pki/types.h"
 
 namespace wiiu::probe {

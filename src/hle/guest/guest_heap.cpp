@@ -1,4 +1,4 @@
-#include "hle/guest/guest_heap.h"
+#include <wiiu_nssl/guest_heap.h>
 
 #include <iterator>
 

@@ -1,4 +1,4 @@
-#include "hle/guest/guest_memory.h"
+#include <wiiu_nssl/guest_memory.h>
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 
 #include <cerrno>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "hle/guest/import_table.h"
+#include <wiiu_nssl/import_table.h>
 
 #include <cxxabi.h>
 
@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "hle/guest/call.h"
 #include "common/log.h"
 
 namespace wiiu::guest {

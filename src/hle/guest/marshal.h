@@ -22,7 +22,7 @@
 #include "common/log.h"
 
 #include "hle/guest/call.h"
-#include "hle/guest/import_table.h"
+#include <wiiu_nssl/import_table.h>
 
 namespace wiiu::guest {
 

@@ -10,7 +10,7 @@
 #include <initializer_list>
 #include <span>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 
 namespace wiiu::guest {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "hle/guest/wait.h"
-#include "hle/nssl/config.h"
+#include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/context.h"
 #include "hle/nssl/debug/connection_tap.h"
 #include "hle/nssl/errors.h"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/expected.h"
+#include <wiiu_nssl/expected.h>
 
 namespace wiiu::nssl {
 

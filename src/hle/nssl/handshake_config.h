@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "hle/nssl/config.h"
+#include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/context.h"
 #include "tls/client.h"
 

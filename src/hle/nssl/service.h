@@ -12,10 +12,10 @@
 #include <type_traits>
 #include <vector>
 
-#include "certstore/cert_store.h"
-#include "common/expected.h"
-#include "hle/guest/hooks.h"
-#include "hle/nssl/config.h"
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/expected.h>
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/connection.h"
 #include "hle/nssl/context.h"
 #include "hle/nssl/errors.h"

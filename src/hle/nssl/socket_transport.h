@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 #include "tls/transport.h"
 
 namespace wiiu::nsysnet {

@@ -2,7 +2,7 @@
 // making guest calls reads them back.
 #pragma once
 
-#include "hle/guest/endian.h"
+#include <wiiu_nssl/endian.h>
 
 namespace wiiu::nssl {
 

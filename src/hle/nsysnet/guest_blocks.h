@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 
 namespace wiiu::nsysnet {
 

@@ -19,9 +19,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
-#include "common/expected.h"
+#include <wiiu_nssl/expected.h>
 #include "common/io_result.h"
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 #include "hle/nsysnet/endpoint.h"
 #include "hle/nsysnet/errors.h"
 #include "hle/nsysnet/socket_options.h"

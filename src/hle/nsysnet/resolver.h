@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/hooks.h>
 
 namespace wiiu::nsysnet {
 

@@ -24,8 +24,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "common/expected.h"
-#include "hle/guest/hooks.h"
+#include <wiiu_nssl/expected.h>
+#include <wiiu_nssl/hooks.h>
 #include "hle/guest/wait.h"
 #include "hle/nsysnet/errors.h"
 #include "hle/nsysnet/guest_blocks.h"

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "hle/guest/endian.h"
+#include <wiiu_nssl/endian.h>
 
 namespace wiiu::nsysnet {
 

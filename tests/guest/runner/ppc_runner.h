@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "hle/guest/call.h"
-#include "hle/guest/guest_memory.h"
-#include "hle/guest/hooks.h"
-#include "hle/guest/import_table.h"
-#include "hle/process.h"
+#include <wiiu_nssl/guest_memory.h>
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/import_table.h>
+#include <wiiu_nssl/process.h>
 
 struct uc_struct;  // <unicorn/unicorn.h>: uc_engine
 

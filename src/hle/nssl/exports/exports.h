@@ -2,7 +2,7 @@
 // context extensions (nets2_exports.cpp), implemented or not, each named once in its list.
 #pragma once
 
-#include "hle/guest/import_table.h"
+#include <wiiu_nssl/import_table.h>
 
 namespace wiiu::nssl {
 

@@ -1,7 +1,7 @@
 // nsysnet's socket and resolver exports (the guest-facing layer over the socket table).
 #pragma once
 
-#include "hle/guest/import_table.h"
+#include <wiiu_nssl/import_table.h>
 
 namespace wiiu::nsysnet {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "certstore/entry.h"
+#include <wiiu_nssl/cert_entry.h>
 
 namespace wiiu::nssl {
 

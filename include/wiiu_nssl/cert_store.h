@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "certstore/entry.h"
-#include "common/expected.h"
+#include <wiiu_nssl/cert_entry.h>
+#include <wiiu_nssl/expected.h>
 
 namespace wiiu::certstore {
 

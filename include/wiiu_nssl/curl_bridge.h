@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tls/failure.h"
+#include <wiiu_nssl/tls_failure.h>
 
 namespace wiiu {
 

@@ -12,9 +12,15 @@
 
 #include <wiiu_nssl/log.h>
 
-#include "hle/guest/call.h"
+#include <wiiu_nssl/call_frame.h>
+
+namespace wiiu {
+class Process;  // <wiiu_nssl/process.h>
+}
 
 namespace wiiu::guest {
+
+class Call;  // what an export function receives (the module's own hle/guest/call.h)
 
 /// The host side of one export. Reads its arguments from the call and writes the result to r3.
 using HostFunction = void (*)(Call&);
@@ -87,6 +93,14 @@ private:
 };
 
 }  // namespace wiiu::guest
+
+namespace wiiu {
+
+/// The module's import table: every export of nsysnet.rpl and nn_nets2.rpl, implemented or not.
+/// Built on first use (thread-safe) and immutable afterwards.
+const guest::ImportTable& importTable();
+
+}  // namespace wiiu
 
 /// An implemented export, named by its function: WIIU_EXPORT(NSSLRead).
 #define WIIU_EXPORT(function) ::wiiu::guest::ExportDef{#function, &::wiiu::guest::export_fn<function>}

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "certstore/cert_store.h"
+#include <wiiu_nssl/cert_store.h>
 
 namespace wiiu::certstore {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <type_traits>
 
-#include "common/expected.h"
-#include "hle/guest/endian.h"
+#include <wiiu_nssl/expected.h>
+#include <wiiu_nssl/endian.h>
 
 namespace wiiu::guest {
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <span>
 
-#include "hle/guest/guest_heap.h"
+#include <wiiu_nssl/guest_heap.h>
 
 namespace wiiu::guest {
 

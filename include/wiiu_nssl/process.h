@@ -3,17 +3,24 @@
 // down every socket, context, connection and session deterministically and wakes every waiter.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <unordered_set>
 
-#include "hle/guest/call.h"
-#include "hle/guest/hooks.h"
-#include "certstore/cert_store.h"
-#include "hle/nssl/config.h"
-#include "hle/nssl/service.h"
-#include "hle/nsysnet/socket_table.h"
+#include <wiiu_nssl/call_frame.h>
+#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/nssl_config.h>
 
 namespace wiiu {
+
+// The libraries' state, defined inside the module (their headers reach Boost.Asio and BearSSL).
+namespace nsysnet {
+class SocketTable;
+}
+namespace nssl {
+class Service;
+}
 
 class Process {
 public:
@@ -28,9 +35,9 @@ public:
     guest::EmbeddingHooks& hooks() const { return hooks_; }
 
     /// nsysnet: the process's socket descriptors, socketlasterr and resolver state.
-    nsysnet::SocketTable& sockets() { return sockets_; }
+    nsysnet::SocketTable& sockets() { return *sockets_; }
     /// NSSL: the process's contexts, connections and sessions.
-    nssl::Service& nssl() { return nssl_; }
+    nssl::Service& nssl() { return *nssl_; }
 
     /// True the first time this process reports export `index` failing (not implemented, or the
     /// host failed under it): such failures are logged once per process, not on every call.
@@ -41,8 +48,8 @@ private:
 
     // Library state. The socket table is the FIRST library member so it is destroyed LAST: the
     // NSSL service (declared after it) holds handles to its sockets.
-    nsysnet::SocketTable sockets_;
-    nssl::Service nssl_;
+    std::unique_ptr<nsysnet::SocketTable> sockets_;
+    std::unique_ptr<nssl::Service> nssl_;
 
     std::mutex reportedMutex_;
     std::unordered_set<guest::ExportIndex> reported_;

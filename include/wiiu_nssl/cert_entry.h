@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "certstore/secret_bytes.h"
+#include <wiiu_nssl/secret_bytes.h>
 
 namespace wiiu::certstore {
 

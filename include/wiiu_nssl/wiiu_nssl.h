@@ -1,0 +1,15 @@
+// The whole public API of wiiu_nssl, for an emulator that embeds it (docs/embedding.md). These
+// headers include only the standard library and each other: no Boost, spdlog, fmt or BearSSL.
+#pragma once
+
+#include <wiiu_nssl/call_frame.h>     // CallFrame: r1, r3..r10 of one guest call
+#include <wiiu_nssl/cert_store.h>     // the console's certificates, shared by every process
+#include <wiiu_nssl/console_dump.h>   // reading them from a console dump (mlc01 + otp.bin)
+#include <wiiu_nssl/curl_bridge.h>    // serving nlibcurl with a host libcurl
+#include <wiiu_nssl/guest_memory.h>   // GuestMemory: how the module reaches guest RAM
+#include <wiiu_nssl/hooks.h>          // EmbeddingHooks: waiting, the console clock, guest heap
+#include <wiiu_nssl/import_table.h>   // importTable(): resolve imports, dispatch calls
+#include <wiiu_nssl/log.h>            // log channels, levels, the emulator's sink
+#include <wiiu_nssl/nssl_config.h>    // nssl::Config: NSSL's settings per process
+#include <wiiu_nssl/portable_store.h> // the portable store dump_certs writes
+#include <wiiu_nssl/process.h>        // Process: one guest process's libraries
