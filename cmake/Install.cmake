@@ -1,5 +1,6 @@
-# Install rules: the layer libraries, their headers (below include/wiiu_nssl/) and a CMake
-# package, so an emulator can `find_package(wiiu_nssl)` and link `wiiu_nssl::wiiu_nssl`.
+# Install rules: the layer libraries, the public headers (include/wiiu_nssl/, nothing of src/) and
+# a CMake package, so an emulator can `find_package(wiiu_nssl)` and link `wiiu_nssl::wiiu_nssl`.
+# The third-party libraries are found again only to be linked (see wiiu_nssl_use).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
@@ -7,8 +8,7 @@ get_property(layers GLOBAL PROPERTY WIIU_NSSL_LAYERS)
 install(TARGETS ${layers} EXPORT wiiu_nssl_targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wiiu_nssl
-        FILES_MATCHING PATTERN "*.h")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/wiiu_nssl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT wiiu_nssl_targets NAMESPACE wiiu_nssl::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/wiiu_nssl)
 install(FILES ${PROJECT_SOURCE_DIR}/cmake/FindBearSSL.cmake

@@ -2,9 +2,13 @@
 set(WIIU_NSSL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
     -Wimplicit-fallthrough)
 
+# WIIU_NSSL_SANITIZER_FLAGS: what a program linking these libraries must be built with too (the
+# consumer test passes them to its outside project).
+set(WIIU_NSSL_SANITIZER_FLAGS "")
 if(WIIU_NSSL_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
+  list(APPEND WIIU_NSSL_SANITIZER_FLAGS -fsanitize=address,undefined)
   if(WIIU_NSSL_FUZZ)
     # One tree for the sanitizer tests and the fuzz targets: coverage hooks everywhere, and
     # only the fuzz targets link libFuzzer's main (fuzz/CMakeLists.txt).
@@ -18,6 +22,7 @@ if(WIIU_NSSL_TSAN)
   endif()
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
   add_link_options(-fsanitize=thread)
+  list(APPEND WIIU_NSSL_SANITIZER_FLAGS -fsanitize=thread)
 endif()
 
 function(wiiu_nssl_target_defaults target)
