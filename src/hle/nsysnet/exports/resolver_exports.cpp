@@ -99,7 +99,7 @@ GuestPtr<bei32> get_h_errno(Call& call)
 
 // --- gai_strerror --------------------------------------------------------------------------------
 
-constexpr std::array<std::string_view, 15> kGaiMessages{
+constexpr std::array<std::string_view, 16> kGaiMessages{
     "Success",
     "Address family for hostname not supported",
     "Temporary failure in name resolution",
@@ -115,6 +115,7 @@ constexpr std::array<std::string_view, 15> kGaiMessages{
     "Invalid value for hints",
     "Resolved protocol is unknown",
     "Argument buffer overflow",
+    "Name resolution in progress",  // EAI_INPROGRESS (15), getaddrinfo_async
 };
 constexpr std::string_view kGaiUnknown = "Unknown error";
 
