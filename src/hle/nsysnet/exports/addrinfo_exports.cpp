@@ -180,28 +180,12 @@ void freeaddrinfo(Call& call, GuestPtr<GuestAddrinfo> ai)
         log::nsysnet().warn("freeaddrinfo({:#x}): not a list from getaddrinfo; ignored", ai.address);
 }
 
-Eai getaddrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
-                GuestPtr<const GuestAddrinfo> hints, GuestPtr<be32> res)
+/// getaddrinfo and getaddrinfo_rs wait for the answer; the _async variants poll.
+template <Lookup Mode>
+Eai addrinfo(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
+             GuestPtr<const GuestAddrinfo> hints, GuestPtr<be32> res)
 {
-    return resolve(call, node, service, hints, res, Lookup::Wait);
-}
-
-Eai getaddrinfo_rs(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
-                   GuestPtr<const GuestAddrinfo> hints, GuestPtr<be32> res)
-{
-    return resolve(call, node, service, hints, res, Lookup::Wait);
-}
-
-Eai getaddrinfo_async(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
-                      GuestPtr<const GuestAddrinfo> hints, GuestPtr<be32> res)
-{
-    return resolve(call, node, service, hints, res, Lookup::Poll);
-}
-
-Eai getaddrinfo_async_rs(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
-                         GuestPtr<const GuestAddrinfo> hints, GuestPtr<be32> res)
-{
-    return resolve(call, node, service, hints, res, Lookup::Poll);
+    return resolve(call, node, service, hints, res, Mode);
 }
 
 /// Measured: 0 whether or not a lookup of that name is pending, and the lookup still completes.
@@ -223,10 +207,10 @@ std::int32_t clear_resolver_cache(Call& call)
 void registerAddrinfoExports(guest::ImportTable& table)
 {
     static constexpr guest::ExportDef kExports[] = {
-        WIIU_EXPORT_FAILING(getaddrinfo, failure::eai),
-        WIIU_EXPORT_FAILING(getaddrinfo_rs, failure::eai),
-        WIIU_EXPORT_FAILING(getaddrinfo_async, failure::eai),
-        WIIU_EXPORT_FAILING(getaddrinfo_async_rs, failure::eai),
+        WIIU_EXPORT_AS_FAILING("getaddrinfo", addrinfo<Lookup::Wait>, failure::eai),
+        WIIU_EXPORT_AS_FAILING("getaddrinfo_rs", addrinfo<Lookup::Wait>, failure::eai),
+        WIIU_EXPORT_AS_FAILING("getaddrinfo_async", addrinfo<Lookup::Poll>, failure::eai),
+        WIIU_EXPORT_AS_FAILING("getaddrinfo_async_rs", addrinfo<Lookup::Poll>, failure::eai),
         WIIU_EXPORT(freeaddrinfo),
         WIIU_EXPORT(dns_abort_by_hname),
         WIIU_EXPORT(clear_resolver_cache),
