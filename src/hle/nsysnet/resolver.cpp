@@ -163,16 +163,20 @@ std::optional<HostLookup> Resolver::lookupAsync(std::string_view name)
     const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(asyncMutex_);
     if (auto it = async_.find(n); it != async_.end()) {
-        std::lock_guard jobLock(it->second->mutex);
-        const auto& result = it->second->result;
+        std::optional<HostLookup> result;
+        std::chrono::steady_clock::time_point finished;
+        {
+            std::lock_guard jobLock(it->second->mutex);  // released before the job may be erased
+            result = it->second->result;
+            finished = it->second->finished;
+        }
         if (!result)
             return std::nullopt;  // still looking
-        if (result->error == ResolveError::None && now - it->second->finished < kAsyncKeep)
+        if (result->error == ResolveError::None && now - finished < kAsyncKeep)
             return result;
-        HostLookup answer = *result;
         async_.erase(it);  // a failure is answered once; an old success is looked up anew
-        if (answer.error != ResolveError::None)
-            return answer;
+        if (result->error != ResolveError::None)
+            return result;
     }
     std::size_t pending = 0;
     for (const auto& [key, job] : async_) {
