@@ -8,8 +8,10 @@
 //
 // Safety of the harness itself: sockets only ever reach 127.0.0.1 (every sockaddr is rewritten
 // to loopback, towards a local listener that never answers, a closed port, or an in-process
-// BearSSL server that completes handshakes and hands out sessions), the resolver
-// exports are never called (they would ask a real DNS server), and every blocking wait is capped
+// BearSSL server that completes handshakes and hands out sessions), the resolver exports that
+// take a host name are called only with names the module answers itself (the getaddrinfo family's
+// node is rewritten to a dotted address, localhost or a .invalid name) and the others never (they
+// would ask a real DNS server), and every blocking wait is capped
 // by the hooks: after a few short waits per input the hooks report every watched descriptor as
 // failed, which aborts the blocked call the way a socket close would.
 #include <arpa/inet.h>
@@ -51,6 +53,10 @@ constexpr guest::GuestAddress kStack = kBase + 0x8000;       ///< r1
 constexpr guest::GuestAddress kData = kBase + 0x10000;       ///< input bytes land here
 constexpr guest::GuestAddress kHeap = kBase + 0x20000;       ///< hooks' guest heap
 constexpr std::uint32_t kHeapSize = kSize - 0x20000;
+constexpr guest::GuestAddress kNames = kBase + 0x100;        ///< confined host names (below the stack)
+
+/// Host names the module answers without the host resolver (so no DNS query leaves the machine).
+constexpr std::array<std::string_view, 4> kLocalNames{"127.0.0.1", "localhost", "no-such.invalid", "10.1.2.3"};
 
 /// Waits at most 2 ms each. A wait that ends with nothing ready spends one unit of the input's
 /// budget (a wait the TLS server answers costs nothing); once it is spent every item reports
@@ -154,6 +160,8 @@ struct Setup {
         const auto& n = table.entry(i).name;
         return n == "connect" || n == "bind" || n == "sendto";
     }
+    /// getaddrinfo(_rs, _async, _async_rs): node, service, hints, res.
+    bool isNodeCall(guest::ExportIndex i) const { return table.entry(i).name.starts_with("getaddrinfo"); }
     Setup()
     {
         // WIIU_FUZZ_TRACE=1 shows every call the harness makes (to replay one input by hand).
@@ -161,8 +169,8 @@ struct Setup {
         for (guest::ExportIndex i = 0; i < table.entries().size(); ++i) {
             const std::string_view name = table.entry(i).name;
             // Resolver exports would send DNS queries off this machine.
-            if (name == "gethostbyname" || name == "getaddrinfo" || name == "getnameinfo" ||
-                name == "gethostbyaddr")
+            // (The getaddrinfo family stays: its node is confined, see confineNode.)
+            if (name == "gethostbyname" || name == "getnameinfo" || name == "gethostbyaddr")
                 continue;
             allowed.push_back(i);
         }
@@ -202,6 +210,19 @@ void confine(guest::FlatGuestMemory& memory, std::uint32_t address, std::uint32_
     p[2] = static_cast<std::byte>(port >> 8);
     p[3] = static_cast<std::byte>(port & 0xff);
     p[4] = std::byte{127}, p[5] = std::byte{0}, p[6] = std::byte{0}, p[7] = std::byte{1};
+}
+
+/// Points a getaddrinfo node at one of the names the module answers itself (or NULL), chosen by
+/// the low bits of what the guest passed.
+std::uint32_t confineNode(guest::FlatGuestMemory& memory, std::uint32_t node)
+{
+    if (node == 0 || (node & 7) == 7)
+        return 0;
+    const std::string_view name = kLocalNames[node % kLocalNames.size()];
+    auto bytes = memory.translate(kNames, static_cast<std::uint32_t>(name.size() + 1));
+    std::memcpy(bytes->data(), name.data(), name.size());
+    (*bytes)[name.size()] = std::byte{0};
+    return kNames;
 }
 
 /// Whether the call was refused for its arguments, which promises that nothing was written.
@@ -294,6 +315,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 else
                     confine(memory, args[1], args[2], s);
             }
+            if (s.isNodeCall(index))
+                args[0] = confineNode(memory, args[0]);
             call(index, args, 1 + (step & 1));
         }
     }  // Process teardown with whatever the script left open

@@ -95,6 +95,35 @@ sockets = [
     ('inet_ntoa', [raw(0x7F000001)]),
     ('socketclose', [result(2)]),
 ]
+# The console's option table (issue 18): every new number, both directions, odd lengths.
+options = [
+    ('socket', [small(2), small(1), small(6)]),                              # 2 tcp
+    ('socket', [small(2), small(2), small(17)]),                             # 3 udp
+] + [
+    (call, [result(fd), lvl, raw(name), ptr(100), small(4) if call == 'setsockopt' else ptr(104)])
+    for fd in (2, 3)
+    for lvl, name in ((raw(0xFFFFFFFF), 0x400), (raw(0xFFFFFFFF), 0x4000), (raw(0xFFFFFFFF), 0x1001),
+                      (raw(0xFFFFFFFF), 0x1003), (raw(0xFFFFFFFF), 0x1009), (raw(0xFFFFFFFF), 0x1010),
+                      (raw(0xFFFFFFFF), 0x1013), (raw(0xFFFFFFFF), 0x80), (small(6), 0x2001),
+                      (small(6), 0x2002), (small(6), 0x2005))
+    for call in ('setsockopt', 'getsockopt')
+] + [
+    ('setsockopt', [result(2), raw(0xFFFFFFFF), raw(0x80), tail(4), small(8)]),   # linger straddling the end
+    ('getsockopt', [result(2), raw(0xFFFFFFFF), raw(0x1013), tail(2), ptr(104)]),
+    ('get_h_errno', []),
+]
+# The resolver calls (issue 18); the harness turns every node into a name answered locally.
+resolver = [
+    ('getaddrinfo_async', [ptr(16), small(0), small(0), ptr(100)]),
+    ('getaddrinfo_async_rs', [ptr(16), ptr(16), ptr(32), ptr(100)]),
+    ('getaddrinfo_rs', [ptr(16), small(0), small(0), tail(2)]),
+    ('freeaddrinfo', [result(2)]),
+    ('dns_abort_by_hname', [ptr(16)]),
+    ('dns_abort_by_hname', [tail(1)]),
+    ('clear_resolver_cache', []),
+    ('gai_strerror', [small(15)]),
+    ('netconf_get_ifstate', [small(0), ptr(100)]),
+]
 tls_sockaddr = struct.pack('>HHI', 2, 2, 0x7F000001) + bytes(8)  # port 2 mod 4: the TLS server
 tls_data = tls_sockaddr + data[16:]
 # Two handshaken connections interleaving NSSLGetSession / NSSLFreeSession on reused handles.
@@ -138,4 +167,6 @@ out.mkdir(parents=True, exist_ok=True)
 (out / 'libraries_down').write_bytes(script(data, tls[:4], flags=3))
 (out / 'sessions').write_bytes(script(tls_data, sessions))
 (out / 'straddling_outputs').write_bytes(script(data, straddling))
+(out / 'console_options').write_bytes(script(data, options))
+(out / 'resolver_calls').write_bytes(script(data, resolver))
 print('wrote', len(list(out.iterdir())), 'seeds')

@@ -109,6 +109,8 @@ const guest::ImportTable& importTable();
     ::wiiu::guest::ExportDef{#function, &::wiiu::guest::export_fn<function>, fail}
 /// An export whose C++ name cannot be the symbol's (htonl is a host macro).
 #define WIIU_EXPORT_AS(symbol, function) ::wiiu::guest::ExportDef{symbol, &::wiiu::guest::export_fn<function>}
+#define WIIU_EXPORT_AS_FAILING(symbol, function, fail) \
+    ::wiiu::guest::ExportDef{symbol, &::wiiu::guest::export_fn<function>, fail}
 /// An export the console has and the module does not implement (yet).
 #define WIIU_NOT_IMPLEMENTED(symbol) ::wiiu::guest::ExportDef{symbol, nullptr}
 #define WIIU_NOT_IMPLEMENTED_FAILING(symbol, fail) ::wiiu::guest::ExportDef{symbol, nullptr, fail}

@@ -28,8 +28,9 @@ TEST(NsslApi, EveryCallBeforeInitIsLibNotReady)
           "NSSLAddServerPKIExternal", "NSSLSetClientPKIExternal", "NSSLCreateConnection", "NSSLDestroyConnection",
           "NSSLDoHandshake", "NSSLRead", "NSSLWrite", "NSSLGetPending", "NSSLGetPeerCertSize", "NSSLGetPeerCert",
           "NSSLGetCipherInfo", "NSSLGetSession", "NSSLSetSession", "NSSLFreeSession", "NSSLRemoveSession",
-          "NSSLExportInternalServerCertificate", "NSSLExportInternalClientCertificate", "NSSLFinish"})
+          "NSSLExportInternalServerCertificate", "NSSLExportInternalClientCertificate"})
         EXPECT_EQ(g.nssl(name, {0, 0, 0, 0, 0, 0, 0}), notReady) << name;
+    EXPECT_EQ(g.nssl("NSSLFinish"), 0);  // nothing to finish is no error (decaf)
     for (const char* name : {"NSSLAddCRLExternal", "NSSLContextSetFlags", "NSSLContextGetFlags",
                              "NSSLContextClearFlags", "NSSLContextSetMode"})
         EXPECT_EQ(g.call32("nn_nets2", name, {0, 0, 0, 0}), notReady) << name;
@@ -245,11 +246,14 @@ TEST(NsslApi, PermissionListsAreCheckedWhenTheEmulatorNamesTheCaller)
     EXPECT_EQ(g.readBe32(valid), 0u);
     EXPECT_EQ(g.readBe32(invalid), 39u);  // 36 missing from the test store + 3 refused
     const auto size = g.alloc(4);
-    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {kTestRootId, 0, size, 0}), noAccess);
-    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {4242, 0, size, 0}),
+    const auto type = g.alloc(4);
+    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {kTestRootId, 0, size, type}), noAccess);
+    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {4242, 0, size, type}),
               NsslGuest::code(NsslError::INVALID_CERT_ID2));
     const auto keySize = g.alloc(4);
-    EXPECT_EQ(g.nssl("NSSLExportInternalClientCertificate", {kTestClientId, 0, size, 0, 0, keySize, 0}), noAccess);
+    const auto keyType = g.alloc(4);
+    EXPECT_EQ(g.nssl("NSSLExportInternalClientCertificate", {kTestClientId, 0, size, type, 0, keySize, keyType}),
+              noAccess);
 
     // Lists that name the caller (title ID for the root, any process for the client) let it in.
     auto entries = std::vector<certstore::Entry>{};
@@ -279,3 +283,27 @@ TEST(NsslApi, PermissionListsAreCheckedWhenTheEmulatorNamesTheCaller)
 }
 
 }  // namespace
+
+// Issue 18, item 7: the argument checks decaf's nsysnet wrappers make before IOS-NSEC sees a call.
+TEST(NsslApi, WrapperChecksComeBeforeTheContextAndTheId)
+{
+    NsslGuest g;
+    EXPECT_EQ(g.nssl("NSSLFinish"), 0);  // before NSSLInit: nothing to finish, no error
+    ASSERT_EQ(g.nssl("NSSLInit"), 0);
+    const auto cert = g.alloc(16);
+    // A bad context with a bad type: the type is judged first.
+    EXPECT_EQ(g.nssl("NSSLAddServerPKIExternal", {77, cert, 16, 1}), NsslGuest::code(NsslError::INVALID_CERT_TYPE));
+    EXPECT_EQ(g.nssl("NSSLAddServerPKIExternal", {77, 0, 16, 1}), NsslGuest::code(NsslError::INVALID_ARG));
+    EXPECT_EQ(g.nssl("NSSLAddServerPKIExternal", {77, cert, 16, 0}), NsslGuest::code(NsslError::INVALID_NSSL_CONTEXT));
+    // The type outputs are required, even for an unknown ID.
+    const auto size = g.alloc(4);
+    const auto type = g.alloc(4);
+    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {4242, 0, size, 0}), NsslGuest::code(NsslError::INVALID_ARG));
+    EXPECT_EQ(g.nssl("NSSLExportInternalServerCertificate", {4242, 0, size, type}),
+              NsslGuest::code(NsslError::INVALID_CERT_ID2));
+    const auto keySize = g.alloc(4);
+    EXPECT_EQ(g.nssl("NSSLExportInternalClientCertificate", {4242, 0, size, type, 0, keySize, 0}),
+              NsslGuest::code(NsslError::INVALID_ARG));
+    EXPECT_EQ(g.nssl("NSSLExportInternalClientCertificate", {4242, 0, size, 0, 0, keySize, type}),
+              NsslGuest::code(NsslError::INVALID_ARG));
+}

@@ -142,7 +142,7 @@ TEST_F(NsslService, FinishTearsEverythingDownAndRefusesUntilInit)
     EXPECT_TRUE(status.connections.empty());
     EXPECT_EQ(status.sessions, 0u);
     EXPECT_EQ(service.doHandshake(conn), NsslError::LIB_NOT_READY);
-    EXPECT_EQ(service.finish(), NsslError::LIB_NOT_READY);
+    EXPECT_EQ(service.finish(), NsslError::OK);  // a second finish has nothing to do (decaf answers OK)
     ASSERT_EQ(service.init(), NsslError::OK);
     EXPECT_EQ(service.doHandshake(conn), NsslError::INVALID_NSSL_CONNECTION);
     auto fresh = service.createContext(0);

@@ -1,4 +1,5 @@
-// The nsysnet SO_E* codes socketlasterr() returns (decaf's values, wut's errno map, SDK names).
+// The nsysnet SO_E* codes socketlasterr() returns (decaf's values, wut's errno map, SDK names;
+// 46, 47 and the ICMP codes 100..104 are cafe-sys's, named here by the project).
 #pragma once
 
 #include <cstdint>
@@ -48,10 +49,17 @@ namespace wiiu::nsysnet {
     X(SO_ELIBNOTREADY, 43)     \
     X(SO_EBUSY, 44)            \
     X(SO_EUNKNOWN, 45)         \
+    X(SO_EAPIERROR, 46)        \
+    X(SO_EBADERRORCODE, 47)    \
     X(SO_ENORESOURCES, 48)     \
     X(SO_EBADF, 49)            \
     X(SO_EABORTED, 50)         \
-    X(SO_EMFILE, 51)
+    X(SO_EMFILE, 51)           \
+    X(SO_EICMPUNREACH, 100)    \
+    X(SO_EICMPQUENCH, 101)     \
+    X(SO_EICMPREDIRECT, 102)   \
+    X(SO_EICMPTIMEEXCEEDED, 103) \
+    X(SO_EICMPPARAMPROBLEM, 104)
 
 enum class SoError : std::int32_t {
 #define WIIU_SO_ENUM(name, value) name = value,
@@ -89,6 +97,7 @@ enum Eai : std::int32_t {
     EAI_BADHINTS_ = 12,
     EAI_PROTOCOL_ = 13,
     EAI_OVERFLOW_ = 14,
+    EAI_INPROGRESS_ = 15,  ///< getaddrinfo_async: the lookup goes on, ask again (capture2cloud notes)
 };
 
 /// The console's name of an EAI code (what the import table's trace prints, found by ADL).
@@ -98,6 +107,7 @@ constexpr std::string_view resultName(Eai e)
         "0",           "EAI_ADDRFAMILY", "EAI_AGAIN",   "EAI_BADFLAGS", "EAI_FAIL",
         "EAI_FAMILY",  "EAI_MEMORY",     "EAI_NODATA",  "EAI_NONAME",   "EAI_SERVICE",
         "EAI_SOCKTYPE", "EAI_SYSTEM",    "EAI_BADHINTS", "EAI_PROTOCOL", "EAI_OVERFLOW",
+        "EAI_INPROGRESS",
     };
     const auto i = static_cast<std::int32_t>(e);
     return i >= 0 && i < static_cast<std::int32_t>(std::size(kNames)) ? kNames[i] : "EAI_?";

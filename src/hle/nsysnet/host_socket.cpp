@@ -63,6 +63,10 @@ Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::open(std::shared_ptr<
         s->datagram_->open(asio::ip::udp::v4(), ec);
         if (!ec)
             s->datagram_->non_blocking(true, ec);
+        // The console sends broadcasts without SO_BROADCAST (the WHB UDP logger and LAN discovery
+        // rely on it); the guest's SO_BROADCAST is only recorded (OptionState).
+        if (!ec)
+            s->datagram_->set_option(asio::socket_base::broadcast(true), ec);
     }
     if (ec)
         return fail(soErrorFrom(ec));

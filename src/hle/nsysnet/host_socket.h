@@ -150,7 +150,7 @@ private:
     ConnectState connect_ = ConnectState::None;
     SoError pendingError_ = SoError::SO_SUCCESS;
     ShutdownState shutdown_;
-    bool tcpSack_ = true;  // accepted and stored only: the host stack decides SACK
+    OptionState options_;  // what the guest set, as the console reads it back
 
     std::atomic<bool> closed_{false};
     std::atomic<bool> guestNonBlocking_{false};

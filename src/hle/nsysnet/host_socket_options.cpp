@@ -37,10 +37,18 @@ std::optional<HostOption> hostOption(SocketOption option)
     }
 }
 
-bool isTcpOnly(SocketOption option)
+/// The host's own IPv4 address: the source address of a route to the outside (a UDP connect
+/// sends nothing); 0 when the host has no such route.
+std::uint32_t primaryAddress()
 {
-    return option == SocketOption::TcpNoDelay || option == SocketOption::TcpMaxSegment ||
-           option == SocketOption::TcpSack;
+    boost::asio::io_context io;
+    boost::asio::ip::udp::socket probe(io);
+    boost::system::error_code ec;
+    probe.open(boost::asio::ip::udp::v4(), ec);
+    if (!ec)
+        probe.connect({boost::asio::ip::make_address_v4("192.0.2.1"), 9}, ec);  // TEST-NET-1
+    const auto local = ec ? boost::asio::ip::udp::endpoint() : probe.local_endpoint(ec);
+    return ec || !local.address().is_v4() ? 0 : local.address().to_v4().to_uint();
 }
 
 }  // namespace
@@ -60,18 +68,18 @@ SoError HostSocket::setOption(SocketOption option, std::int32_t value)
     const int fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
-    if (isTcpOnly(option) && kind_ != SocketKind::Stream)
+    if (isStreamOnly(option) && kind_ != SocketKind::Stream)
         return SoError::SO_ENOPROTOOPT;
-    if (option == SocketOption::TcpSack) {
-        tcpSack_ = value != 0;
-        return SoError::SO_SUCCESS;
-    }
+    if (const SoError e = options_.set(option, value); e != SoError::SO_SUCCESS)
+        return e;
     const auto host = hostOption(option);
-    if (!host)
-        return SoError::SO_EINVAL;  // read-only option (SO_TYPE, SO_RXDATA, ...)
+    // Sizes of -1 and 0 are the guest's to read back; the host keeps its own minimum.
+    const bool sizeOnly = (option == SocketOption::SendBuffer || option == SocketOption::ReceiveBuffer) && value <= 0;
+    if (!reachesHost(option) || !host || sizeOnly)
+        return SoError::SO_SUCCESS;
     int v = value;
-    if (::setsockopt(fd, host->level, host->name, &v, sizeof v) != 0)
-        return soErrorFromErrno(errno);
+    if (::setsockopt(fd, host->level, host->name, &v, sizeof v) != 0 && option != SocketOption::TcpMaxSegment)
+        return soErrorFromErrno(errno);  // the guest's segment size stands even where the host has its own
     return SoError::SO_SUCCESS;
 }
 
@@ -82,24 +90,27 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
             return fail(SoError::SO_EBADF);
         return static_cast<std::int32_t>(takePendingError());
     }
-    if (option == SocketOption::NonBlocking || option == SocketOption::NonBlockingOn ||
-        option == SocketOption::BlockingOn) {
+    if (option == SocketOption::NonBlocking) {
         if (closed_)
             return fail(SoError::SO_EBADF);
-        if (option != SocketOption::NonBlocking)
-            return fail(SoError::SO_EINVAL);  // set-only options
         return guestNonBlocking() ? 1 : 0;
+    }
+    if (option == SocketOption::MyAddress) {
+        auto local = localEndpoint();
+        if (!local)
+            return fail(local.error());
+        return static_cast<std::int32_t>(local->address != 0 ? local->address : primaryAddress());
     }
     std::lock_guard lock(mutex_);
     const int fd = handleLocked();
     if (closed_ || fd < 0)
         return fail(SoError::SO_EBADF);
-    if (isTcpOnly(option) && kind_ != SocketKind::Stream)
+    if (isStreamOnly(option) && kind_ != SocketKind::Stream)
         return fail(SoError::SO_ENOPROTOOPT);
+    if (auto recorded = options_.get(option))
+        return *recorded;
     int v = 0;
     switch (option) {
-    case SocketOption::TcpSack:
-        return tcpSack_ ? 1 : 0;
     case SocketOption::Type:
         return kind_ == SocketKind::Stream ? 1 : 2;  // SOCK_STREAM / SOCK_DGRAM
     case SocketOption::ReceiveQueued:
@@ -114,6 +125,11 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
         if (::ioctl(fd, SIOCOUTQ, &v) != 0)
             return fail(soErrorFromErrno(errno));
         return v;
+    case SocketOption::MaxMessage:
+        if (kind_ != SocketKind::Stream)
+            return 0;  // no segment size on a datagram socket until the guest sets one
+        option = SocketOption::TcpMaxSegment;
+        break;
     default:
         break;
     }
@@ -123,9 +139,7 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
     socklen_t len = sizeof v;
     if (::getsockopt(fd, host->level, host->name, &v, &len) != 0)
         return fail(soErrorFromErrno(errno));
-    if (option == SocketOption::KeepAlive || option == SocketOption::ReuseAddr ||
-        option == SocketOption::DontRoute || option == SocketOption::Broadcast ||
-        option == SocketOption::OobInline || option == SocketOption::TcpNoDelay)
+    if (option == SocketOption::TcpNoDelay)
         v = v != 0 ? 1 : 0;
     return v;
 }
@@ -136,6 +150,8 @@ SoError HostSocket::setLinger(bool on, std::int32_t seconds)
     const int fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
+    if (const SoError e = options_.setLinger(on, seconds); e != SoError::SO_SUCCESS)
+        return e;
     ::linger l{on ? 1 : 0, seconds};
     if (::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0)
         return soErrorFromErrno(errno);
@@ -145,14 +161,9 @@ SoError HostSocket::setLinger(bool on, std::int32_t seconds)
 Expected<std::pair<bool, std::int32_t>, SoError> HostSocket::linger() const
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
-    if (closed_ || fd < 0)
+    if (closed_ || handleLocked() < 0)
         return fail(SoError::SO_EBADF);
-    ::linger l{};
-    socklen_t len = sizeof l;
-    if (::getsockopt(fd, SOL_SOCKET, SO_LINGER, &l, &len) != 0)
-        return fail(soErrorFromErrno(errno));
-    return std::pair<bool, std::int32_t>{l.l_onoff != 0, l.l_linger};
+    return std::pair<bool, std::int32_t>{options_.lingerOn(), options_.lingerSeconds()};
 }
 
 }  // namespace wiiu::nsysnet

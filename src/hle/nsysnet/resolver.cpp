@@ -122,23 +122,84 @@ std::optional<T> Resolver::runWithDeadline(std::function<T()> work)
     return std::move(job->result);
 }
 
-HostLookup Resolver::lookup(std::string_view name)
+std::optional<HostLookup> Resolver::answerLocally(std::string_view name)
 {
     if (auto numeric = parseAton(name))
-        return {ResolveError::None, std::string(name), {*numeric}};
+        return HostLookup{ResolveError::None, std::string(name), {*numeric}};
     const std::string n = lower(name);
     if (n.empty() || n.size() > 255)
-        return {ResolveError::HostNotFound, {}, {}};
+        return HostLookup{ResolveError::HostNotFound, {}, {}};
     if (n == "localhost" || endsWith(n, ".localhost"))
-        return {ResolveError::None, n, {0x7F000001}};
+        return HostLookup{ResolveError::None, n, {0x7F000001}};
     if (n == "invalid" || endsWith(n, ".invalid"))
-        return {ResolveError::HostNotFound, {}, {}};
+        return HostLookup{ResolveError::HostNotFound, {}, {}};
+    return std::nullopt;
+}
+
+HostLookup Resolver::lookup(std::string_view name)
+{
+    if (auto local = answerLocally(name))
+        return std::move(*local);
+    const std::string n = lower(name);
     auto result = runWithDeadline<HostLookup>([n] { return hostLookup(n); });
     if (!result) {
         log::nsysnet().warn("resolver: lookup of '{}' timed out after {} ms", n, timeout().count());
         return {ResolveError::TryAgain, {}, {}};
     }
     return std::move(*result);
+}
+
+struct Resolver::AsyncJob {
+    std::mutex mutex;
+    std::optional<HostLookup> result;
+    std::chrono::steady_clock::time_point finished;
+};
+
+std::optional<HostLookup> Resolver::lookupAsync(std::string_view name)
+{
+    if (auto local = answerLocally(name))
+        return local;
+    const std::string n = lower(name);
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(asyncMutex_);
+    if (auto it = async_.find(n); it != async_.end()) {
+        std::optional<HostLookup> result;
+        std::chrono::steady_clock::time_point finished;
+        {
+            std::lock_guard jobLock(it->second->mutex);  // released before the job may be erased
+            result = it->second->result;
+            finished = it->second->finished;
+        }
+        if (!result)
+            return std::nullopt;  // still looking
+        if (result->error == ResolveError::None && now - finished < kAsyncKeep)
+            return result;
+        async_.erase(it);  // a failure is answered once; an old success is looked up anew
+        if (result->error != ResolveError::None)
+            return result;
+    }
+    std::size_t pending = 0;
+    for (const auto& [key, job] : async_) {
+        std::lock_guard jobLock(job->mutex);
+        pending += job->result ? 0 : 1;
+    }
+    if (pending >= kMaxPendingAsync)
+        return HostLookup{ResolveError::TryAgain, {}, {}};
+    auto job = std::make_shared<AsyncJob>();
+    try {
+        // Detached, holding only the job: a lookup stuck in the host resolver outlives nothing.
+        std::thread([job, n] {
+            HostLookup r = hostLookup(n);
+            std::lock_guard jobLock(job->mutex);
+            job->result = std::move(r);
+            job->finished = std::chrono::steady_clock::now();
+        }).detach();
+    } catch (const std::exception& e) {
+        log::nsysnet().warn("resolver: cannot start a lookup thread: {}", e.what());
+        return HostLookup{ResolveError::TryAgain, {}, {}};
+    }
+    async_.emplace(n, std::move(job));
+    return std::nullopt;
 }
 
 std::optional<std::string> Resolver::reverse(std::uint32_t address)

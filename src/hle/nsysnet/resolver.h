@@ -9,8 +9,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +47,15 @@ public:
 
     /// The IPv4 addresses of `name` (a dotted address resolves to itself).
     HostLookup lookup(std::string_view name);
+    /// getaddrinfo_async's lookup, polled by calling again with the same name (as measured on a
+    /// console): a name the module answers without the host (dotted, localhost, .invalid) is
+    /// answered at once; otherwise the first call starts a host lookup in the background and
+    /// answers nothing (EAI_INPROGRESS), and a later call answers its result. A found name stays
+    /// answered for kAsyncKeep (the console's cache answered at once too); a failure is answered
+    /// once. More than kMaxPendingAsync names at a time are TryAgain.
+    std::optional<HostLookup> lookupAsync(std::string_view name);
+    static constexpr std::chrono::seconds kAsyncKeep{30};
+    static constexpr std::size_t kMaxPendingAsync = 16;
     /// The host name of `address` (reverse lookup); nothing when none is known.
     std::optional<std::string> reverse(std::uint32_t address);
 
@@ -58,12 +70,17 @@ public:
     static std::optional<std::string> serviceName(std::uint16_t port, bool udp);
 
 private:
+    struct AsyncJob;
     template <class T>
     std::optional<T> runWithDeadline(std::function<T()> work);
+    /// The answer for names no host lookup is needed for; nothing for the others.
+    static std::optional<HostLookup> answerLocally(std::string_view name);
 
     guest::EmbeddingHooks& hooks_;
     const guest::Interrupt& teardown_;
     std::atomic<std::int64_t> timeoutMs_{10000};
+    std::mutex asyncMutex_;
+    std::map<std::string, std::shared_ptr<AsyncJob>> async_;  // by lower-case name
 };
 
 }  // namespace wiiu::nsysnet

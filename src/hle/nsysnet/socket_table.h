@@ -151,7 +151,6 @@ public:
 
     guest::EmbeddingHooks& hooks() const { return hooks_; }
     ThreadErrors& lastErrors() { return lastErrors_; }
-    PerThread<std::int32_t>& hostErrors() { return hostErrors_; }  ///< h_errno per guest thread
     GuestBlocks& guestBlocks() { return guestBlocks_; }
     Resolver& resolver() { return resolver_; }
 
@@ -172,7 +171,6 @@ private:
     int activeCalls_ = 0;
 
     ThreadErrors lastErrors_;
-    PerThread<std::int32_t> hostErrors_;
     GuestBlocks guestBlocks_;
     Resolver resolver_;
 };

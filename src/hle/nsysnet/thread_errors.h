@@ -1,5 +1,5 @@
 // Per-guest-thread values: socketlasterr() (the console keeps it in the calling thread's GHS
-// errno; 0 after every successful socket call) and the resolver's h_errno (get_h_errno()).
+// errno; 0 after every successful socket call). h_errno is per process, in guest memory.
 #pragma once
 
 #include <cstdint>

@@ -60,6 +60,8 @@ void registerExports(guest::ImportTable& table)
     registerIoExports(table);
     registerInetExports(table);
     registerResolverExports(table);
+    registerAddrinfoExports(table);
+    registerNetconfExports(table);
 }
 
 }  // namespace wiiu::nsysnet

@@ -13,5 +13,7 @@ void registerSocketExports(guest::ImportTable& table);    // socket_exports.cpp
 void registerIoExports(guest::ImportTable& table);        // io_exports.cpp
 void registerInetExports(guest::ImportTable& table);      // inet_exports.cpp
 void registerResolverExports(guest::ImportTable& table);  // resolver_exports.cpp
+void registerAddrinfoExports(guest::ImportTable& table);  // addrinfo_exports.cpp
+void registerNetconfExports(guest::ImportTable& table);   // netconf_exports.cpp
 
 }  // namespace wiiu::nsysnet

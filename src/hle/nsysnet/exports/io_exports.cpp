@@ -140,6 +140,9 @@ std::int32_t select(Call& call, std::int32_t nfds, GuestPtr<be32> readfds, Guest
     auto ready = net.table().select(entries, deadline);
     if (!ready)
         return net.fail(ready.error(), "select over {} descriptors", entries.size());
+    // On timeout the console leaves the caller's sets as they were (wut PR #428, on hardware).
+    if (*ready == 0)
+        return net.ok(0);
     std::array<std::uint32_t, 3> result{};
     for (const SelectEntry& e : entries) {
         const std::uint32_t bit = 1u << e.fd;

@@ -194,7 +194,7 @@ std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
         if (!l)
             return net.fail(l.error(), "SO_LINGER on descriptor {}", fd);
         GuestLinger out;
-        out.onoff = l->on ? 1 : 0;
+        out.onoff = l->on ? OptionState::kLingerOn : 0;  // the console reads l_onoff back as 0x80
         out.seconds = l->seconds;
         net.memory().store(GuestPtr<GuestLinger>{value.address}, out);
     } else {
