@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include "common/expected.h"
+#include <wiiu_nssl/expected.h>
 #include "hle/nsysnet/errors.h"
 
 namespace wiiu::nsysnet {

@@ -215,7 +215,7 @@ void registerAddrinfoExports(guest::ImportTable& table)
         WIIU_EXPORT(dns_abort_by_hname),
         WIIU_EXPORT(clear_resolver_cache),
     };
-    table.add({"nsysnet", &log::nsysnet(), failure::minusOne, kExports});
+    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet
