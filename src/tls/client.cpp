@@ -102,6 +102,7 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
     policy.minRsaBytes = std::max(1, (config.minRsaBits + 7) / 8);
     policy.trust = std::move(config.trust);
     policy.extraCheck = std::move(config.extraCheck);
+    policy.console = config.console;
     verifier_.setPolicy(std::move(policy));
 
     br_ssl_client_init_full(&cc_, &verifier_.minimal(), nullptr, 0);

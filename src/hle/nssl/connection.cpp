@@ -1,7 +1,7 @@
 #include "hle/nssl/connection.h"
 
 #include "common/log.h"
-#include "hle/nssl/crl_check.h"
+#include "hle/nssl/verification.h"
 
 namespace wiiu::nssl {
 
@@ -109,15 +109,11 @@ NsslError Connection::ensureEngine()
     tls::ClientConfig config;
     config.minVersion = snap.minVersion;
     config.maxVersion = snap.maxVersion;
-    config.trust = snap.trust;
     config.identity = snap.identity;
-    config.hostName = host_;  // the engine checks an IP literal against iPAddress entries
     config.sendSni = env_.config.sendSni;
-    config.verifyFlags = env_.config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options_ & tls::verify::All);
-    config.now = now;
+    configureVerification(config, env_.config, snap, host_, options_, now);
     if (offered_ && !offered_->removed)
         config.resume = offered_->parameters;
-    config.extraCheck = makeCrlCheck(snap, now);
 
     auto created = tls::TlsClient::create(std::move(config), transport_);
     if (!created) {
@@ -306,6 +302,12 @@ tls::TlsFailure Connection::failure() const
 {
     Lock lock(mutex_);
     return failure_;
+}
+
+std::uint32_t Connection::quirksUsed() const
+{
+    Lock lock(mutex_);
+    return tls_ ? tls_->quirksUsed() : 0;
 }
 
 std::string Connection::keyLogLine() const
