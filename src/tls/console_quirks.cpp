@@ -19,8 +19,8 @@ Expected<Firmware, std::string> Firmware::parse(std::string_view text)
         const std::size_t dot = i < 2 ? rest.find('.') : rest.size();
         if (dot == std::string_view::npos) return malformed();
         const std::string_view digits = rest.substr(0, dot);
-        // Digits only (from_chars would take a sign), at most two: no leading-zero tricks either.
-        if (digits.empty() || digits.size() > 2 ||
+        // One or two digits, no sign (from_chars would take one) and no leading zero.
+        if (digits.empty() || digits.size() > 2 || (digits.size() == 2 && digits[0] == '0') ||
             !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return malformed();
         std::from_chars(digits.data(), digits.data() + digits.size(), *parts[i]);

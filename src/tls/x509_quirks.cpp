@@ -23,18 +23,22 @@ unsigned X509Verifier::runConsoleChain(const char* name)
         auto cert = pki::parseCertificate(chain_[i]);
         if (!cert || !looksLikeRoot(*cert)) certs.push_back(chain_[i]);
     }
-    const unsigned err = runChain(trustAnchors(), certs, name);
+    unsigned err = runChain(trustAnchors(), certs, name);
     if (err == BR_ERR_OK) return err;
 
     const bool star = name && leafHasBareWildcard();
-    if (star && runChain(trustAnchors(), certs, nullptr) == BR_ERR_OK) {
-        quirks_ = quirk::BareWildcardName;
-        return BR_ERR_OK;
+    if (star) {
+        // The console takes the name; whatever is still wrong is what the refusal must say.
+        err = runChain(trustAnchors(), certs, nullptr);
+        if (err == BR_ERR_OK) {
+            quirks_ = quirk::BareWildcardName;
+            return BR_ERR_OK;
+        }
     }
     if (hasForgedCaPath(*policy_.console) && policy_.trust &&
         runForgedCa(certs, name, star) == BR_ERR_OK)
         return BR_ERR_OK;
-    return err;  // the refusal of plain verification says best what is wrong
+    return err;  // without the forged path, plain verification's refusal says best what is wrong
 }
 
 unsigned X509Verifier::runForgedCa(std::span<const pki::Bytes> certs, const char* name, bool star)

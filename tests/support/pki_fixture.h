@@ -14,6 +14,10 @@ namespace wiiu::test {
 /// program with a message if generation fails: every PKI test depends on it.
 const std::filesystem::path& pkiDir();
 
+/// Runs tests/fixtures/<script> into <build>/fixtures/<name> under a lock (scripts skip the work
+/// when their output is up to date); the directory. Aborts the test program if the script fails.
+std::filesystem::path generatedFixture(const std::string& script, const std::string& name);
+
 /// Full path of a fixture file, e.g. pkiPath("server.der").
 std::filesystem::path pkiPath(const std::string& name);
 
