@@ -5,8 +5,6 @@
 // "localhost", and forgeries the console refuses (of an untrusted CA, looking like a root, with
 // another subject).
 #include <array>
-#include <filesystem>
-#include <fstream>
 #include <ostream>
 
 #include <gtest/gtest.h>
@@ -18,17 +16,9 @@
 using namespace wiiu;
 using namespace wiiu::test;
 using nssl::NsslError;
-namespace fs = std::filesystem;
 namespace quirk = tls::quirk;
 
 namespace {
-
-pki::Bytes quirkBytes(const std::string& name)
-{
-    static const fs::path dir = generatedFixture("make_quirk_pki.sh", "quirk-pki");
-    std::ifstream in(dir / name, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 enum Profile { Fw554, Fw555, Fw556, Strict };
 constexpr const char* kProfileNames[] = {"5_5_4", "5_5_5", "5_5_6", "strict"};
@@ -76,15 +66,15 @@ TEST_P(NsslQuirk, VerdictAndTheQuirkItReliedOn)
     const auto& [c, profile] = GetParam();
     const Verdict& want = c.verdicts[profile];
     BearSslServer::Options o;
-    o.chain = {quirkBytes(std::string(c.leaf) + ".der"), quirkBytes(std::string(c.issuer) + ".der")};
-    o.key = quirkBytes(std::string(c.leaf) + ".key.der");
+    o.chain = {quirkPkiBytes(std::string(c.leaf) + ".der"), quirkPkiBytes(std::string(c.issuer) + ".der")};
+    o.key = quirkPkiBytes(std::string(c.leaf) + ".key.der");
     o.behavior = BearSslServer::Behavior::Echo;
     std::string why;
     auto server = BearSslServer::start(std::move(o), &why);
     ASSERT_TRUE(server) << why;
 
     NsslGuest g(configFor(profile));
-    const std::int32_t ctx = g.context(0, quirkBytes("ca.der"));  // only the genuine CA
+    const std::int32_t ctx = g.context(0, quirkPkiBytes("ca.der"));  // only the genuine CA
     ASSERT_GE(ctx, 0);
     const std::int32_t conn = g.connection(ctx, server->port(), c.host, c.options);
     ASSERT_GE(conn, 0);

@@ -36,11 +36,25 @@ const std::filesystem::path& pkiDir()
 
 std::filesystem::path pkiPath(const std::string& name) { return pkiDir() / name; }
 
-std::vector<std::uint8_t> pkiBytes(const std::string& name)
+namespace {
+
+std::vector<std::uint8_t> fileBytes(const std::filesystem::path& path)
 {
-    std::ifstream in(pkiPath(name), std::ios::binary);
+    std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+}  // namespace
+
+std::vector<std::uint8_t> pkiBytes(const std::string& name) { return fileBytes(pkiPath(name)); }
+
+std::filesystem::path quirkPkiPath(const std::string& name)
+{
+    static const std::filesystem::path dir = generatedFixture("make_quirk_pki.sh", "quirk-pki");
+    return dir / name;
+}
+
+std::vector<std::uint8_t> quirkPkiBytes(const std::string& name) { return fileBytes(quirkPkiPath(name)); }
 
 std::string pkiText(const std::string& name)
 {

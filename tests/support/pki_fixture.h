@@ -25,6 +25,11 @@ std::filesystem::path pkiPath(const std::string& name);
 std::vector<std::uint8_t> pkiBytes(const std::string& name);
 std::string pkiText(const std::string& name);
 
+/// A file of the console-quirk chains (tests/fixtures/make_quirk_pki.sh), made once per build
+/// folder like the test PKI.
+std::filesystem::path quirkPkiPath(const std::string& name);
+std::vector<std::uint8_t> quirkPkiBytes(const std::string& name);
+
 /// Runs a shell command and returns its standard output (trailing newline removed). For
 /// comparing with `openssl` output.
 std::string runCommand(const std::string& command);
