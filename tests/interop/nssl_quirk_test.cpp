@@ -86,10 +86,7 @@ TEST_P(NsslQuirk, VerdictAndTheQuirkItReliedOn)
     if (want.ok) {
         ASSERT_EQ(r, 0) << failure->text;
         EXPECT_EQ(*used, want.quirks) << tls::quirkNames(*used);
-        std::string echo;
-        EXPECT_EQ(g.write(conn, "ping"), 0);
-        EXPECT_EQ(g.readExactly(conn, echo, 4), 0);
-        EXPECT_EQ(echo, "ping");
+        EXPECT_EQ(g.echo(conn, "ping"), "ping");
     } else {
         EXPECT_EQ(r, NsslGuest::code(NsslError::HANDSHAKE_ERROR));
         EXPECT_EQ(failure->reason, want.reason) << failure->text;

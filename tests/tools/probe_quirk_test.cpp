@@ -1,6 +1,6 @@
 // nssl-probe --firmware / --strict: the verdict for one firmware and the console quirk a success
 // relied on, in text and JSON, for an SSSL-style chain (tests/fixtures/make_quirk_pki.sh) served
-// by a real TLS server on 127.0.0.1; malformed and unknown versions are usage errors.
+// by a real TLS server on 127.0.0.1 (malformed and unknown versions: probe_cli_test.cpp).
 #include <gtest/gtest.h>
 
 #include "support/bearssl_server.h"
@@ -10,11 +10,12 @@
 namespace wiiu::test {
 namespace {
 
-std::unique_ptr<BearSslServer> ssslServer()
+/// A server sending `leaf` and its issuer (make_quirk_pki.sh names).
+std::unique_ptr<BearSslServer> serverFor(const std::string& leaf, const std::string& issuer)
 {
     BearSslServer::Options o;
-    o.chain = {quirkPkiBytes("sssl-leaf.der"), quirkPkiBytes("sssl-ca.der")};
-    o.key = quirkPkiBytes("sssl-leaf.key.der");
+    o.chain = {quirkPkiBytes(leaf + ".der"), quirkPkiBytes(issuer + ".der")};
+    o.key = quirkPkiBytes(leaf + ".key.der");
     o.behavior = BearSslServer::Behavior::Echo;
     std::string why;
     auto server = BearSslServer::start(std::move(o), &why);
@@ -22,10 +23,13 @@ std::unique_ptr<BearSslServer> ssslServer()
     return server;
 }
 
-std::vector<std::string> probeArgs(std::uint16_t port, std::vector<std::string> extra)
+std::unique_ptr<BearSslServer> ssslServer() { return serverFor("sssl-leaf", "sssl-ca"); }
+
+std::vector<std::string> probeArgs(std::uint16_t port, std::vector<std::string> extra,
+                                   const std::string& host = "account.nintendo.net")
 {
     std::vector<std::string> args{"--ca-file", quirkPkiPath("ca.der").string(), "--connect",
-                                  "127.0.0.1:" + std::to_string(port), "--host", "account.nintendo.net"};
+                                  "127.0.0.1:" + std::to_string(port), "--host", host};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -76,44 +80,12 @@ TEST(ProbeQuirk, JsonNamesTheQuirksAndTheFirmware)
 
 TEST(ProbeQuirk, PlainChainNeedsNoQuirk)
 {
-    BearSslServer::Options o;
-    o.chain = {quirkPkiBytes("host-by-ca.der"), quirkPkiBytes("ca.der")};
-    o.key = quirkPkiBytes("host-by-ca.key.der");
-    o.behavior = BearSslServer::Behavior::Echo;
-    std::string why;
-    auto server = BearSslServer::start(std::move(o), &why);
-    ASSERT_TRUE(server) << why;
-    std::vector<std::string> args{"--ca-file", quirkPkiPath("ca.der").string(), "--connect",
-                                  "127.0.0.1:" + std::to_string(server->port()), "--host", "localhost",
-                                  "--firmware", "5.5.4"};
-    const ProbeRun r = runProbe(args);
+    auto server = serverFor("host-by-ca", "ca");
+    ASSERT_TRUE(server);
+    const ProbeRun r = runProbe(probeArgs(server->port(), {"--firmware", "5.5.4"}, "localhost"));
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("verdict on firmware 5.5.4: accepted by plain X.509"), std::string::npos) << r.out;
 }
-
-struct FirmwareUsage {
-    std::vector<std::string> args;
-    std::string message;
-};
-
-class ProbeQuirkUsage : public testing::TestWithParam<FirmwareUsage> {};
-
-TEST_P(ProbeQuirkUsage, ExitsOneWithAClearMessage)
-{
-    const ProbeRun r = runProbe(GetParam().args);
-    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find(GetParam().message), std::string::npos) << r.err;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Cases, ProbeQuirkUsage,
-    testing::Values(
-        FirmwareUsage{{"--connect", "127.0.0.1:1", "--firmware", "5.5"}, "'5.5' is not a firmware version of the form X.Y.Z"},
-        FirmwareUsage{{"--connect", "127.0.0.1:1", "--firmware", "v5.5.5"}, "not a firmware version"},
-        FirmwareUsage{{"--connect", "127.0.0.1:1", "--firmware", "5.5.7"}, "unknown firmware 5.5.7"},
-        FirmwareUsage{{"--connect", "127.0.0.1:1", "--firmware", "9.0.0"}, "unknown firmware 9.0.0"},
-        FirmwareUsage{{"--connect", "127.0.0.1:1", "--firmware", "5.5.5", "--strict"}, "exclude each other"}),
-    [](const auto& p) { return "case" + std::to_string(p.index); });
 
 }  // namespace
 }  // namespace wiiu::test
