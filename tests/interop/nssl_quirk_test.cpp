@@ -12,6 +12,8 @@
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"
+#include "pki/x509.h"
+#include "tls/console_quirks.h"
 
 using namespace wiiu;
 using namespace wiiu::test;
@@ -123,6 +125,29 @@ std::vector<QuirkParam> allParams()
 INSTANTIATE_TEST_SUITE_P(Chains, NsslQuirk, ::testing::ValuesIn(allParams()), [](const auto& p) {
     return std::string(p.param.c.name) + "_" + kProfileNames[p.param.profile];
 });
+
+pki::Certificate parsed(const std::string& name)
+{
+    auto cert = pki::parseCertificate(quirkPkiBytes(name + ".der"));
+    EXPECT_TRUE(cert) << name;
+    return cert ? *cert : pki::Certificate{};
+}
+
+TEST(NsslQuirkRules, MatchingRuleOnTheGeneratedChains)
+{
+    const auto ca = parsed("ca");
+    ASSERT_TRUE(ca.subjectKeyId && ca.authorityKeyId);
+    EXPECT_TRUE(tls::looksLikeRoot(ca));
+    EXPECT_TRUE(tls::forgesTrustedCa(parsed("forged"), ca));
+    EXPECT_TRUE(tls::forgesTrustedCa(parsed("sssl-ca"), ca));
+    EXPECT_FALSE(tls::forgesTrustedCa(ca, ca)) << "the same key needs no quirk";
+    EXPECT_FALSE(tls::forgesTrustedCa(parsed("forged-root"), ca)) << "looks like a root";
+    EXPECT_FALSE(tls::forgesTrustedCa(parsed("forged-subject"), ca));
+    EXPECT_FALSE(tls::forgesTrustedCa(parsed("forged-other"), ca));
+    EXPECT_FALSE(tls::forgesTrustedCa(parsed("star-by-forged"), ca)) << "not a CA";
+    EXPECT_TRUE(tls::hasBareWildcardName(parsed("star-by-ca")));
+    EXPECT_FALSE(tls::hasBareWildcardName(parsed("host-by-ca")));
+}
 
 TEST(NsslQuirkFirmware, ParseAcceptsConsoleVersionsOnly)
 {
