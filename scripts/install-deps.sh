@@ -18,6 +18,8 @@ packages=(
   libunicorn-dev gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
   # benchmarks
   libbenchmark-dev libssl-dev
+  # the nlibcurl bridge test: a host libcurl with the OpenSSL backend
+  libcurl4-openssl-dev
 )
 
 missing=()

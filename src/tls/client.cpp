@@ -57,6 +57,22 @@ TlsClient::~TlsClient()
     secureWipe(iobuf_, sizeof iobuf_);
 }
 
+Expected<VerifyPolicy, TlsFailure> verifyPolicyFor(const ClientConfig& config)
+{
+    if (config.hostName.size() > 255) return fail(configError("host name longer than 255 bytes"));
+    if (config.hostName.find('\0') != std::string::npos)
+        return fail(configError("host name contains a NUL byte"));
+    VerifyPolicy policy;
+    policy.flags = config.verifyFlags & verify::All;
+    policy.hostName = config.hostName;
+    policy.now = config.now;
+    policy.minRsaBytes = std::max(1, (config.minRsaBits + 7) / 8);
+    policy.trust = config.trust;
+    policy.extraCheck = config.extraCheck;
+    policy.console = config.console;
+    return policy;
+}
+
 Expected<std::unique_ptr<TlsClient>, TlsFailure> TlsClient::create(
     ClientConfig config, std::shared_ptr<Transport> transport)
 {
@@ -90,20 +106,10 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
             if (isSupportedCipherSuite(s)) suites.push_back(s);
         if (suites.empty()) return fail(configError("none of the requested cipher suites is supported"));
     }
-    if (config.hostName.size() > 255) return fail(configError("host name longer than 255 bytes"));
-    if (config.hostName.find('\0') != std::string::npos)
-        return fail(configError("host name contains a NUL byte"));
-
+    auto policy = verifyPolicyFor(config);
+    if (!policy) return fail(policy.error());
     hostName_ = config.hostName;
-    VerifyPolicy policy;
-    policy.flags = config.verifyFlags & verify::All;
-    policy.hostName = config.hostName;
-    policy.now = config.now;
-    policy.minRsaBytes = std::max(1, (config.minRsaBits + 7) / 8);
-    policy.trust = std::move(config.trust);
-    policy.extraCheck = std::move(config.extraCheck);
-    policy.console = config.console;
-    verifier_.setPolicy(std::move(policy));
+    verifier_.setPolicy(std::move(*policy));
 
     br_ssl_client_init_full(&cc_, &verifier_.minimal(), nullptr, 0);
     br_ssl_engine_set_versions(eng(), minV, maxV);

@@ -73,6 +73,10 @@ struct ClientConfig {
     std::optional<Firmware> console;          ///< verify with this firmware's quirks; nullopt = plain X.509
 };
 
+/// The policy of the X.509 verifier a client with `config` hands BearSSL; tls/chain_verify.h runs
+/// the same verifier on a chain outside a handshake. BadConfig for a host name BearSSL cannot carry.
+Expected<VerifyPolicy, TlsFailure> verifyPolicyFor(const ClientConfig& config);
+
 class TlsClient {
 public:
     /// Validates the configuration and prepares the engine; no I/O happens yet.

@@ -1,5 +1,6 @@
 #include "tls/client_identity.h"
 
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@ namespace wiiu::tls {
 ClientIdentity::~ClientIdentity()
 {
     if (!secret_.empty()) secureWipe(secret_.data(), secret_.size());
+    if (!keyDer_.empty()) secureWipe(keyDer_.data(), keyDer_.size());
 }
 
 Expected<std::shared_ptr<const ClientIdentity>, std::string> ClientIdentity::create(
@@ -71,6 +73,7 @@ Expected<std::shared_ptr<const ClientIdentity>, std::string> ClientIdentity::cre
     }
     secureWipe(&kd, sizeof kd);
 
+    id->keyDer_.assign(keyDer.begin(), keyDer.end());
     id->chainDer_ = std::move(chainDer);
     id->chain_.reserve(id->chainDer_.size());
     for (auto& der : id->chainDer_)
@@ -88,6 +91,48 @@ void ClientIdentity::install(br_ssl_client_context& cc) const
                                     BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN, issuerKeyType_,
                                     br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
     }
+}
+
+namespace {
+
+struct HashInfo {
+    std::size_t size;
+    const unsigned char* rsaOid;  // BearSSL's encoding: length byte, then the OID
+    const br_hash_class* ecdsaHash;  // for ECDSA's deterministic nonce (RFC 6979)
+};
+
+HashInfo hashInfo(ClientIdentity::Hash hash)
+{
+    using Hash = ClientIdentity::Hash;
+    switch (hash) {
+    case Hash::Md5Sha1: return {36, nullptr, nullptr};
+    case Hash::Sha1: return {20, BR_HASH_OID_SHA1, &br_sha1_vtable};
+    case Hash::Sha224: return {28, BR_HASH_OID_SHA224, &br_sha224_vtable};
+    case Hash::Sha256: return {32, BR_HASH_OID_SHA256, &br_sha256_vtable};
+    case Hash::Sha384: return {48, BR_HASH_OID_SHA384, &br_sha384_vtable};
+    case Hash::Sha512: return {64, BR_HASH_OID_SHA512, &br_sha512_vtable};
+    }
+    return {0, nullptr, nullptr};
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> ClientIdentity::sign(Hash hash, std::span<const std::uint8_t> digest) const
+{
+    const HashInfo info = hashInfo(hash);
+    if (info.size == 0 || digest.size() != info.size) return {};
+    std::vector<std::uint8_t> signature;
+    if (keyType_ == BR_KEYTYPE_RSA) {
+        signature.resize((rsa_.n_bitlen + 7) / 8);
+        if (!br_rsa_pkcs1_sign_get_default()(info.rsaOid, digest.data(), digest.size(), &rsa_, signature.data()))
+            return {};
+        return signature;
+    }
+    if (!info.ecdsaHash) return {};
+    std::array<std::uint8_t, 160> buf{};  // DER of two P-521 integers is at most 139 bytes
+    const std::size_t len = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), info.ecdsaHash, digest.data(), &ec_, buf.data());
+    if (len == 0) return {};
+    return {buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(len)};
 }
 
 }  // namespace wiiu::tls

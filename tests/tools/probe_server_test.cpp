@@ -73,7 +73,7 @@ TEST(ProbeServer, TextOutputNamesEachCallAndTheResult)
     a.erase(std::find(a.begin(), a.end(), "--json"));
     const ProbeRun r = runProbe(a);
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find("NSSLCreateContext(version=0) -> 0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("NSSLCreateContext(0) -> 0"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("NSSLDoHandshake(conn=0) -> NSSL_ERROR_OK"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("handshake OK, TLS 1.2"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("established"), std::string::npos) << r.out;  // the --status table
@@ -202,8 +202,10 @@ TEST(ProbeServer, ResolvesNamesWithGetaddrinfo)
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     bool sawLookup = false;
     const auto j = r.json();
-    for (const auto& c : j["calls"])
-        sawLookup |= c["call"].get<std::string>().starts_with("getaddrinfo(\"localhost\"");
+    for (const auto& c : j["calls"]) {
+        const auto call = c["call"].get<std::string>();  // the module's trace, then the probe's note
+        sawLookup |= call.starts_with("getaddrinfo(0x") && call.ends_with("[\"localhost\", SOCK_STREAM]");
+    }
     EXPECT_TRUE(sawLookup);
 }
 

@@ -177,3 +177,28 @@ TEST(ModuleImportTable, NotImplementedExportsReturnTheDocumentedErrorAndLogOnce)
 }
 
 }  // namespace
+
+TEST(ModuleImportTable, TheTraceNamesHandleArgumentsAndResults)
+{
+    test::GuestEnv env;
+    auto traced = [&](std::string_view name, std::initializer_list<std::uint32_t> words) {
+        CallTrace trace;
+        CallFrame frame;
+        frame.gpr[1] = test::GuestEnv::kStackTop - 0x100;
+        frame.setArguments(std::span(words.begin(), words.size()), env.memory());
+        frame.trace = &trace;
+        EXPECT_TRUE(importTable().call(*importTable().find("nsysnet", name), env.process(), env.memory(), frame));
+        return trace;
+    };
+    traced("NSSLInit", {});
+    const CallTrace created = traced("NSSLCreateContext", {0});
+    EXPECT_EQ(created.arguments, "0");
+    EXPECT_EQ(created.result, "0");  // the new handle's number
+    const CallTrace destroyed = traced("NSSLDestroyContext", {0});
+    EXPECT_EQ(destroyed.arguments, "ctx=0");
+    EXPECT_EQ(destroyed.result, "NSSL_ERROR_OK");
+    const CallTrace stale = traced("NSSLDoHandshake", {7});
+    EXPECT_EQ(stale.arguments, "conn=7");
+    EXPECT_EQ(stale.result, "NSSL_ERROR_INVALID_NSSL_CONNECTION");
+    traced("NSSLFinish", {});
+}

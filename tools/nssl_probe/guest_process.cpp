@@ -22,7 +22,7 @@ GuestProcess::GuestProcess(std::shared_ptr<const certstore::CertStore> store, ns
 GuestProcess::~GuestProcess() = default;
 
 std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
-                                std::initializer_list<std::uint32_t> args, std::string text)
+                                std::initializer_list<std::uint32_t> args, std::string_view note)
 {
     const auto index = importTable().find(library, name);
     if (!index)
@@ -32,10 +32,13 @@ std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
     frame.thread = 1;
     frame.gpr[1] = kStackTop - 0x100;
     frame.setArguments(std::span(args.begin(), args.size()), memory_);
-    frame.trace = &trace;  // the module names the result, as its own trace log would
+    frame.trace = &trace;  // the module describes the call, as its own trace log would
     importTable().call(*index, *process_, memory_, frame);
     const auto result = static_cast<std::int32_t>(frame.result());
 
+    std::string text = fmt::format("{}({})", name, trace.arguments);
+    if (!note.empty())
+        text += fmt::format(" [{}]", note);
     CallRecord record{std::move(text), result, std::move(trace.result)};
     if (result == -1 && importTable().entry(*index).fail == failure::minusOne) {
         // A socket call's -1 means "see socketlasterr"; reading it is part of this call's answer.

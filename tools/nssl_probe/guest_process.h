@@ -41,7 +41,7 @@ private:
 
 /// One guest call as the call log shows it.
 struct CallRecord {
-    std::string text;    ///< "NSSLDoHandshake(conn=0)"
+    std::string text;    ///< the module's trace of the call, "NSSLDoHandshake(conn=0)", plus the probe's note
     std::int32_t result = 0;
     std::string resultName;  ///< "NSSL_ERROR_OK", "3", "-1 (SO_ECONNREFUSED)", as the module traces it
 };
@@ -60,10 +60,11 @@ public:
 
     Process& process() { return *process_; }
 
-    /// Calls library::name; logs "text -> result", the result named by the module's own trace.
-    /// `args` are the raw argument words.
+    /// Calls library::name with the raw argument words `args` and records the call as the module's
+    /// own trace describes it, "name(arguments) -> result". `note` adds what the trace cannot see
+    /// behind a pointer (a host name, a socket address, an fd set).
     std::int32_t call(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,
-                      std::string text);
+                      std::string_view note = {});
 
     /// Reserves `size` zeroed guest bytes (bump allocation; reset() frees them all).
     guest::GuestAddress alloc(std::uint32_t size);

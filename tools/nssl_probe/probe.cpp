@@ -44,11 +44,10 @@ public:
     {
         if (!s_.config.strict)
             report_.firmware = s_.config.firmware.text();
-        guest_.call("nsysnet", "socket_lib_init", {}, "socket_lib_init()");
-        nsslCall("NSSLInit", {}, "NSSLInit()");
+        guest_.call("nsysnet", "socket_lib_init", {});
+        nsslCall("NSSLInit", {});
         const std::int32_t ctx =
-            guest_.call("nsysnet", "NSSLCreateContext", {w(s_.version)},
-                        fmt::format("NSSLCreateContext(version={})", s_.version));
+            guest_.call("nsysnet", "NSSLCreateContext", {w(s_.version)});
         if (ctx < 0)
             return failed(static_cast<NsslError>(ctx), "NSSLCreateContext refused");
         if (setupContext(ctx)) {
@@ -67,20 +66,20 @@ public:
                 }
             }
             if (session >= 0)
-                nsslCall("NSSLFreeSession", {w(session)}, fmt::format("NSSLFreeSession(session={})", session));
+                nsslCall("NSSLFreeSession", {w(session)});
         }
-        nsslCall("NSSLDestroyContext", {w(ctx)}, fmt::format("NSSLDestroyContext(ctx={})", ctx));
-        nsslCall("NSSLFinish", {}, "NSSLFinish()");
-        guest_.call("nsysnet", "socket_lib_finish", {}, "socket_lib_finish()");
+        nsslCall("NSSLDestroyContext", {w(ctx)});
+        nsslCall("NSSLFinish", {});
+        guest_.call("nsysnet", "socket_lib_finish", {});
         report_.calls = guest_.calls();
         return std::move(report_);
     }
 
 private:
-    NsslError nsslCall(std::string_view fn, std::initializer_list<u32> args, std::string text,
+    NsslError nsslCall(std::string_view fn, std::initializer_list<u32> args, std::string_view note = {},
                        std::string_view library = "nsysnet")
     {
-        return static_cast<NsslError>(guest_.call(library, fn, args, std::move(text)));
+        return static_cast<NsslError>(guest_.call(library, fn, args, note));
     }
 
     void note(const std::string& text)
@@ -114,14 +113,11 @@ private:
     bool setupContext(std::int32_t ctx)
     {
         for (std::int32_t id : s_.caIds) {
-            if (!setupOk(nsslCall("NSSLAddServerPKI", {w(ctx), w(id)},
-                                  fmt::format("NSSLAddServerPKI(ctx={}, certId={})", ctx, id)),
-                         fmt::format("CA {}", id)))
+            if (!setupOk(nsslCall("NSSLAddServerPKI", {w(ctx), w(id)}), fmt::format("CA {}", id)))
                 return false;
         }
         if (s_.groups) {
-            const NsslError e = nsslCall("NSSLAddServerPKIGroups", {w(ctx), s_.groups, word_, word2_},
-                                         fmt::format("NSSLAddServerPKIGroups(ctx={}, mask={:#x})", ctx, s_.groups));
+            const NsslError e = nsslCall("NSSLAddServerPKIGroups", {w(ctx), s_.groups, word_, word2_});
             if (!setupOk(e, "NSSLAddServerPKIGroups"))
                 return false;
             note(fmt::format("groups {:#x}: {} CAs added, {} missing from the store", s_.groups,
@@ -131,37 +127,29 @@ private:
         for (std::size_t i = 0; i < s_.caFiles.size(); ++i) {
             const auto& der = s_.caFiles[i];
             const auto at = guest_.putBytes(der);
-            if (!setupOk(nsslCall("NSSLAddServerPKIExternal", {w(ctx), at, w(der.size()), 0},
-                                  fmt::format("NSSLAddServerPKIExternal(ctx={}, cert[{}], type=DER)", ctx, der.size())),
+            if (!setupOk(nsslCall("NSSLAddServerPKIExternal", {w(ctx), at, w(der.size()), 0}, "DER certificate"),
                          fmt::format("--ca-file #{}", i + 1)))
                 return false;
         }
         for (std::size_t i = 0; i < s_.crls.size(); ++i) {
             const auto& der = s_.crls[i];
             const auto at = guest_.putBytes(der);
-            if (!setupOk(nsslCall("NSSLAddCRLExternal", {w(ctx), at, w(der.size()), 0},
-                                  fmt::format("NSSLAddCRLExternal(ctx={}, crl[{}], type=DER)", ctx, der.size()),
-                                  "nn_nets2"),
+            if (!setupOk(nsslCall("NSSLAddCRLExternal", {w(ctx), at, w(der.size()), 0}, "DER CRL", "nn_nets2"),
                          fmt::format("--crl-file #{}", i + 1)))
                 return false;
         }
         if (s_.crlCheck &&
-            !setupOk(nsslCall("NSSLContextSetFlags", {w(ctx), 1}, fmt::format("NSSLContextSetFlags(ctx={}, 0x1)", ctx),
-                              "nn_nets2"),
-                     "NSSLContextSetFlags"))
+            !setupOk(nsslCall("NSSLContextSetFlags", {w(ctx), 1}, "CRL check", "nn_nets2"), "NSSLContextSetFlags"))
             return false;
         if (s_.clientId &&
-            !setupOk(nsslCall("NSSLSetClientPKI", {w(ctx), w(*s_.clientId)},
-                              fmt::format("NSSLSetClientPKI(ctx={}, certId={})", ctx, *s_.clientId)),
-                     "the client certificate"))
+            !setupOk(nsslCall("NSSLSetClientPKI", {w(ctx), w(*s_.clientId)}), "the client certificate"))
             return false;
         if (!s_.clientCert.empty()) {
             const auto cert = guest_.putBytes(s_.clientCert);
             const auto key = guest_.putBytes(s_.clientKey);
             if (!setupOk(nsslCall("NSSLSetClientPKIExternal",
                                   {w(ctx), cert, w(s_.clientCert.size()), 0, key, w(s_.clientKey.size()), 0},
-                                  fmt::format("NSSLSetClientPKIExternal(ctx={}, cert[{}], key[{}])", ctx,
-                                              s_.clientCert.size(), s_.clientKey.size())),
+                                  "DER certificate and key"),
                          "the external client certificate"))
                 return false;
         }
@@ -203,7 +191,7 @@ private:
         if (fd < 0)
             return socketFailure("socket() failed: " + guest_.calls().back().resultName);
         ConnectionReport c = connectAndHandshake(ctx, fd, *address, attempt, session);
-        guest_.call("nsysnet", "socketclose", {w(fd)}, fmt::format("socketclose(fd={})", fd));
+        guest_.call("nsysnet", "socketclose", {w(fd)});
         return c;
     }
 
@@ -219,8 +207,7 @@ private:
         const std::int32_t conn = guest_.call(
             "nsysnet", "NSSLCreateConnection",
             {w(ctx), hostText, w(s_.host.size()), s_.verify, w(fd), s_.nonBlocking ? 0u : 1u},
-            fmt::format("NSSLCreateConnection(ctx={}, host=\"{}\", options={:#x}, fd={}, block={})", ctx, s_.host,
-                        s_.verify, fd, s_.nonBlocking ? 0 : 1));
+            fmt::format("host \"{}\", verify options {:#x}", s_.host, s_.verify));
         ConnectionReport c;
         if (conn < 0) {
             c.result = name(static_cast<NsslError>(conn));
@@ -230,33 +217,30 @@ private:
             return c;
         }
         if (attempt > 0 && session >= 0)
-            nsslCall("NSSLSetSession", {w(conn), w(session)},
-                     fmt::format("NSSLSetSession(conn={}, session={})", conn, session));
+            nsslCall("NSSLSetSession", {w(conn), w(session)});
 
         step_ = "NSSLDoHandshake";
         NsslError e = retry(fd, [&] {
-            return nsslCall("NSSLDoHandshake", {w(conn)}, fmt::format("NSSLDoHandshake(conn={})", conn));
+            return nsslCall("NSSLDoHandshake", {w(conn)});
         });
         collectDiagnostics(conn, c);
         if (e == NsslError::OK) {
             const auto info = guest_.alloc(sizeof(nssl::GuestCipherInfo));
-            if (nsslCall("NSSLGetCipherInfo", {w(conn), info}, fmt::format("NSSLGetCipherInfo(conn={})", conn)) ==
-                NsslError::OK) {
+            if (nsslCall("NSSLGetCipherInfo", {w(conn), info}) == NsslError::OK) {
                 const auto cipher = guest_.load<nssl::GuestCipherInfo>(info);
                 c.suite.assign(cipher.name, strnlen(cipher.name, sizeof cipher.name));
                 c.version = cipher.version;
             }
-            nsslCall("NSSLGetPeerCertSize", {w(conn), word_}, fmt::format("NSSLGetPeerCertSize(conn={})", conn));
+            nsslCall("NSSLGetPeerCertSize", {w(conn), word_});
             if (attempt == 0 && s_.resume > 0)
-                session = guest_.call("nsysnet", "NSSLGetSession", {w(conn)},
-                                      fmt::format("NSSLGetSession(conn={})", conn));
+                session = guest_.call("nsysnet", "NSSLGetSession", {w(conn)});
             if (attempt == 0 && s_.send)
                 e = exchange(fd, conn, c);
         }
         if (e != NsslError::OK)
             describeFailure(conn, e, c);
         report_.statusTable += nssl::debug::formatStatusTable(guest_.process().nssl().status());
-        nsslCall("NSSLDestroyConnection", {w(conn)}, fmt::format("NSSLDestroyConnection(conn={})", conn));
+        nsslCall("NSSLDestroyConnection", {w(conn)});
         return c;
     }
 
@@ -297,8 +281,7 @@ private:
             const auto chunk = static_cast<u32>(std::min<std::size_t>(data.size() - c.bytesSent, kIoChunk));
             std::memcpy(guest_.bytes(io_, chunk).data(), data.data() + c.bytesSent, chunk);
             const NsslError e = retry(fd, [&] {
-                return nsslCall("NSSLWrite", {w(conn), io_, chunk, word_},
-                                fmt::format("NSSLWrite(conn={}, len={})", conn, chunk));
+                return nsslCall("NSSLWrite", {w(conn), io_, chunk, word_});
             });
             if (e != NsslError::OK) {
                 step_ = fmt::format("NSSLWrite after {} of {} bytes sent", c.bytesSent, data.size());
@@ -308,8 +291,7 @@ private:
         }
         for (;;) {
             const NsslError e = retry(fd, [&] {
-                return nsslCall("NSSLRead", {w(conn), io_, kIoChunk, word_},
-                                fmt::format("NSSLRead(conn={}, len={})", conn, kIoChunk));
+                return nsslCall("NSSLRead", {w(conn), io_, kIoChunk, word_});
             });
             if (e == NsslError::ZERO_RETURN)
                 return NsslError::OK;

@@ -29,7 +29,7 @@ std::optional<u32> SocketSteps::resolve()
     if (address_)
         return address_;
     const auto text = guest_.putString(s_.connectHost);
-    if (guest_.call("nsysnet", "inet_aton", {text, word_}, fmt::format("inet_aton(\"{}\")", s_.connectHost)) == 1) {
+    if (guest_.call("nsysnet", "inet_aton", {text, word_}, fmt::format("\"{}\"", s_.connectHost)) == 1) {
         address_ = guest_.loadBe32(word_);
         return address_;
     }
@@ -37,20 +37,19 @@ std::optional<u32> SocketSteps::resolve()
     wanted.socktype = static_cast<std::int32_t>(kSockStream);
     const auto hints = guest_.put(wanted);
     const std::int32_t r = guest_.call("nsysnet", "getaddrinfo", {text, 0, hints, word_},
-                                       fmt::format("getaddrinfo(\"{}\", NULL, SOCK_STREAM)", s_.connectHost));
+                                       fmt::format("\"{}\", SOCK_STREAM", s_.connectHost));
     if (r != 0)
         return std::nullopt;
     const u32 list = guest_.loadBe32(word_);
     const auto first = guest_.load<nsysnet::GuestAddrinfo>(list);
     address_ = guest_.load<nsysnet::GuestSockaddrIn>(first.addr).address;
-    guest_.call("nsysnet", "freeaddrinfo", {list}, "freeaddrinfo()");
+    guest_.call("nsysnet", "freeaddrinfo", {list});
     return address_;
 }
 
 std::int32_t SocketSteps::open()
 {
-    return guest_.call("nsysnet", "socket", {kAfInet, kSockStream, kIpProtoTcp},
-                       "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP)");
+    return guest_.call("nsysnet", "socket", {kAfInet, kSockStream, kIpProtoTcp}, "AF_INET, SOCK_STREAM, IPPROTO_TCP");
 }
 
 std::string SocketSteps::connect(std::int32_t fd, u32 address, const std::string& peer)
@@ -62,7 +61,7 @@ std::string SocketSteps::connect(std::int32_t fd, u32 address, const std::string
     peerAddress.address = address;
     const auto sa = guest_.put(peerAddress);
     std::string error;
-    if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, fmt::format("connect(fd={}, {})", fd, peer)) != 0) {
+    if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, peer) != 0) {
         const std::string result = guest_.calls().back().resultName;
         if (result.find("SO_EINPROGRESS") == std::string::npos)
             error = fmt::format("connect to {} failed: {}", peer, result);
@@ -84,8 +83,7 @@ bool SocketSteps::wait(std::int32_t fd, bool forWrite)
     guest_.storeBe32(timeout, static_cast<u32>(s_.ioTimeout.count()));
     const std::int32_t r = guest_.call(
         "nsysnet", "select", {w(fd + 1), forWrite ? 0 : set, forWrite ? set : 0, 0, timeout},
-        fmt::format("select(nfds={}, {}fds={{{}}}, timeout={}s)", fd + 1, forWrite ? "write" : "read", fd,
-                    s_.ioTimeout.count()));
+        fmt::format("{}fds {{{}}}, timeout {} s", forWrite ? "write" : "read", fd, s_.ioTimeout.count()));
     if (r <= 0)
         waitFailed_ = r == 0 ? fmt::format("timed out after {} s in select()", s_.ioTimeout.count())
                              : "select() failed: " + guest_.calls().back().resultName;
@@ -97,15 +95,14 @@ void SocketSteps::setNonBlocking(std::int32_t fd, bool on)
     const auto value = guest_.alloc(4);
     guest_.storeBe32(value, on ? 1 : 0);
     guest_.call("nsysnet", "setsockopt", {w(fd), kSolSocket, kSoNonBlock, value, 4},
-                fmt::format("setsockopt(fd={}, SOL_SOCKET, SO_NONBLOCK, {})", fd, on ? 1 : 0));
+                fmt::format("SOL_SOCKET, SO_NONBLOCK, {}", on ? 1 : 0));
 }
 
 std::int32_t SocketSteps::lastError(std::int32_t fd)
 {
     const auto size = guest_.alloc(4);
     guest_.storeBe32(size, 4);
-    guest_.call("nsysnet", "getsockopt", {w(fd), kSolSocket, kSoLastError, word_, size},
-                fmt::format("getsockopt(fd={}, SOL_SOCKET, SO_LASTERROR)", fd));
+    guest_.call("nsysnet", "getsockopt", {w(fd), kSolSocket, kSoLastError, word_, size}, "SOL_SOCKET, SO_LASTERROR");
     return static_cast<std::int32_t>(guest_.loadBe32(word_));
 }
 

@@ -58,10 +58,17 @@ std::uint32_t toWord(T value)
 template <class T>
 concept NamedResult = requires(T v) { { resultName(v) } -> std::convertible_to<std::string_view>; };
 
+/// Argument types that say what they are (handles) provide `std::string_view traceLabel(T)` found
+/// by ADL: the trace shows "conn=3" rather than a bare 3.
+template <class T>
+concept LabelledArgument = requires(T v) { { traceLabel(v) } -> std::convertible_to<std::string_view>; };
+
 template <class T>
 std::string describe(const T& value)
 {
-    if constexpr (IsGuestPtr<T>::value)
+    if constexpr (LabelledArgument<T>)
+        return fmt::format("{}={}", traceLabel(value), static_cast<std::underlying_type_t<T>>(value));
+    else if constexpr (IsGuestPtr<T>::value)
         return fmt::format("{:#010x}", value.address);
     else if constexpr (NamedResult<T>)
         return std::string(resultName(value));

@@ -1,7 +1,7 @@
 #include "hle/nssl/connection.h"
 
 #include "common/log.h"
-#include "hle/nssl/verification.h"
+#include "hle/nssl/handshake_config.h"
 
 namespace wiiu::nssl {
 
@@ -13,11 +13,6 @@ using Clock = std::chrono::steady_clock;
 std::string durationText(std::chrono::milliseconds d)
 {
     return d.count() % 1000 == 0 ? fmt::format("{} s", d.count() / 1000) : fmt::format("{} ms", d.count());
-}
-
-pki::UnixTime unixSeconds(std::chrono::system_clock::time_point t)
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -103,15 +98,7 @@ NsslError Connection::ensureEngine()
 {
     if (tls_)
         return NsslError::OK;
-    ContextSnapshot snap = context_->snapshot();
-    const pki::UnixTime now = unixSeconds(env_.hooks.now());
-
-    tls::ClientConfig config;
-    config.minVersion = snap.minVersion;
-    config.maxVersion = snap.maxVersion;
-    config.identity = snap.identity;
-    config.sendSni = env_.config.sendSni;
-    configureVerification(config, env_.config, snap, host_, options_, now);
+    tls::ClientConfig config = handshakeConfig(context_->snapshot(), env_.config, host_, options_, env_.hooks.now());
     if (offered_ && !offered_->removed)
         config.resume = offered_->parameters;
 

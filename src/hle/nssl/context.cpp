@@ -11,12 +11,12 @@ Context::Context(unsigned minVersion, unsigned maxVersion, std::vector<pki::Byte
 {
 }
 
-bool Context::addCa(pki::Bytes der)
+bool Context::addCa(pki::Bytes der, std::int32_t certId)
 {
     std::lock_guard lock(mutex_);
-    if (std::find(cas_.begin(), cas_.end(), der) != cas_.end())
+    if (std::any_of(cas_.begin(), cas_.end(), [&](const ContextCa& ca) { return ca.der == der; }))
         return false;
-    cas_.push_back(std::move(der));
+    cas_.push_back({std::move(der), certId});
     trust_.reset();
     return true;
 }
@@ -25,6 +25,12 @@ std::size_t Context::caCount() const
 {
     std::lock_guard lock(mutex_);
     return cas_.size();
+}
+
+std::vector<ContextCa> Context::cas() const
+{
+    std::lock_guard lock(mutex_);
+    return cas_;
 }
 
 bool Context::hasClientIdentity() const
@@ -82,7 +88,10 @@ ContextSnapshot Context::snapshot()
 {
     std::lock_guard lock(mutex_);
     if (!trust_) {
-        std::vector<pki::Bytes> all = cas_;
+        std::vector<pki::Bytes> all;
+        all.reserve(cas_.size() + overlay_.size());
+        for (const ContextCa& ca : cas_)
+            all.push_back(ca.der);
         all.insert(all.end(), overlay_.begin(), overlay_.end());
         // Every certificate was checked when it was added, so building cannot fail; should it,
         // the connection gets an empty store and fails verification rather than trusting more.

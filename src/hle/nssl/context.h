@@ -26,14 +26,23 @@ struct ContextSnapshot {
     std::shared_ptr<const std::vector<pki::Certificate>> caCertificates;  ///< parsed, for CRL checks
 };
 
+/// A CA the guest put on a context, and where from (the nlibcurl bridge reports it).
+struct ContextCa {
+    pki::Bytes der;
+    std::int32_t certId = -1;  ///< the certificate store's ID; -1 for external DER
+};
+
 class Context {
 public:
     Context(unsigned minVersion, unsigned maxVersion, std::vector<pki::Bytes> overlayCas);
 
-    /// Adds a CA (DER, already checked to decode as an anchor). The same certificate twice is
-    /// kept once. Returns false if it was already there.
-    bool addCa(pki::Bytes der);
+    /// Adds a CA (DER, already checked to decode as an anchor), from the store when `certId` is
+    /// not -1. The same certificate twice is kept once. Returns false if it was already there.
+    bool addCa(pki::Bytes der, std::int32_t certId = -1);
     std::size_t caCount() const;
+    /// The guest's CAs in the order added, and Config::extraTrustedCas (fixed at creation).
+    std::vector<ContextCa> cas() const;
+    const std::vector<pki::Bytes>& overlayCas() const { return overlay_; }
 
     bool hasClientIdentity() const;
     void setClientIdentity(std::shared_ptr<const tls::ClientIdentity> identity);
@@ -54,8 +63,8 @@ private:
     mutable std::mutex mutex_;
     unsigned minVersion_;
     unsigned maxVersion_;
-    std::vector<pki::Bytes> cas_;
-    std::vector<pki::Bytes> overlay_;
+    std::vector<ContextCa> cas_;
+    const std::vector<pki::Bytes> overlay_;
     std::shared_ptr<const tls::TrustStore> trust_;  ///< cache; null when stale
     std::shared_ptr<const std::vector<pki::Certificate>> parsedCas_;
     std::shared_ptr<const tls::ClientIdentity> identity_;

@@ -1,10 +1,11 @@
 // The console's integer handles as distinct types: a session handle passed where a connection is
 // expected does not compile. They are enums, so the export marshaling reads them straight from
-// an argument word, and the trace shows their number.
+// an argument word, and the trace shows their kind and number ("conn=3").
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "hle/nssl/errors.h"
 
@@ -13,6 +14,11 @@ namespace wiiu::nssl {
 enum class ContextHandle : std::int32_t {};
 enum class ConnectionHandle : std::int32_t {};
 enum class SessionHandle : std::int32_t {};
+
+// The import table's trace labels each handle argument with these.
+constexpr std::string_view traceLabel(ContextHandle) { return "ctx"; }
+constexpr std::string_view traceLabel(ConnectionHandle) { return "conn"; }
+constexpr std::string_view traceLabel(SessionHandle) { return "session"; }
 
 /// What a handle-creating export returns in r3: a handle (>= 0) or an NSSL_ERROR_* (< 0).
 enum class HandleOrError : std::int32_t {};

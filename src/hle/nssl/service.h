@@ -102,6 +102,20 @@ public:
     Result<std::span<const std::uint8_t>> exportServerCertificate(std::int32_t certId);
     Result<certstore::ClientExport> exportClientCertificate(std::int32_t certId);
 
+    // Host side, for an emulator serving nlibcurl with a host TLS library (hle/curl_bridge.h).
+    /// A context as one copy: its CAs, Config's extra CAs, and what a handshake would use.
+    struct ContextView {
+        std::vector<ContextCa> cas;
+        std::vector<pki::Bytes> extraCas;
+        ContextSnapshot snapshot;
+        std::int32_t mode = 0;
+    };
+    Result<ContextView> describeContext(ContextHandle ctx);
+    /// What NSSLDoHandshake on a connection of `ctx` to `host` with verify `options` would
+    /// conclude of `chain` (leaf first) at the emulated clock: reason None to accept it.
+    Result<tls::TlsFailure> verifyPeerChain(ContextHandle ctx, std::string host, std::uint32_t options,
+                                            std::span<const pki::Bytes> chain);
+
     /// Host-side view for tools and debugging.
     struct Status {
         std::vector<std::int32_t> contexts;

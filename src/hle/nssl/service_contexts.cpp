@@ -119,7 +119,7 @@ NsslError Service::addServerPki(ContextHandle ctx, std::int32_t certId)
         return NsslError::INVALID_CERT_ID;
     if (!permitted(*entry))
         return NsslError::CERT_NO_ACCESS;
-    context->addCa(entry->certDer);
+    context->addCa(entry->certDer, entry->id);
     return NsslError::OK;
 }
 
@@ -167,7 +167,7 @@ Result<GroupCounts> Service::addServerPkiGroups(ContextHandle ctx, std::uint32_t
             ++counts.denied;
             continue;
         }
-        (*context)->addCa(entry->certDer);
+        (*context)->addCa(entry->certDer, entry->id);
         ++counts.added;
     }
     counts.missing = store_->missingInGroups(groupMask);
