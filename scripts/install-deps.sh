@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   # real TLS peers and network tools the tests talk to
   openssl gnutls-bin socat python3 tshark
+  # the host CA bundle dump_certs --public-cas reads (and its tests check)
+  ca-certificates
   # PowerPC guest programs under Unicorn
   libunicorn-dev gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
   # benchmarks

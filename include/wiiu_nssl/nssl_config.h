@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <wiiu_nssl/cert_entry.h>
+#include <wiiu_nssl/firmware.h>
 
 namespace wiiu::nssl {
 
@@ -31,6 +32,14 @@ enum class VerifyProfile {
 struct Config {
     VersionPolicy versionPolicy = VersionPolicy::Compatible;
     VerifyProfile verifyProfile = VerifyProfile::AsGuestAsks;
+    /// The console firmware whose certificate verification is emulated, quirks included
+    /// (docs/abi.md "Console verification quirks"): a bare "*" leaf name matches any host (every
+    /// firmware); from 5.5.5 a forged copy of a trusted CA passes; a root-looking CA in the
+    /// presented chain is ignored. Each applies only when the guest's options ask for the check.
+    tls::Firmware firmware = tls::Firmware::latest();
+    /// Turn every quirk off: plain X.509 verification of what the guest asked, for users who
+    /// want real security rather than a console's behaviour (servers relying on a quirk fail).
+    bool strict = false;
     /// DER CA certificates trusted by every context in addition to the guest's own (a private
     /// or revival server's CA): verification stays on, and that CA also passes.
     std::vector<std::vector<std::uint8_t>> extraTrustedCas;

@@ -6,6 +6,7 @@
 #include <wiiu_nssl/cert_store.h>     // the console's certificates, shared by every process
 #include <wiiu_nssl/console_dump.h>   // reading them from a console dump (mlc01 + otp.bin)
 #include <wiiu_nssl/curl_bridge.h>    // serving nlibcurl with a host libcurl
+#include <wiiu_nssl/firmware.h>       // the emulated firmware and its verification quirks
 #include <wiiu_nssl/guest_memory.h>   // GuestMemory: how the module reaches guest RAM
 #include <wiiu_nssl/hooks.h>          // EmbeddingHooks: waiting, the console clock, guest heap
 #include <wiiu_nssl/import_table.h>   // importTable(): resolve imports, dispatch calls

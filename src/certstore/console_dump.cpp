@@ -51,10 +51,7 @@ std::vector<MetadataRecord> recordsFromKnownTable(const fs::path& content)
         r.groups = k.groups;
         r.certPath = k.certPath;
         r.keyPath = k.keyPath;
-        r.permissions.type = k.kind == Kind::Client ? kTypeClient : kTypeServer;
-        r.permissions.encoding = kEncodingDer;
-        r.permissions.properties = kPropExportable | (k.keyPath.empty() ? 0 : kPropHasKey);
-        r.permissions.processIds = {-4};  // any process
+        r.permissions = unrestrictedPermissions(k);
         records.push_back(std::move(r));
     }
     return records;

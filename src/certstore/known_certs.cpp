@@ -72,4 +72,14 @@ const KnownCert* findKnown(std::int32_t id)
     return it == std::end(kKnown) ? nullptr : &*it;
 }
 
+Permissions unrestrictedPermissions(const KnownCert& known)
+{
+    Permissions p;
+    p.type = known.kind == Kind::Client ? kTypeClient : kTypeServer;
+    p.encoding = kEncodingDer;
+    p.properties = kPropExportable | (known.keyPath.empty() ? 0 : kPropHasKey);
+    p.processIds = {-4};  // any process
+    return p;
+}
+
 }  // namespace wiiu::certstore

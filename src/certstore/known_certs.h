@@ -30,4 +30,9 @@ struct KnownCert {
 std::span<const KnownCert> knownCerts();
 const KnownCert* findKnown(std::int32_t id);
 
+/// The permissions given to a known ID when the console's metadata is not there (no metadata
+/// file, or a CA taken from a public bundle): type and encoding of its kind, exportable, any
+/// process (chosen; docs/certstore.md).
+Permissions unrestrictedPermissions(const KnownCert& known);
+
 }  // namespace wiiu::certstore

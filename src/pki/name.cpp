@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "pki/der.h"
+#include "pki/oids.h"
 #include "pki/x509.h"
 
 namespace wiiu::pki {
@@ -138,6 +139,29 @@ std::string nameToText(ByteView nameDer)
     for (auto it = rdns.rbegin(); it != rdns.rend(); ++it) {
         if (!out.empty()) out += ", ";
         out += *it;
+    }
+    return out;
+}
+
+std::vector<std::string> commonNames(ByteView nameDer)
+{
+    std::vector<std::string> out;
+    der::Reader outer(nameDer);
+    auto name = outer.sequence();
+    if (!name) return out;
+    while (!name->atEnd()) {
+        auto set = name->set();
+        if (!set) return out;
+        while (!set->atEnd()) {
+            auto atv = set->sequence();
+            if (!atv) return out;
+            auto type = atv->oid();
+            if (!type) return out;
+            auto value = atv->read();
+            if (!value) return out;
+            if (!der::oidEquals(*type, oid::kCommonName)) continue;
+            if (auto text = stringValue(*value)) out.push_back(std::move(*text));
+        }
     }
     return out;
 }

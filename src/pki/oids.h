@@ -17,5 +17,10 @@ inline constexpr std::uint8_t kSecp521r1[] = {0x2b, 0x81, 0x04, 0x00, 0x23};
 // Certificate extensions.
 inline constexpr std::uint8_t kBasicConstraints[] = {0x55, 0x1d, 0x13};
 inline constexpr std::uint8_t kSubjectAltName[] = {0x55, 0x1d, 0x11};
+inline constexpr std::uint8_t kSubjectKeyId[] = {0x55, 0x1d, 0x0e};
+inline constexpr std::uint8_t kAuthorityKeyId[] = {0x55, 0x1d, 0x23};
+
+// Name attributes.
+inline constexpr std::uint8_t kCommonName[] = {0x55, 0x04, 0x03};
 
 }  // namespace wiiu::pki::oid

@@ -45,6 +45,27 @@ Expected<void, ParseError> readSubjectAltName(const Extension& ext, Certificate&
     return {};
 }
 
+Expected<void, ParseError> readSubjectKeyId(const Extension& ext, Certificate& cert)
+{
+    der::Reader outer(ext.value, ext.valueOffset);
+    WIIU_PKI_TRY(id, outer.octetString());
+    WIIU_PKI_TRY(end, outer.expectEnd("subjectKeyIdentifier"));
+    cert.subjectKeyId.emplace(id->begin(), id->end());
+    return {};
+}
+
+Expected<void, ParseError> readAuthorityKeyId(const Extension& ext, Certificate& cert)
+{
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL,
+    //   authorityCertIssuer [1] ..., authorityCertSerialNumber [2] ... }: only [0] is kept.
+    der::Reader outer(ext.value, ext.valueOffset);
+    WIIU_PKI_TRY(seq, outer.sequence());
+    WIIU_PKI_TRY(end, outer.expectEnd("authorityKeyIdentifier"));
+    WIIU_PKI_TRY(id, seq->readOptional(der::contextTag(0, false)));
+    if (*id) cert.authorityKeyId.emplace((*id)->value.begin(), (*id)->value.end());
+    return {};
+}
+
 Expected<void, ParseError> readTbs(der::Reader& tbs, Certificate& cert, ByteView& innerAlg)
 {
     WIIU_PKI_TRY(versionField, tbs.optionalExplicit(0));
@@ -91,6 +112,10 @@ Expected<void, ParseError> readTbs(der::Reader& tbs, Certificate& cert, ByteView
                 WIIU_PKI_TRY(ok, readBasicConstraints(ext, cert));
             } else if (der::oidEquals(ext.oid, oid::kSubjectAltName)) {
                 WIIU_PKI_TRY(ok, readSubjectAltName(ext, cert));
+            } else if (der::oidEquals(ext.oid, oid::kSubjectKeyId)) {
+                WIIU_PKI_TRY(ok, readSubjectKeyId(ext, cert));
+            } else if (der::oidEquals(ext.oid, oid::kAuthorityKeyId)) {
+                WIIU_PKI_TRY(ok, readAuthorityKeyId(ext, cert));
             }
         }
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct Certificate {
     int pathLen = -1;      ///< basicConstraints pathLenConstraint, -1 when absent
     std::vector<std::string> dnsNames;  ///< subjectAltName dNSName entries, in order
     std::vector<Bytes> ipAddresses;     ///< subjectAltName iPAddress entries (network order), in order
+    std::optional<Bytes> subjectKeyId;    ///< subjectKeyIdentifier, when present
+    std::optional<Bytes> authorityKeyId;  ///< authorityKeyIdentifier keyIdentifier [0], when present
 
     std::string subjectText() const;  ///< e.g. "CN=Nintendo CA - G3, O=Nintendo Co., Ltd, C=US"
     std::string issuerText() const;
@@ -44,6 +47,9 @@ Expected<Certificate, ParseError> parseCertificate(ByteView der);
 /// One-line text of a DER Name ("CN=..., O=..."), in the order the RDNs appear reversed
 /// (most specific first, as OpenSSL's RFC 2253 output does).
 std::string nameToText(ByteView nameDer);
+
+/// The string values of the Name's commonName attributes, in order (non-string values skipped).
+std::vector<std::string> commonNames(ByteView nameDer);
 
 /// ISO 8601 UTC, e.g. "2037-12-31T23:59:59Z".
 std::string formatTime(UnixTime t);

@@ -69,6 +69,7 @@ Expected<VerifyPolicy, TlsFailure> verifyPolicyFor(const ClientConfig& config)
     policy.minRsaBytes = std::max(1, (config.minRsaBits + 7) / 8);
     policy.trust = config.trust;
     policy.extraCheck = config.extraCheck;
+    policy.console = config.console;
     return policy;
 }
 

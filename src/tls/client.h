@@ -70,6 +70,7 @@ struct ClientConfig {
     int minRsaBits = 1024;
     std::optional<SessionParameters> resume;  ///< offer this session
     ChainCheck extraCheck;                    ///< e.g. CRLs; runs after the normal checks pass
+    std::optional<Firmware> console;          ///< verify with this firmware's quirks; nullopt = plain X.509
 };
 
 /// The policy of the X.509 verifier a client with `config` hands BearSSL; tls/chain_verify.h runs
@@ -124,6 +125,8 @@ public:
     /// The peer chain as sent, leaf first; kept even when verification failed. Empty on a
     /// resumed connection (no certificate is sent then).
     std::span<const pki::Bytes> peerChain() const { return verifier_.chain(); }
+    /// The console quirks (quirk:: bits) the accepted peer chain relied on; 0 if none.
+    std::uint32_t quirksUsed() const { return verifier_.quirksUsed(); }
 
 private:
     enum class Io { Progress, Blocked, Failed };

@@ -75,6 +75,7 @@ Expected<std::shared_ptr<const TrustStore>, TrustStoreError> TrustStore::fromDer
         if (!anchor) return fail(TrustStoreError{i, anchor.error()});
         store->owned_.push_back(std::move(*anchor));
     }
+    store->der_.assign(certificates.begin(), certificates.end());
     // Built only after every anchor is in place: the table points into owned_'s buffers.
     for (const auto& a : store->owned_) {
         store->table_.push_back(a.anchor(BR_X509_TA_CA));

@@ -57,10 +57,13 @@ public:
 
     std::span<const br_x509_trust_anchor> anchors() const { return table_; }
     std::size_t certificateCount() const { return owned_.size(); }
+    /// The certificates as given, in order (the console quirks compare serials and names).
+    std::span<const pki::Bytes> certificates() const { return der_; }
 
 private:
     TrustStore() = default;
     std::vector<OwnedAnchor> owned_;
+    std::vector<pki::Bytes> der_;
     std::vector<br_x509_trust_anchor> table_;
 };
 

@@ -84,6 +84,7 @@ void X509Verifier::cbStartChain(const br_x509_class** ctx, const char* /*serverN
     self.overflow_ = false;
     self.chainReceived_ = true;
     self.failure_ = {};
+    self.quirks_ = 0;
     self.usages_ = 0;
 }
 
@@ -198,17 +199,28 @@ unsigned X509Verifier::runMinimal(const br_x509_trust_anchor* anchors, std::size
     return BR_ERR_OK;
 }
 
-unsigned X509Verifier::runChainWithoutDates(const char* name)
+X509Verifier::Anchors X509Verifier::trustAnchors() const
 {
-    const auto anchors = policy_.trust ? policy_.trust->anchors()
-                                       : std::span<const br_x509_trust_anchor>{};
+    return policy_.trust ? policy_.trust->anchors() : Anchors{};
+}
+
+unsigned X509Verifier::runChain(Anchors anchors, std::span<const pki::Bytes> certs, const char* name)
+{
+    if (policy_.flags & verify::Dates)
+        return runMinimal(anchors.data(), anchors.size(), certs, name, policy_.now, true);
+    return runChainWithoutDates(anchors, certs, name);
+}
+
+unsigned X509Verifier::runChainWithoutDates(Anchors anchors, std::span<const pki::Bytes> certs,
+                                            const char* name)
+{
     std::vector<Window> windows;
-    windows.reserve(chain_.size());
-    for (const auto& der : chain_) windows.push_back(windowOf(der));
+    windows.reserve(certs.size());
+    for (const auto& der : certs) windows.push_back(windowOf(der));
 
     std::optional<pki::UnixTime> lastTried;
     unsigned err = BR_ERR_X509_EXPIRED;
-    for (std::size_t k = chain_.size(); k >= 1; --k) {
+    for (std::size_t k = certs.size(); k >= 1; --k) {
         pki::UnixTime lo = std::numeric_limits<pki::UnixTime>::min();
         pki::UnixTime hi = std::numeric_limits<pki::UnixTime>::max();
         for (std::size_t i = 0; i < k; ++i) {
@@ -222,30 +234,29 @@ unsigned X509Verifier::runChainWithoutDates(const char* name)
                                                                      : lo / 2 + hi / 2;
         if (lastTried && *lastTried == at) continue;
         lastTried = at;
-        err = runMinimal(anchors.data(), anchors.size(), chain_, name, at, true);
+        err = runMinimal(anchors.data(), anchors.size(), certs, name, at, true);
         if (err != BR_ERR_X509_EXPIRED) return err;
     }
-    return runChainLinkByLink(name, windows);
+    return runChainLinkByLink(anchors, certs, name, windows);
 }
 
-unsigned X509Verifier::runChainLinkByLink(const char* name, std::span<const Window> windows)
+unsigned X509Verifier::runChainLinkByLink(Anchors anchors, std::span<const pki::Bytes> certs,
+                                          const char* name, std::span<const Window> windows)
 {
     // No single instant fits: verify each certificate at a time of its own, against the trust
     // store first and otherwise against the next certificate as its issuer. Path-length and
     // issuer key-usage constraints are not enforced on this path (BearSSL only enforces them
     // within one pass); the CA flag of every issuer used is.
-    const auto anchors = policy_.trust ? policy_.trust->anchors()
-                                       : std::span<const br_x509_trust_anchor>{};
-    for (std::size_t i = 0; i < chain_.size(); ++i) {
+    for (std::size_t i = 0; i < certs.size(); ++i) {
         const Window& w = windows[i];
         const pki::UnixTime at = w.known ? w.notBefore / 2 + w.notAfter / 2 : policy_.now;
         const char* certName = i == 0 ? name : nullptr;
-        std::span<const pki::Bytes> one(&chain_[i], 1);
+        std::span<const pki::Bytes> one(&certs[i], 1);
         unsigned err = runMinimal(anchors.data(), anchors.size(), one, certName, at, i == 0);
         if (err == BR_ERR_OK) return BR_ERR_OK;  // reached a trust anchor
         if (err != BR_ERR_X509_NOT_TRUSTED) return err;
-        if (i + 1 == chain_.size()) return err;
-        auto issuer = OwnedAnchor::decode(chain_[i + 1]);
+        if (i + 1 == certs.size()) return err;
+        auto issuer = OwnedAnchor::decode(certs[i + 1]);
         if (!issuer) return BR_ERR_X509_NOT_TRUSTED;
         if (!issuer->isCA()) return BR_ERR_X509_NOT_CA;
         const br_x509_trust_anchor link = issuer->anchor(BR_X509_TA_CA);
@@ -307,13 +318,7 @@ unsigned X509Verifier::decide()
 
     unsigned err = BR_ERR_OK;
     if (flags & verify::Chain) {
-        const auto anchors = policy_.trust ? policy_.trust->anchors()
-                                           : std::span<const br_x509_trust_anchor>{};
-        if (flags & verify::Dates) {
-            err = runMinimal(anchors.data(), anchors.size(), chain_, name, policy_.now, true);
-        } else {
-            err = runChainWithoutDates(name);
-        }
+        err = policy_.console ? runConsoleChain(name) : runChain(trustAnchors(), chain_, name);
     } else if (flags & (verify::HostName | verify::Dates)) {
         // Direct trust in the leaf itself: no signature checked, name and key still processed.
         auto self = OwnedAnchor::decode(chain_.front());
@@ -333,6 +338,11 @@ unsigned X509Verifier::decide()
         }
         const br_x509_trust_anchor direct = self->anchor(0);
         err = runMinimal(&direct, 1, chain_, name, at, true);
+        if (err == BR_ERR_X509_BAD_SERVER_NAME && policy_.console && leafHasBareWildcard() &&
+            runMinimal(&direct, 1, chain_, nullptr, at, true) == BR_ERR_OK) {
+            err = BR_ERR_OK;
+            quirks_ = quirk::BareWildcardName;
+        }
     } else {
         br_x509_decoder_context dc;
         br_x509_decoder_init(&dc, nullptr, nullptr);

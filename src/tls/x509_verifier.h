@@ -25,6 +25,9 @@
 //  - A host name that is an IP literal is checked against the leaf's iPAddress entries instead
 //    (BearSSL knows only dNSName): the passes above run as if HostName were not set, then the
 //    address must be among the entries (RFC 6125).
+//  - With a console firmware in the policy, the console's quirks apply (tls/console_quirks.h,
+//    x509_quirks.cpp): each is tried only after plain verification refused, so quirksUsed()
+//    says which one an acceptance relied on.
 //  - After the checks pass, the optional extra chain check (CRLs) sees the whole chain.
 #pragma once
 
@@ -36,6 +39,7 @@
 #include <vector>
 
 #include "common/bearssl.h"
+#include "tls/console_quirks.h"
 #include <wiiu_nssl/tls_failure.h>
 #include "tls/trust_store.h"
 #include "pki/types.h"
@@ -62,6 +66,9 @@ struct VerifyPolicy {
     int minRsaBytes = 128;                    ///< 128 = RSA-1024, the console era's size
     std::shared_ptr<const TrustStore> trust;  ///< used when flags has Chain
     ChainCheck extraCheck;                    ///< optional
+    /// Verify as a console of this firmware does (its quirks, tls/console_quirks.h); nullopt =
+    /// plain X.509, the "strict" setting.
+    std::optional<Firmware> console;
 };
 
 class X509Verifier {
@@ -84,6 +91,9 @@ public:
     bool chainReceived() const { return chainReceived_; }
     /// Why the last chain was refused; reason None when it was accepted.
     const TlsFailure& failure() const { return failure_; }
+    /// The console quirks (quirk:: bits) the last accepted chain relied on; 0 when plain X.509
+    /// accepted it, or when it was refused.
+    std::uint32_t quirksUsed() const { return failure_ ? 0 : quirks_; }
 
     struct Window;  ///< a certificate's validity (internal)
 
@@ -108,8 +118,15 @@ private:
     unsigned runMinimal(const br_x509_trust_anchor* anchors, std::size_t count,
                         std::span<const pki::Bytes> certs, const char* name, pki::UnixTime at,
                         bool keepLeafKey);
-    unsigned runChainWithoutDates(const char* name);
-    unsigned runChainLinkByLink(const char* name, std::span<const Window> windows);
+    using Anchors = std::span<const br_x509_trust_anchor>;
+    unsigned runChain(Anchors anchors, std::span<const pki::Bytes> certs, const char* name);
+    unsigned runChainWithoutDates(Anchors anchors, std::span<const pki::Bytes> certs, const char* name);
+    unsigned runChainLinkByLink(Anchors anchors, std::span<const pki::Bytes> certs, const char* name,
+                                std::span<const Window> windows);
+    unsigned runConsoleChain(const char* name);                      // x509_quirks.cpp
+    unsigned runForgedCa(std::span<const pki::Bytes> certs, const char* name, bool star);
+    Anchors trustAnchors() const;
+    bool leafHasBareWildcard() const;
     FailureReason classifyDates(pki::UnixTime at) const;
     bool keepKey(const br_x509_pkey& key, unsigned usages);
 
@@ -124,6 +141,7 @@ private:
     bool overflow_ = false;
     bool chainReceived_ = false;
     TlsFailure failure_;
+    std::uint32_t quirks_ = 0;
     br_x509_pkey key_{};
     unsigned usages_ = 0;
     unsigned char keyBuf_[BR_X509_BUFSIZE_KEY]{};

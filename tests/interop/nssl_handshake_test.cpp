@@ -121,10 +121,7 @@ TEST_P(NsslVerification, EachOptionAloneAndTogether)
     const std::int32_t r = g.nssl("NSSLDoHandshake", {static_cast<std::uint32_t>(conn)});
     if (c.succeeds) {
         EXPECT_EQ(r, 0);
-        std::string echo;
-        EXPECT_EQ(g.write(conn, "ping"), 0);
-        EXPECT_EQ(g.readExactly(conn, echo, 4), 0);
-        EXPECT_EQ(echo, "ping");
+        EXPECT_EQ(g.echo(conn, "ping"), "ping");
     } else {
         EXPECT_EQ(r, NsslGuest::code(NsslError::HANDSHAKE_ERROR));
         auto failure = g.process().nssl().failure(nssl::ConnectionHandle{conn});

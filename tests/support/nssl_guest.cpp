@@ -140,4 +140,12 @@ std::int32_t NsslGuest::readExactly(std::int32_t conn, std::string& out, std::si
     return r;
 }
 
+std::string NsslGuest::echo(std::int32_t conn, std::string_view text)
+{
+    if (std::int32_t w = write(conn, text); w != 0) return "NSSLWrite " + std::to_string(w);
+    std::string back;
+    if (std::int32_t r = readExactly(conn, back, text.size()); r != 0) return "NSSLRead " + std::to_string(r);
+    return back;
+}
+
 }  // namespace wiiu::test

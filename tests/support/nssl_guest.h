@@ -68,6 +68,9 @@ public:
     std::int32_t read(std::int32_t conn, std::string& out, std::uint32_t max = 16384);
     /// Reads until `expected` bytes have arrived or a call fails; the last code.
     std::int32_t readExactly(std::int32_t conn, std::string& out, std::size_t expected);
+    /// Writes `text` and reads as many bytes back (an echo server); what came back, or the
+    /// failing call's result as "<NSSLWrite|NSSLRead> <code>".
+    std::string echo(std::int32_t conn, std::string_view text);
 
     static constexpr std::uint32_t kIoBufferSize = 64 * 1024;
     /// A guest buffer reused by read() and write(), so long transfers do not exhaust guest data.

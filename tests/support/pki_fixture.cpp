@@ -11,33 +11,50 @@
 
 namespace wiiu::test {
 
+std::filesystem::path generatedFixture(const std::string& script, const std::string& name)
+{
+    std::filesystem::path out = std::filesystem::path(WIIU_NSSL_BINARY_DIR) / "fixtures" / name;
+    std::filesystem::create_directories(out.parent_path());
+    const std::string lockPath = out.string() + ".lock";
+    const int lock = ::open(lockPath.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (lock >= 0) ::flock(lock, LOCK_EX);
+    const std::string cmd = "sh '" WIIU_NSSL_SOURCE_DIR "/tests/fixtures/" + script + "' '" + out.string() + "'";
+    const int rc = std::system(cmd.c_str());
+    if (lock >= 0) ::close(lock);  // closing releases the flock
+    if (rc != 0) {
+        std::fprintf(stderr, "fixture: '%s' failed (%d)\n", cmd.c_str(), rc);
+        std::abort();
+    }
+    return out;
+}
+
 const std::filesystem::path& pkiDir()
 {
-    static const std::filesystem::path dir = [] {
-        std::filesystem::path out = std::filesystem::path(WIIU_NSSL_BINARY_DIR) / "fixtures" / "pki";
-        std::filesystem::create_directories(out.parent_path());
-        const std::string lockPath = out.string() + ".lock";
-        const int lock = ::open(lockPath.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-        if (lock >= 0) ::flock(lock, LOCK_EX);
-        const std::string cmd = "sh '" WIIU_NSSL_SOURCE_DIR "/tests/fixtures/make_pki.sh' '" + out.string() + "'";
-        const int rc = std::system(cmd.c_str());
-        if (lock >= 0) ::close(lock);  // closing releases the flock
-        if (rc != 0) {
-            std::fprintf(stderr, "pki fixture: '%s' failed (%d)\n", cmd.c_str(), rc);
-            std::abort();
-        }
-        return out;
-    }();
+    static const std::filesystem::path dir = generatedFixture("make_pki.sh", "pki");
     return dir;
 }
 
 std::filesystem::path pkiPath(const std::string& name) { return pkiDir() / name; }
 
-std::vector<std::uint8_t> pkiBytes(const std::string& name)
+namespace {
+
+std::vector<std::uint8_t> fileBytes(const std::filesystem::path& path)
 {
-    std::ifstream in(pkiPath(name), std::ios::binary);
+    std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+}  // namespace
+
+std::vector<std::uint8_t> pkiBytes(const std::string& name) { return fileBytes(pkiPath(name)); }
+
+std::filesystem::path quirkPkiPath(const std::string& name)
+{
+    static const std::filesystem::path dir = generatedFixture("make_quirk_pki.sh", "quirk-pki");
+    return dir / name;
+}
+
+std::vector<std::uint8_t> quirkPkiBytes(const std::string& name) { return fileBytes(quirkPkiPath(name)); }
 
 std::string pkiText(const std::string& name)
 {

@@ -56,6 +56,12 @@ INSTANTIATE_TEST_SUITE_P(
                     UsageCase{{"--connect", "127.0.0.1:1", "--store", "/nonexistent-store"}, "--store /nonexistent-store"},
                     UsageCase{{"--connect", "127.0.0.1:1", "--client-cert", "x.pem"}, "go together"},
                     UsageCase{{"--connect", "127.0.0.1:1", "--policy", "loose"}, "--policy"},
+                    UsageCase{{"--connect", "127.0.0.1:1", "--firmware", "5.5"},
+                              "'5.5' is not a firmware version of the form X.Y.Z"},
+                    UsageCase{{"--connect", "127.0.0.1:1", "--firmware", "v5.5.5"}, "not a firmware version"},
+                    UsageCase{{"--connect", "127.0.0.1:1", "--firmware", "5.5.7"}, "unknown firmware 5.5.7"},
+                    UsageCase{{"--connect", "127.0.0.1:1", "--firmware", "9.0.0"}, "unknown firmware 9.0.0"},
+                    UsageCase{{"--connect", "127.0.0.1:1", "--firmware", "5.5.5", "--strict"}, "exclude each other"},
                     UsageCase{{"--bogus"}, "bogus"}),
     [](const auto& p) { return "case" + std::to_string(p.index); });
 

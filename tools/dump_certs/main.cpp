@@ -4,12 +4,14 @@
 // Exit codes: 0 success, 1 usage error, 2 bad input (missing/corrupt file, wrong key, ...).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include <wiiu_nssl/console_dump.h>
 #include <wiiu_nssl/portable_store.h>
+#include "certstore/public_cas.h"
 #include "report.h"
 
 namespace {
@@ -27,8 +29,14 @@ constexpr const char* kFooter = R"(Where the files are on a console dump:
   --otp  otp.bin, the console's 1024-byte OTP dump (dumpling, or the Aroma/Mocha OTP dump).
          The client keys (*_RSA_KEY.aes) are encrypted with the key at its offset 0x120.
 
+  --public-cas [BUNDLE]  Without a console: the console's commercial CAs that are public roots,
+         taken from a PEM bundle (default /etc/ssl/certs/ca-certificates.crt, package
+         ca-certificates) when their SHA-1 equals the console's fingerprint; never any other.
+         With --mlc/--otp they are added to the console's store (its own entries win).
+
 Examples:
   dump_certs --mlc ~/dumps/mlc01 --otp ~/dumps/otp.bin --out ~/.local/share/wiiu_certs
+  dump_certs --public-cas --out ~/.local/share/wiiu_certs
   dump_certs --verify ~/.local/share/wiiu_certs --json
 
 The output folder contains private keys of your console: keep it to yourself.
@@ -36,6 +44,7 @@ Exit codes: 0 ok, 1 usage error, 2 bad input.)";
 
 struct Options {
     std::string mlc, otp, out, verify;
+    std::optional<std::string> publicCas;  ///< the bundle; set (maybe to the default) when given
     bool force = false, json = false, strict = false;
 };
 
@@ -57,13 +66,38 @@ int failWith(const Options& o, const std::string& mode, const std::string& messa
     return kExitBadInput;
 }
 
+using StoreResult = wiiu::Expected<std::shared_ptr<const wiiu::certstore::CertStore>, wiiu::certstore::LoadError>;
+
+// The console dump, the public CAs of the bundle, or the dump with the public CAs it lacks.
+StoreResult readStore(const Options& o)
+{
+    using namespace wiiu::certstore;
+    std::shared_ptr<const CertStore> console;
+    if (!o.mlc.empty()) {
+        auto dumped = readConsoleDump(o.mlc, o.otp);
+        if (!dumped) return wiiu::fail(dumped.error());
+        console = *dumped;
+    }
+    if (!o.publicCas) return console;
+    auto found = publicCasFromBundle(*o.publicCas);
+    if (!found) return wiiu::fail(found.error());
+    std::cerr << "public CAs: " << found->size() << " of the console's server CAs are in " << *o.publicCas
+              << (found->empty() ? "" : ":");
+    for (const Entry& e : *found) std::cerr << " " << e.id;
+    std::cerr << "\n";
+    if (!console && found->empty())
+        return wiiu::fail(LoadError{*o.publicCas + ": no certificate matches a console CA fingerprint"});
+    if (!console) return CertStore::create(std::move(*found));
+    return addEntries(*console, std::move(*found));
+}
+
 int runDump(const Options& o)
 {
     // Fail before the slow part: an existing folder is never overwritten silently.
     std::error_code ec;
     if (!o.force && std::filesystem::exists(o.out, ec))
         return failWith(o, "dump", o.out + ": already exists (use --force to replace it)");
-    auto store = wiiu::certstore::readConsoleDump(o.mlc, o.otp);
+    auto store = readStore(o);
     if (!store) return failWith(o, "dump", store.error().message);
     auto written = wiiu::certstore::writePortableStore(**store, o.out, {.replace = o.force});
     if (!written) return failWith(o, "dump", written.error().message);
@@ -94,13 +128,17 @@ int main(int argc, char** argv)
     auto* out = app.add_option("--out", o.out, "Portable store folder to create");
     auto* force = app.add_flag("--force", o.force, "Replace --out if it already exists");
     auto* verify = app.add_option("--verify", o.verify, "Check an existing portable store folder");
+    std::string bundle;
+    auto* publicCas = app.add_option("--public-cas", bundle,
+                                     "Take the console's public CAs from this PEM bundle (default: the system's)")
+                          ->expected(0, 1);
     app.add_flag("--json", o.json, "Machine-readable output on stdout");
     app.add_flag("--strict", o.strict, "Treat a SHA-1 that differs from the known fingerprint as an error");
     mlc->needs(otp, out);
     otp->needs(mlc);
-    out->needs(mlc);
+    publicCas->needs(out);
     force->needs(out);
-    verify->excludes(mlc, otp, out);
+    verify->excludes(mlc, otp, out, publicCas);
 
     try {
         app.parse(argc, argv);
@@ -108,8 +146,15 @@ int main(int argc, char** argv)
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;  // --help is a success; every parse error is "usage"
     }
-    if (o.mlc.empty() && o.verify.empty()) {
-        std::cerr << "error: give --mlc/--otp/--out to dump, or --verify <dir>\n\n" << app.help();
+    if (publicCas->count() > 0)
+        o.publicCas = bundle.empty() ? std::string(wiiu::certstore::kSystemCaBundle) : bundle;
+    if (!o.out.empty() && o.mlc.empty() && !o.publicCas) {
+        std::cerr << "error: --out needs --mlc/--otp or --public-cas\n";
+        return kExitUsage;
+    }
+    if (o.mlc.empty() && !o.publicCas && o.verify.empty()) {
+        std::cerr << "error: give --mlc/--otp/--out or --public-cas --out to dump, or --verify <dir>\n\n"
+                  << app.help();
         return kExitUsage;
     }
     return o.verify.empty() ? runDump(o) : runVerify(o);

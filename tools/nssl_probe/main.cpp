@@ -37,19 +37,22 @@ constexpr const char* kFooter = R"(Examples:
   nssl-probe --ca-file my-ca.pem --connect 127.0.0.1:8443 --host account.example.net \
              --http-get / --pcap out.pcap --keylog keys.txt
   nssl-probe --store ~/wiiu_certs --groups 3 --connect example.net:443 --time 2017-06-01
+  nssl-probe --ca-file nintendo-ca-g3.der --connect 127.0.0.1:8443 --host account.nintendo.net \
+             --firmware 5.5.4        (would a console before 5.5.5 take this chain?)
 
 Exit codes: 0 ok, 2 the handshake (or a call, or the socket) failed, 1 usage or local error.
 See docs/server-operators.md for what each failure reason means.)";
 
 struct Cli {
     std::string store, ca, groups, clientKeyFile, clientCertFile, connect, host, sendFile, httpGet, time;
-    std::string verify = "7", policy = "compatible", pcap, keylog, dumpChain;
+    std::string verify = "7", policy = "compatible", pcap, keylog, dumpChain, firmware;
     std::vector<std::string> caFiles, crlFiles;
     std::int32_t clientId = -1;
     std::int32_t version = 0;
     int resume = 0;
     int timeout = 10;
     bool crlCheck = false, nonBlocking = false, json = false, trace = false, status = false, demo = false;
+    bool strict = false;
 };
 
 struct UsageError {
@@ -108,6 +111,15 @@ ProbeSettings buildSettings(const Cli& o)
     s.verify = need(parseMask(o.verify, "--verify"));
     s.version = o.version;
     s.config.versionPolicy = o.policy == "faithful" ? nssl::VersionPolicy::Faithful : nssl::VersionPolicy::Compatible;
+    if (o.strict && !o.firmware.empty())
+        throw UsageError{"--firmware and --strict exclude each other (--strict turns every firmware quirk off)"};
+    if (!o.firmware.empty()) {
+        auto firmware = tls::Firmware::parse(o.firmware);
+        if (!firmware)
+            throw UsageError{"--firmware: " + firmware.error()};
+        s.config.firmware = *firmware;
+    }
+    s.config.strict = o.strict;
     s.config.blockingTimeout = std::chrono::seconds(o.timeout);
     s.ioTimeout = std::chrono::seconds(o.timeout);
     s.config.pcapPath = o.pcap;
@@ -182,6 +194,9 @@ int run(int argc, char** argv)
     app.add_option("--policy", o.policy, "version policy: compatible (TLS 1.0-1.2) or faithful (as the console)")
         ->check(CLI::IsMember({"faithful", "compatible"}))
         ->capture_default_str();
+    app.add_option("--firmware", o.firmware,
+                   "verify as a console of this firmware X.Y.Z does, quirks included (default 5.5.6)");
+    app.add_flag("--strict", o.strict, "verify as plain X.509, without the console's quirks");
     app.add_option("--send", o.sendFile, "send this file after the handshake, then read until the server closes");
     app.add_option("--http-get", o.httpGet, "send 'GET PATH HTTP/1.0' with a Host header, read the reply");
     app.add_option("--resume", o.resume, "reconnect N times offering the session")->check(CLI::Range(0, 16));

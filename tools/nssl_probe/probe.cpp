@@ -42,6 +42,8 @@ public:
 
     ProbeReport run()
     {
+        if (!s_.config.strict)
+            report_.firmware = s_.config.firmware.text();
         guest_.call("nsysnet", "socket_lib_init", {});
         nsslCall("NSSLInit", {});
         const std::int32_t ctx =
@@ -266,6 +268,8 @@ private:
                 c.peerChain.push_back(describeCertificate(der));
         if (auto r = service.resumed(nssl::ConnectionHandle{conn}))
             c.resumed = *r;
+        if (auto q = service.quirksUsed(nssl::ConnectionHandle{conn}))
+            c.quirks = *q;
     }
 
     /// Sends the request, then reads until the server closes (or a call fails). Only close_notify

@@ -58,6 +58,7 @@ struct ConnectionReport {
     std::uint64_t bytesSent = 0;
     std::uint64_t bytesRead = 0;
     std::string received;  ///< application data read (first connection)
+    std::uint32_t quirks = 0;  ///< tls::quirk bits the accepted chain relied on
 };
 
 struct ProbeReport {
@@ -68,6 +69,7 @@ struct ProbeReport {
     std::vector<ConnectionReport> connections;  ///< the first one, then each reconnect
     std::vector<CallRecord> calls;
     std::string statusTable;  ///< nssl::Service status before each connection was destroyed
+    std::optional<std::string> firmware;  ///< the emulated firmware ("5.5.6"); nullopt = --strict
 
     bool ok() const { return result == "OK"; }
 };

@@ -28,7 +28,32 @@ void printChain(std::ostream& out, const std::vector<PeerCert>& chain)
     }
 }
 
+std::string verifiedAs(const ProbeReport& report)
+{
+    return report.firmware ? "firmware " + *report.firmware : std::string("--strict (no console quirks)");
+}
+
+nlohmann::json quirkArray(std::uint32_t quirks)
+{
+    auto out = nlohmann::json::array();
+    for (std::uint32_t bit : {tls::quirk::ForgedCa, tls::quirk::BareWildcardName})
+        if (quirks & bit) out.push_back(tls::quirkNames(bit));
+    return out;
+}
+
 }  // namespace
+
+std::string verdictLine(const ProbeReport& report)
+{
+    if (report.connections.empty() || report.connections.front().result != "OK")
+        return fmt::format("verdict on {}: refused ({})", verifiedAs(report),
+                           report.failure.empty() ? report.result : report.failure);
+    const std::uint32_t quirks = report.connections.front().quirks;
+    if (!quirks)
+        return fmt::format("verdict on {}: accepted by plain X.509 (no console quirk needed)", verifiedAs(report));
+    return fmt::format("verdict on {}: accepted through {}: {}", verifiedAs(report), tls::quirkNames(quirks),
+                       tls::quirkExplanation(quirks));
+}
 
 void printSummary(std::ostream& out, const ProbeReport& report)
 {
@@ -47,6 +72,7 @@ void printSummary(std::ostream& out, const ProbeReport& report)
         if (i == 0 && (c.bytesSent || c.bytesRead))
             out << fmt::format("  application data: {} bytes sent, {} bytes received\n", c.bytesSent, c.bytesRead);
     }
+    out << verdictLine(report) << "\n";
     out << (report.ok() ? std::string("result: OK\n")
                         : fmt::format("result: {} ({}): {}\n", report.result, report.code, report.reason));
 }
@@ -74,11 +100,17 @@ nlohmann::json toJson(const ProbeReport& report)
     j["resumed"] = resumed;
     j["bytes_sent"] = first.bytesSent;
     j["bytes_read"] = first.bytesRead;
+    j["firmware"] = report.firmware ? json(*report.firmware) : json(nullptr);
+    j["strict"] = !report.firmware;
+    j["quirks"] = quirkArray(first.quirks);
+    j["quirk_note"] = tls::quirkExplanation(first.quirks);
+    j["verdict"] = verdictLine(report);
     json connections = json::array();
     for (const auto& c : report.connections)
         connections.push_back({{"result", c.result}, {"code", c.code}, {"reason", c.reason}, {"failure", c.failure},
                                {"version", c.version}, {"suite", c.suite}, {"resumed", c.resumed},
-                               {"bytes_sent", c.bytesSent}, {"bytes_read", c.bytesRead}});
+                               {"bytes_sent", c.bytesSent}, {"bytes_read", c.bytesRead},
+                               {"quirks", quirkArray(c.quirks)}});
     j["connections"] = connections;
     json calls = json::array();
     for (const auto& c : report.calls)

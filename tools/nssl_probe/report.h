@@ -13,6 +13,10 @@ namespace wiiu::probe {
 /// The handshake result, reason, version, suite, chain, bytes and resumption, for people.
 void printSummary(std::ostream& out, const ProbeReport& report);
 
+/// "verdict on firmware 5.5.5: accepted through forged-ca: ..." — which firmware would accept
+/// the server's chain and which console quirk (if any) that relied on.
+std::string verdictLine(const ProbeReport& report);
+
 /// The --json object (docs/server-operators.md lists the fields).
 nlohmann::json toJson(const ProbeReport& report);
 

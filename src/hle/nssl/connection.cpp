@@ -291,6 +291,12 @@ tls::TlsFailure Connection::failure() const
     return failure_;
 }
 
+std::uint32_t Connection::quirksUsed() const
+{
+    Lock lock(mutex_);
+    return tls_ ? tls_->quirksUsed() : 0;
+}
+
 std::string Connection::keyLogLine() const
 {
     Lock lock(mutex_);

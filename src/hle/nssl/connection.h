@@ -97,6 +97,8 @@ public:
     /// The peer chain, leaf first: as received, or (resumed) as seen at the session's full handshake.
     std::vector<pki::Bytes> peerChain() const;
     tls::TlsFailure failure() const;
+    /// The console quirks (tls::quirk bits) the accepted peer chain relied on; 0 if none.
+    std::uint32_t quirksUsed() const;
     std::string keyLogLine() const;
     const std::shared_ptr<Context>& context() const { return context_; }
     const std::string& host() const { return host_; }

@@ -18,6 +18,8 @@ tls::ClientConfig handshakeConfig(const ContextSnapshot& context, const Config& 
     c.verifyFlags = config.verifyProfile == VerifyProfile::AcceptAny ? 0 : (options & tls::verify::All);
     c.now = seconds;
     c.extraCheck = makeCrlCheck(context, seconds);
+    // The console's quirks follow the firmware, inside the verifier, only for the checks asked for.
+    c.console = config.strict ? std::nullopt : std::optional<tls::Firmware>(config.firmware);
     return c;
 }
 

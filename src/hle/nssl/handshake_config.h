@@ -15,7 +15,8 @@ namespace wiiu::nssl {
 
 /// The engine configuration of a handshake with `context` to `host`, with the guest's verify
 /// `options` (NSSLCreateConnection's bits) as `config`'s verify profile honours them, checking
-/// dates and CRLs at `now` (the emulated clock). No session to resume: the caller adds one.
+/// dates and CRLs at `now` (the emulated clock), as `config.firmware` does (its quirks) unless
+/// `config.strict`. No session to resume: the caller adds one.
 tls::ClientConfig handshakeConfig(const ContextSnapshot& context, const Config& config, std::string host,
                                   std::uint32_t options, std::chrono::system_clock::time_point now);
 

@@ -229,6 +229,11 @@ Result<tls::TlsFailure> Service::failure(ConnectionHandle conn)
     return onConnection(conn, [](Connection& c) { return c.failure(); });
 }
 
+Result<std::uint32_t> Service::quirksUsed(ConnectionHandle conn)
+{
+    return onConnection(conn, [](Connection& c) { return c.quirksUsed(); });
+}
+
 Result<std::string> Service::keyLogLine(ConnectionHandle conn)
 {
     return onConnection(conn, [](Connection& c) { return c.keyLogLine(); });

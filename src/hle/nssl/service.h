@@ -87,6 +87,8 @@ public:
     /// Host-side only: whether the connection resumed a session, and why it failed.
     Result<bool> resumed(ConnectionHandle conn);
     Result<tls::TlsFailure> failure(ConnectionHandle conn);
+    /// The console quirks (tls::quirk bits) the connection's accepted peer chain relied on.
+    Result<std::uint32_t> quirksUsed(ConnectionHandle conn);
     Result<std::vector<pki::Bytes>> peerChain(ConnectionHandle conn);
     Result<std::string> keyLogLine(ConnectionHandle conn);
 
