@@ -10,14 +10,18 @@
 #include <span>
 
 #include "hle/guest/guest_heap.h"
+#include "platform/socket.h"
 
 namespace wiiu::guest {
 
 using Deadline = std::optional<std::chrono::steady_clock::time_point>;  ///< nullopt = no deadline
 
+/// The host's socket handle: a file descriptor on POSIX, a SOCKET on Windows; -1 is none.
+using NativeHandle = platform::NativeSocket;
+
 /// One host descriptor a wait watches, and what became of it.
 struct WaitItem {
-    int fd = -1;
+    NativeHandle fd = platform::invalidSocket;
     bool readable = false;  ///< wait for readability
     bool writable = false;  ///< wait for writability
     // Results, filled by wait():
@@ -28,22 +32,22 @@ struct WaitItem {
     bool ready() const { return readReady || writeReady || failed; }
 };
 
-/// A one-shot wake-up signal a wait can include (an eventfd). Closing a socket or tearing down a
+/// A one-shot wake-up signal a wait can include (platform::WakeSignal: an eventfd on Linux, a
+/// loopback socket pair on Windows). Closing a socket or tearing down a
 /// process signals it, which ends every wait that includes it; it stays signalled.
 class Interrupt {
 public:
-    Interrupt();
-    ~Interrupt();
+    Interrupt() = default;
     Interrupt(const Interrupt&) = delete;
     Interrupt& operator=(const Interrupt&) = delete;
 
     void signal();
     bool signalled() const;
     /// A WaitItem that becomes readable once signalled.
-    WaitItem waitItem() const { return WaitItem{.fd = fd_, .readable = true}; }
+    WaitItem waitItem() const { return WaitItem{.fd = signal_.handle(), .readable = true}; }
 
 private:
-    int fd_;
+    platform::WakeSignal signal_;
 };
 
 class EmbeddingHooks {
