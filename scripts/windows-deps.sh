@@ -27,7 +27,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 # 1. Toolchain and Wine (plus dpkg-dev for `apt-get source`).
 packages=(g++-mingw-w64-x86-64-posix wine64 dpkg-dev xz-utils cmake ninja-build
-          googletest libboost-dev nlohmann-json3-dev libcli11-dev)
+          googletest libboost-dev nlohmann-json3-dev libcli11-dev libbearssl-dev libfmt-dev
+          libspdlog-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

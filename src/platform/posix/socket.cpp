@@ -18,21 +18,18 @@
 #include <sys/eventfd.h>
 #endif
 
+#include "platform/bsd_shared.h"
+
 namespace wiiu::platform {
 namespace {
+
+using detail::Name;
+using detail::hostName;
+using detail::toSockaddr;
 
 int fd(NativeSocket s)
 {
     return static_cast<int>(s);
-}
-
-sockaddr_in toSockaddr(Ipv4 ep)
-{
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(ep.port);
-    sa.sin_addr.s_addr = htonl(ep.address);
-    return sa;
 }
 
 int result(int rc)
@@ -40,28 +37,6 @@ int result(int rc)
     return rc == 0 ? 0 : errno;
 }
 
-struct Name {
-    int level;
-    int name;
-};
-
-Name hostName(HostOption option)
-{
-    switch (option) {
-    case HostOption::ReuseAddr: return {SOL_SOCKET, SO_REUSEADDR};
-    case HostOption::KeepAlive: return {SOL_SOCKET, SO_KEEPALIVE};
-    case HostOption::DontRoute: return {SOL_SOCKET, SO_DONTROUTE};
-    case HostOption::Broadcast: return {SOL_SOCKET, SO_BROADCAST};
-    case HostOption::OobInline: return {SOL_SOCKET, SO_OOBINLINE};
-    case HostOption::SendBuffer: return {SOL_SOCKET, SO_SNDBUF};
-    case HostOption::ReceiveBuffer: return {SOL_SOCKET, SO_RCVBUF};
-    case HostOption::IpTos: return {IPPROTO_IP, IP_TOS};
-    case HostOption::IpTtl: return {IPPROTO_IP, IP_TTL};
-    case HostOption::TcpNoDelay: return {IPPROTO_TCP, TCP_NODELAY};
-    case HostOption::TcpMaxSegment: return {IPPROTO_TCP, TCP_MAXSEG};
-    }
-    return {SOL_SOCKET, -1};
-}
 
 }  // namespace
 
@@ -246,14 +221,7 @@ HostLookup lookupHost(const std::string& name)
         return out;
     default: out.status = LookupStatus::Failed; return out;
     }
-    for (const addrinfo* ai = list; ai; ai = ai->ai_next) {
-        if (ai->ai_family != AF_INET || !ai->ai_addr)
-            continue;
-        if (out.canonicalName.empty() && ai->ai_canonname)
-            out.canonicalName = ai->ai_canonname;
-        out.addresses.push_back(ntohl(reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr.s_addr));
-    }
-    ::freeaddrinfo(list);
+    detail::takeAddresses(list, out);
     return out;
 }
 

@@ -12,8 +12,14 @@
 #define TCP_MAXSEG 4  // the Windows SDK's ws2ipdef.h value; MinGW-w64's headers lack it
 #endif
 
+#include "platform/bsd_shared.h"
+
 namespace wiiu::platform {
 namespace {
+
+using detail::Name;
+using detail::hostName;
+using detail::toSockaddr;
 
 SOCKET sock(NativeSocket s)
 {
@@ -31,42 +37,11 @@ void ensureWinsock()
     (void)started;
 }
 
-sockaddr_in toSockaddr(Ipv4 ep)
-{
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(ep.port);
-    sa.sin_addr.s_addr = htonl(ep.address);
-    return sa;
-}
-
 int result(int rc)
 {
     return rc == 0 ? 0 : ::WSAGetLastError();
 }
 
-struct Name {
-    int level;
-    int name;
-};
-
-Name hostName(HostOption option)
-{
-    switch (option) {
-    case HostOption::ReuseAddr: return {SOL_SOCKET, SO_REUSEADDR};
-    case HostOption::KeepAlive: return {SOL_SOCKET, SO_KEEPALIVE};
-    case HostOption::DontRoute: return {SOL_SOCKET, SO_DONTROUTE};
-    case HostOption::Broadcast: return {SOL_SOCKET, SO_BROADCAST};
-    case HostOption::OobInline: return {SOL_SOCKET, SO_OOBINLINE};
-    case HostOption::SendBuffer: return {SOL_SOCKET, SO_SNDBUF};
-    case HostOption::ReceiveBuffer: return {SOL_SOCKET, SO_RCVBUF};
-    case HostOption::IpTos: return {IPPROTO_IP, IP_TOS};
-    case HostOption::IpTtl: return {IPPROTO_IP, IP_TTL};
-    case HostOption::TcpNoDelay: return {IPPROTO_TCP, TCP_NODELAY};
-    case HostOption::TcpMaxSegment: return {IPPROTO_TCP, TCP_MAXSEG};
-    }
-    return {SOL_SOCKET, -1};
-}
 
 int name(NativeSocket s, Ipv4& out, bool peer)
 {
@@ -260,14 +235,7 @@ HostLookup lookupHost(const std::string& name)
     case WSANO_DATA: out.status = LookupStatus::NoData; return out;
     default: out.status = LookupStatus::Failed; return out;
     }
-    for (const addrinfo* ai = list; ai; ai = ai->ai_next) {
-        if (ai->ai_family != AF_INET || !ai->ai_addr)
-            continue;
-        if (out.canonicalName.empty() && ai->ai_canonname)
-            out.canonicalName = ai->ai_canonname;
-        out.addresses.push_back(ntohl(reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr.s_addr));
-    }
-    ::freeaddrinfo(list);
+    detail::takeAddresses(list, out);
     return out;
 }
 
