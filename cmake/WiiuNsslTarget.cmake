@@ -2,6 +2,11 @@
 set(WIIU_NSSL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
     -Wimplicit-fallthrough)
 
+if(WIN32)
+  # Windows 10 APIs (WSAPoll, inet_pton); no min/max macros or the rest of <windows.h>.
+  add_compile_definitions(_WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
+endif()
+
 # WIIU_NSSL_SANITIZER_FLAGS: what a program linking these libraries must be built with too (the
 # consumer test passes them to its outside project).
 set(WIIU_NSSL_SANITIZER_FLAGS "")

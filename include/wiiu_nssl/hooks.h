@@ -15,9 +15,13 @@ namespace wiiu::guest {
 
 using Deadline = std::optional<std::chrono::steady_clock::time_point>;  ///< nullopt = no deadline
 
+/// The host's socket handle: a file descriptor on POSIX, a SOCKET on Windows; -1 is none.
+using NativeHandle = std::intptr_t;
+inline constexpr NativeHandle kNoHandle = -1;
+
 /// One host descriptor a wait watches, and what became of it.
 struct WaitItem {
-    int fd = -1;
+    NativeHandle fd = kNoHandle;
     bool readable = false;  ///< wait for readability
     bool writable = false;  ///< wait for writability
     // Results, filled by wait():
@@ -26,24 +30,6 @@ struct WaitItem {
     bool failed = false;  ///< error or hang-up on the descriptor (counts as ready)
 
     bool ready() const { return readReady || writeReady || failed; }
-};
-
-/// A one-shot wake-up signal a wait can include (an eventfd). Closing a socket or tearing down a
-/// process signals it, which ends every wait that includes it; it stays signalled.
-class Interrupt {
-public:
-    Interrupt();
-    ~Interrupt();
-    Interrupt(const Interrupt&) = delete;
-    Interrupt& operator=(const Interrupt&) = delete;
-
-    void signal();
-    bool signalled() const;
-    /// A WaitItem that becomes readable once signalled.
-    WaitItem waitItem() const { return WaitItem{.fd = fd_, .readable = true}; }
-
-private:
-    int fd_;
 };
 
 class EmbeddingHooks {

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "platform/file.h"
+
 namespace wiiu::certstore {
 namespace {
 
@@ -33,7 +35,7 @@ Expected<Buffer, LoadError> readWhole(const fs::path& path, Make make)
     auto size = fs::file_size(path, ec);
     if (ec) return fail(LoadError{path.string() + ": cannot get size: " + ec.message()});
     if (size > (16u << 20)) return fail(LoadError{path.string() + ": file too large"});
-    File f(std::fopen(path.c_str(), "rb"));
+    File f(platform::openFile(path, "rb"));
     if (!f) return fail(ioError(path, "cannot open", errno));
     Buffer buf = make(static_cast<std::size_t>(size));
     if (size && std::fread(buf.data(), 1, buf.size(), f.get()) != buf.size())
@@ -55,7 +57,7 @@ Expected<SecretBytes, LoadError> readSecretFile(const fs::path& path)
 
 Expected<void, LoadError> writeFileBytes(const fs::path& path, std::span<const std::uint8_t> data, bool privateFile)
 {
-    File f(std::fopen(path.c_str(), "wb"));
+    File f(platform::openFile(path, "wb"));
     if (!f) return fail(ioError(path, "cannot create", errno));
     if (privateFile) {
         std::error_code ec;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <wiiu_nssl/hooks.h>
+#include "hle/guest/interrupt.h"
 
 using namespace wiiu::guest;
 using namespace std::chrono_literals;

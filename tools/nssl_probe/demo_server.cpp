@@ -1,15 +1,6 @@
 #include "demo_server.h"
 
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
-
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -28,30 +19,26 @@ struct DemoServer::State {
 
 namespace {
 
+namespace asio = boost::asio;
+
 int recvCallback(void* ctx, unsigned char* buf, std::size_t len)
 {
-    const int fd = *static_cast<int*>(ctx);
-    for (;;) {
-        const ssize_t n = ::recv(fd, buf, len, 0);
-        if (n > 0)
-            return static_cast<int>(n);
-        if (n < 0 && errno == EINTR)
-            continue;
-        return -1;  // EOF, error or the receive timeout
-    }
+    auto& socket = *static_cast<asio::ip::tcp::socket*>(ctx);
+    // A silent client must not hold the demo up: every receive waits at most 5 s.
+    platform::PollEntry readable{.socket = static_cast<platform::NativeSocket>(socket.native_handle()), .read = true};
+    if (platform::poll({&readable, 1}, 5000) == 0)
+        return -1;
+    boost::system::error_code ec;
+    const std::size_t n = socket.receive(asio::buffer(buf, len), 0, ec);
+    return ec || n == 0 ? -1 : static_cast<int>(n);  // EOF or error
 }
 
 int sendCallback(void* ctx, const unsigned char* buf, std::size_t len)
 {
-    const int fd = *static_cast<int*>(ctx);
-    for (;;) {
-        const ssize_t n = ::send(fd, buf, len, MSG_NOSIGNAL);
-        if (n > 0)
-            return static_cast<int>(n);
-        if (n < 0 && errno == EINTR)
-            continue;
-        return -1;
-    }
+    auto& socket = *static_cast<asio::ip::tcp::socket*>(ctx);
+    boost::system::error_code ec;
+    const std::size_t n = socket.send(asio::buffer(buf, len), 0, ec);  // Asio adds MSG_NOSIGNAL
+    return ec || n == 0 ? -1 : static_cast<int>(n);
 }
 
 }  // namespace
@@ -73,56 +60,50 @@ DemoServer::DemoServer(Options options) : options_(std::move(options)), state_(s
         state_->anchor.pkey.key.ec = {key.pk.curve, key.pk.q, key.pk.qlen};
     }
 
-    listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    if (listenFd_ < 0 || ::bind(listenFd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 ||
-        ::listen(listenFd_, 8) != 0 || ::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&sa), &len) != 0 ||
-        ::pipe2(wake_, O_CLOEXEC) != 0) {
-        const std::string why = std::strerror(errno);
-        if (listenFd_ >= 0)
-            ::close(listenFd_);
-        throw std::runtime_error("demo server: cannot listen on 127.0.0.1: " + why);
-    }
-    port_ = ntohs(sa.sin_port);
+    boost::system::error_code ec;
+    acceptor_.open(asio::ip::tcp::v4(), ec);
+    if (!ec)
+        acceptor_.bind({asio::ip::address_v4::loopback(), 0}, ec);
+    if (!ec)
+        acceptor_.listen(8, ec);
+    if (!ec)
+        acceptor_.non_blocking(true, ec);  // run() accepts only what poll said is there
+    if (!ec)
+        port_ = acceptor_.local_endpoint(ec).port();
+    if (ec)
+        throw std::runtime_error("demo server: cannot listen on 127.0.0.1: " + ec.message());
     thread_ = std::thread([this] { run(); });
 }
 
 DemoServer::~DemoServer()
 {
-    const char stop = 1;
-    [[maybe_unused]] const ssize_t n = ::write(wake_[1], &stop, 1);
+    stop_.signal();
     if (thread_.joinable())
         thread_.join();
-    ::close(listenFd_);
-    ::close(wake_[0]);
-    ::close(wake_[1]);
 }
 
 void DemoServer::run()
 {
     for (;;) {
-        pollfd fds[2] = {{listenFd_, POLLIN, 0}, {wake_[0], POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR)
+        platform::PollEntry fds[2] = {
+            {.socket = static_cast<platform::NativeSocket>(acceptor_.native_handle()), .read = true},
+            {.socket = stop_.handle(), .read = true}};
+        platform::poll(fds, -1);
+        if (fds[1].readReady || fds[1].failed)
             return;
-        if (fds[1].revents)
-            return;
-        if (!(fds[0].revents & POLLIN))
+        if (!fds[0].readReady)
             continue;
-        const int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0)
+        asio::ip::tcp::socket socket(io_);
+        boost::system::error_code ec;
+        acceptor_.accept(socket, ec);
+        if (ec)
             continue;
-        // A silent client must not hold the demo up: every receive waits at most 5 s.
-        timeval tv{5, 0};
-        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        serve(fd);
-        ::close(fd);
+        socket.non_blocking(false, ec);  // blocking I/O; recvCallback bounds each receive
+        serve(socket);
     }
 }
 
-void DemoServer::serve(int fd)
+void DemoServer::serve(asio::ip::tcp::socket& socket)
 {
     // The engine contexts are large; keep them off the thread's stack.
     struct Engine {
@@ -145,8 +126,7 @@ void DemoServer::serve(int fd)
     br_ssl_engine_set_buffer(&e->sc.eng, e->buf, sizeof e->buf, 1);
     if (!br_ssl_server_reset(&e->sc))
         return;
-    int sock = fd;
-    br_sslio_init(&e->io, &e->sc.eng, recvCallback, &sock, sendCallback, &sock);
+    br_sslio_init(&e->io, &e->sc.eng, recvCallback, &socket, sendCallback, &socket);
 
     // Read the request up to its blank line (or whatever comes before the client stops).
     std::string request;

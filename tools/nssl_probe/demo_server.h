@@ -10,7 +10,11 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "demo_pki.h"
+#include "platform/socket.h"
 
 namespace wiiu::probe {
 
@@ -37,12 +41,13 @@ public:
 
 private:
     void run();
-    void serve(int fd);
+    void serve(boost::asio::ip::tcp::socket& socket);
 
     Options options_;
     std::unique_ptr<State> state_;
-    int listenFd_ = -1;
-    int wake_[2] = {-1, -1};
+    boost::asio::io_context io_;
+    boost::asio::ip::tcp::acceptor acceptor_{io_};
+    wiiu::platform::WakeSignal stop_;
     std::uint16_t port_ = 0;
     std::atomic<int> handshakes_{0};
     std::thread thread_;

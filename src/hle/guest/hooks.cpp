@@ -1,62 +1,39 @@
 #include <wiiu_nssl/hooks.h>
+#include "hle/guest/interrupt.h"
 
-#include <cerrno>
 #include <cstdint>
 #include <vector>
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
-
 namespace wiiu::guest {
-
-Interrupt::Interrupt() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
-
-Interrupt::~Interrupt()
-{
-    if (fd_ >= 0)
-        ::close(fd_);
-}
 
 void Interrupt::signal()
 {
-    const std::uint64_t one = 1;
-    // Never read back, so the descriptor stays readable: every later wait sees the signal too.
-    [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
+    signal_.signal();
 }
 
 bool Interrupt::signalled() const
 {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, 0) > 0;
+    return signal_.signalled();
 }
 
 int EmbeddingHooks::wait(std::span<WaitItem> items, Deadline deadline)
 {
-    std::vector<pollfd> fds;
-    fds.reserve(items.size());
-    for (const WaitItem& item : items) {
-        short events = 0;
-        if (item.readable)
-            events |= POLLIN;
-        if (item.writable)
-            events |= POLLOUT;
-        fds.push_back({item.fd, events, 0});
-    }
+    std::vector<platform::PollEntry> entries;
+    entries.reserve(items.size());
+    for (const WaitItem& item : items)
+        entries.push_back({.socket = item.fd, .read = item.readable, .write = item.writable});
     int timeoutMs = -1;
     if (deadline) {
         auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
         timeoutMs = static_cast<int>(std::max<std::int64_t>(0, std::min<std::int64_t>(left.count(), INT32_MAX)));
     }
-    int n = ::poll(fds.data(), fds.size(), timeoutMs);
-    if (n <= 0)
-        return 0;  // timeout, or EINTR: a spurious return the caller retries
+    if (platform::poll(entries, timeoutMs) == 0)
+        return 0;  // timeout, or an interrupted poll: a spurious return the caller retries
     int ready = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const short r = fds[i].revents;
-        items[i].readReady = (r & POLLIN) != 0;
-        items[i].writeReady = (r & POLLOUT) != 0;
-        items[i].failed = (r & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+        items[i].readReady = entries[i].readReady;
+        items[i].writeReady = entries[i].writeReady;
+        items[i].failed = entries[i].failed;
         ready += items[i].ready() ? 1 : 0;
     }
     return ready;

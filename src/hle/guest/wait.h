@@ -11,6 +11,7 @@
 #include <span>
 
 #include <wiiu_nssl/hooks.h>
+#include "hle/guest/interrupt.h"
 
 namespace wiiu::guest {
 
@@ -24,7 +25,7 @@ enum class WaitResult {
 inline constexpr std::size_t kMaxWaitItems = 72;
 
 /// A target: the descriptor and which readiness to wait for.
-inline WaitItem waitTarget(int fd, bool read, bool write)
+inline WaitItem waitTarget(NativeHandle fd, bool read, bool write)
 {
     return WaitItem{.fd = fd, .readable = read, .writable = write};
 }

@@ -22,6 +22,7 @@
 #include "hle/nssl/handle_table.h"
 #include "hle/nssl/handles.h"
 #include "hle/nssl/session.h"
+#include "hle/guest/interrupt.h"
 
 namespace wiiu::nsysnet {
 class SocketTable;

@@ -7,6 +7,7 @@
 
 #include <wiiu_nssl/hooks.h>
 #include "tls/transport.h"
+#include "hle/guest/interrupt.h"
 
 namespace wiiu::nsysnet {
 class HostSocket;

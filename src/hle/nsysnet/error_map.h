@@ -1,4 +1,5 @@
-// The one table from host errors (errno values, Boost error codes) to the console's SO_E* codes.
+// The one table from host errors (errno values, Windows' WSA values, Boost error codes) to the
+// console's SO_E* codes.
 #pragma once
 
 #include <boost/system/error_code.hpp>
@@ -7,7 +8,9 @@
 
 namespace wiiu::nsysnet {
 
-/// SO_E* for a host errno value; 0 is SO_SUCCESS, anything unlisted is SO_EUNKNOWN.
+/// SO_E* for a host error: an errno value or a WSA value (10000 and up, Windows; the table lists
+/// them by number, as Microsoft documents them, so it needs no Winsock header and stays one
+/// table on every host); 0 is SO_SUCCESS, anything unlisted is SO_EUNKNOWN.
 SoError soErrorFromErrno(int hostErrno);
 
 /// SO_E* for an error code from Asio: system-category codes go through soErrorFromErrno; Asio's

@@ -1,15 +1,9 @@
 #include "hle/nsysnet/host_socket.h"
 
-#include <cerrno>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-
 #include <boost/asio/error.hpp>
 
 #include "hle/nsysnet/error_map.h"
+#include "platform/socket.h"
 
 namespace wiiu::nsysnet {
 
@@ -18,18 +12,9 @@ using boost::system::error_code;
 
 namespace {
 
-sockaddr_in toSockaddr(const Ipv4Endpoint& ep)
+platform::Ipv4 toHost(const Ipv4Endpoint& ep)
 {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(ep.port);
-    sa.sin_addr.s_addr = htonl(ep.address);
-    return sa;
-}
-
-Ipv4Endpoint fromSockaddr(const sockaddr_in& sa)
-{
-    return {ntohl(sa.sin_addr.s_addr), ntohs(sa.sin_port)};
+    return {ep.address, ep.port};
 }
 
 template <class Endpoint>
@@ -70,16 +55,17 @@ Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::open(std::shared_ptr<
     }
     if (ec)
         return fail(soErrorFrom(ec));
-    s->fd_ = kind == SocketKind::Stream ? s->stream_->native_handle() : s->datagram_->native_handle();
+    s->fd_ = static_cast<guest::NativeHandle>(kind == SocketKind::Stream ? s->stream_->native_handle()
+                                                                           : s->datagram_->native_handle());
     return s;
 }
 
-int HostSocket::handleLocked() const
+guest::NativeHandle HostSocket::handleLocked() const
 {
     return fd_;
 }
 
-int HostSocket::nativeHandle() const
+guest::NativeHandle HostSocket::nativeHandle() const
 {
     std::lock_guard lock(mutex_);
     return handleLocked();
@@ -108,7 +94,7 @@ void HostSocket::close()
     stream_.reset();
     acceptor_.reset();
     datagram_.reset();
-    fd_ = -1;
+    fd_ = platform::invalidSocket;
 }
 
 IoResult HostSocket::finishReceive(std::size_t n, const error_code& ec, std::size_t requested)
@@ -206,13 +192,10 @@ IoResult HostSocket::sendTo(std::span<const std::uint8_t> data, const Ipv4Endpoi
 SoError HostSocket::bind(const Ipv4Endpoint& local)
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
-    const sockaddr_in sa = toSockaddr(local);
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) != 0)
-        return soErrorFromErrno(errno);
-    return SoError::SO_SUCCESS;
+    return soErrorFromErrno(platform::bind(fd, toHost(local)));
 }
 
 SoError HostSocket::listen(int backlog)
@@ -264,7 +247,7 @@ Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::acceptOne(Ipv4Endpoin
     if (ec)
         return fail(soErrorFrom(ec));
     accepted->connect_ = ConnectState::Connected;
-    accepted->fd_ = accepted->stream_->native_handle();
+    accepted->fd_ = static_cast<guest::NativeHandle>(accepted->stream_->native_handle());
     peer = fromAsio(from);
     return accepted;
 }
@@ -272,7 +255,7 @@ Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::acceptOne(Ipv4Endpoin
 SoError HostSocket::startConnect(const Ipv4Endpoint& peer)
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
     if (acceptor_)
@@ -293,14 +276,13 @@ SoError HostSocket::startConnect(const Ipv4Endpoint& peer)
     case ConnectState::None:
         break;
     }
-    // Asio's synchronous connect always waits for completion, so the step is the POSIX call.
-    const sockaddr_in sa = toSockaddr(peer);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0) {
+    // Asio's synchronous connect always waits for completion, so the step is the host's call.
+    const int err = platform::connect(fd, toHost(peer));
+    if (err == 0) {
         connect_ = ConnectState::Connected;
         return SoError::SO_SUCCESS;
     }
-    const int err = errno;
-    if (err == EINPROGRESS || err == EAGAIN) {
+    if (platform::connectInProgress(err)) {
         connect_ = ConnectState::InProgress;
         return SoError::SO_EINPROGRESS;
     }
@@ -323,22 +305,21 @@ ConnectState HostSocket::pollConnectLocked()
 {
     if (connect_ != ConnectState::InProgress)
         return connect_;
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0) {
         connect_ = ConnectState::Failed;
         pendingError_ = SoError::SO_EABORTED;
         return connect_;
     }
-    pollfd p{fd, POLLOUT, 0};
-    if (::poll(&p, 1, 0) <= 0)
+    platform::PollEntry p{.socket = fd, .write = true};
+    if (platform::poll({&p, 1}, 0) <= 0)
         return connect_;
     int err = 0;
-    socklen_t len = sizeof err;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-        err = errno;
+    if (const int queryErr = platform::pendingError(fd, err); queryErr != 0)
+        err = queryErr;
     if (err == 0) {
         connect_ = ConnectState::Connected;
-    } else if (err != EINPROGRESS && err != EALREADY) {
+    } else if (!platform::connectInProgress(err)) {
         connect_ = ConnectState::Failed;
         pendingError_ = soErrorFromErrno(err);
     }
@@ -356,25 +337,23 @@ SoError HostSocket::takePendingError()
             connect_ = ConnectState::None;
         return e;
     }
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (fd < 0)
         return SoError::SO_SUCCESS;
     int err = 0;
-    socklen_t len = sizeof err;
-    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-        return soErrorFromErrno(errno);
+    if (const int queryErr = platform::pendingError(fd, err); queryErr != 0)
+        return soErrorFromErrno(queryErr);
     return soErrorFromErrno(err);
 }
 
 SoError HostSocket::shutdown(bool read, bool write)
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
-    const int how = read && write ? SHUT_RDWR : (read ? SHUT_RD : SHUT_WR);
-    if (::shutdown(fd, how) != 0)
-        return soErrorFromErrno(errno);
+    if (const int err = platform::shutdown(fd, read, write); err != 0)
+        return soErrorFromErrno(err);
     shutdown_.read = shutdown_.read || read;
     shutdown_.write = shutdown_.write || write;
     return SoError::SO_SUCCESS;
@@ -389,27 +368,25 @@ ShutdownState HostSocket::shutdownState() const
 Expected<Ipv4Endpoint, SoError> HostSocket::localEndpoint() const
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return fail(SoError::SO_EBADF);
-    sockaddr_in sa{};
-    socklen_t len = sizeof sa;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0)
-        return fail(soErrorFromErrno(errno));
-    return fromSockaddr(sa);
+    platform::Ipv4 local;
+    if (const int err = platform::localName(fd, local); err != 0)
+        return fail(soErrorFromErrno(err));
+    return Ipv4Endpoint{local.address, local.port};
 }
 
 Expected<Ipv4Endpoint, SoError> HostSocket::peerEndpoint() const
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return fail(SoError::SO_EBADF);
-    sockaddr_in sa{};
-    socklen_t len = sizeof sa;
-    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0)
-        return fail(soErrorFromErrno(errno));
-    return fromSockaddr(sa);
+    platform::Ipv4 peer;
+    if (const int err = platform::peerName(fd, peer); err != 0)
+        return fail(soErrorFromErrno(err));
+    return Ipv4Endpoint{peer.address, peer.port};
 }
 
 }  // namespace wiiu::nsysnet

@@ -25,6 +25,7 @@
 #include "hle/nsysnet/endpoint.h"
 #include "hle/nsysnet/errors.h"
 #include "hle/nsysnet/socket_options.h"
+#include "hle/guest/interrupt.h"
 
 namespace wiiu::nsysnet {
 
@@ -84,7 +85,7 @@ public:
     HostSocket& operator=(const HostSocket&) = delete;
 
     // --- identity and state ------------------------------------------------------------------
-    int nativeHandle() const;  ///< host descriptor, -1 once closed
+    guest::NativeHandle nativeHandle() const;  ///< host descriptor, -1 once closed
     SocketKind kind() const { return kind_; }
     bool isStream() const { return kind_ == SocketKind::Stream; }
     bool isListening() const;
@@ -134,7 +135,7 @@ public:
 
 private:
     HostSocket(std::shared_ptr<boost::asio::io_context> io, SocketKind kind);
-    int handleLocked() const;
+    guest::NativeHandle handleLocked() const;
     IoResult finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
     IoResult finishSend(std::size_t n, const boost::system::error_code& ec);
     ConnectState pollConnectLocked();
@@ -146,7 +147,7 @@ private:
     std::optional<boost::asio::ip::tcp::socket> stream_;
     std::optional<boost::asio::ip::tcp::acceptor> acceptor_;  // a stream socket after listen()
     std::optional<boost::asio::ip::udp::socket> datagram_;
-    int fd_ = -1;  // the host descriptor (Asio's native_handle() is not const)
+    guest::NativeHandle fd_ = platform::invalidSocket;  // the host descriptor (Asio's native_handle() is not const)
     ConnectState connect_ = ConnectState::None;
     SoError pendingError_ = SoError::SO_SUCCESS;
     ShutdownState shutdown_;

@@ -1,38 +1,28 @@
 // Socket options on the host socket: console option -> host setsockopt/getsockopt/ioctl.
-#include <cerrno>
-
-#include <linux/sockios.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-
 #include "hle/nsysnet/error_map.h"
 #include "hle/nsysnet/host_socket.h"
+#include "platform/socket.h"
 
 namespace wiiu::nsysnet {
 
 namespace {
 
-struct HostOption {
-    int level;
-    int name;
-};
+using platform::HostOption;
 
 std::optional<HostOption> hostOption(SocketOption option)
 {
     switch (option) {
-    case SocketOption::ReuseAddr: return HostOption{SOL_SOCKET, SO_REUSEADDR};
-    case SocketOption::KeepAlive: return HostOption{SOL_SOCKET, SO_KEEPALIVE};
-    case SocketOption::DontRoute: return HostOption{SOL_SOCKET, SO_DONTROUTE};
-    case SocketOption::Broadcast: return HostOption{SOL_SOCKET, SO_BROADCAST};
-    case SocketOption::OobInline: return HostOption{SOL_SOCKET, SO_OOBINLINE};
-    case SocketOption::SendBuffer: return HostOption{SOL_SOCKET, SO_SNDBUF};
-    case SocketOption::ReceiveBuffer: return HostOption{SOL_SOCKET, SO_RCVBUF};
-    case SocketOption::IpTos: return HostOption{IPPROTO_IP, IP_TOS};
-    case SocketOption::IpTtl: return HostOption{IPPROTO_IP, IP_TTL};
-    case SocketOption::TcpNoDelay: return HostOption{IPPROTO_TCP, TCP_NODELAY};
-    case SocketOption::TcpMaxSegment: return HostOption{IPPROTO_TCP, TCP_MAXSEG};
+    case SocketOption::ReuseAddr: return HostOption::ReuseAddr;
+    case SocketOption::KeepAlive: return HostOption::KeepAlive;
+    case SocketOption::DontRoute: return HostOption::DontRoute;
+    case SocketOption::Broadcast: return HostOption::Broadcast;
+    case SocketOption::OobInline: return HostOption::OobInline;
+    case SocketOption::SendBuffer: return HostOption::SendBuffer;
+    case SocketOption::ReceiveBuffer: return HostOption::ReceiveBuffer;
+    case SocketOption::IpTos: return HostOption::IpTos;
+    case SocketOption::IpTtl: return HostOption::IpTtl;
+    case SocketOption::TcpNoDelay: return HostOption::TcpNoDelay;
+    case SocketOption::TcpMaxSegment: return HostOption::TcpMaxSegment;
     default: return std::nullopt;
     }
 }
@@ -65,7 +55,7 @@ SoError HostSocket::setOption(SocketOption option, std::int32_t value)
         return SoError::SO_SUCCESS;
     }
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
     if (isStreamOnly(option) && kind_ != SocketKind::Stream)
@@ -77,9 +67,9 @@ SoError HostSocket::setOption(SocketOption option, std::int32_t value)
     const bool sizeOnly = (option == SocketOption::SendBuffer || option == SocketOption::ReceiveBuffer) && value <= 0;
     if (!reachesHost(option) || !host || sizeOnly)
         return SoError::SO_SUCCESS;
-    int v = value;
-    if (::setsockopt(fd, host->level, host->name, &v, sizeof v) != 0 && option != SocketOption::TcpMaxSegment)
-        return soErrorFromErrno(errno);  // the guest's segment size stands even where the host has its own
+    // The guest's segment size stands even where the host has its own.
+    if (const int err = platform::setOption(fd, *host, value); err != 0 && option != SocketOption::TcpMaxSegment)
+        return soErrorFromErrno(err);
     return SoError::SO_SUCCESS;
 }
 
@@ -102,7 +92,7 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
         return static_cast<std::int32_t>(local->address != 0 ? local->address : primaryAddress());
     }
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return fail(SoError::SO_EBADF);
     if (isStreamOnly(option) && kind_ != SocketKind::Stream)
@@ -116,14 +106,14 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
     case SocketOption::ReceiveQueued:
         if (acceptor_)
             return 0;
-        if (::ioctl(fd, FIONREAD, &v) != 0)
-            return fail(soErrorFromErrno(errno));
+        if (const int err = platform::queuedBytes(fd, true, v); err != 0)
+            return fail(soErrorFromErrno(err));
         return v;
     case SocketOption::SendQueued:
         if (acceptor_)
             return 0;
-        if (::ioctl(fd, SIOCOUTQ, &v) != 0)
-            return fail(soErrorFromErrno(errno));
+        if (const int err = platform::queuedBytes(fd, false, v); err != 0)
+            return fail(soErrorFromErrno(err));
         return v;
     case SocketOption::MaxMessage:
         if (kind_ != SocketKind::Stream)
@@ -136,9 +126,8 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
     const auto host = hostOption(option);
     if (!host)
         return fail(SoError::SO_ENOPROTOOPT);
-    socklen_t len = sizeof v;
-    if (::getsockopt(fd, host->level, host->name, &v, &len) != 0)
-        return fail(soErrorFromErrno(errno));
+    if (const int err = platform::option(fd, *host, v); err != 0)
+        return fail(soErrorFromErrno(err));
     if (option == SocketOption::TcpNoDelay)
         v = v != 0 ? 1 : 0;
     return v;
@@ -147,15 +136,12 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
 SoError HostSocket::setLinger(bool on, std::int32_t seconds)
 {
     std::lock_guard lock(mutex_);
-    const int fd = handleLocked();
+    const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return SoError::SO_EBADF;
     if (const SoError e = options_.setLinger(on, seconds); e != SoError::SO_SUCCESS)
         return e;
-    ::linger l{on ? 1 : 0, seconds};
-    if (::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) != 0)
-        return soErrorFromErrno(errno);
-    return SoError::SO_SUCCESS;
+    return soErrorFromErrno(platform::setLinger(fd, on, seconds));
 }
 
 Expected<std::pair<bool, std::int32_t>, SoError> HostSocket::linger() const

@@ -8,15 +8,11 @@
 #include <mutex>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <fmt/format.h>
 
 #include "common/log.h"
 #include "hle/guest/wait.h"
+#include "platform/socket.h"
 
 namespace wiiu::nsysnet {
 
@@ -43,45 +39,20 @@ std::string lower(std::string_view s)
 
 HostLookup hostLookup(const std::string& name)
 {
-    addrinfo hints{};
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_CANONNAME;
-    addrinfo* list = nullptr;
-    const int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &list);
+    const platform::HostLookup found = platform::lookupHost(name);
     HostLookup out;
-    switch (rc) {
-    case 0:
-        break;
-    case EAI_NONAME:
-        out.error = ResolveError::HostNotFound;
-        return out;
-    case EAI_AGAIN:
-        out.error = ResolveError::TryAgain;
-        return out;
-#ifdef EAI_NODATA
-    case EAI_NODATA:
-#endif
-#ifdef EAI_ADDRFAMILY
-    case EAI_ADDRFAMILY:
-#endif
-        out.error = ResolveError::NoData;
-        return out;
-    default:
-        out.error = ResolveError::NoRecovery;
-        return out;
+    switch (found.status) {
+    case platform::LookupStatus::Ok: break;
+    case platform::LookupStatus::NotFound: out.error = ResolveError::HostNotFound; return out;
+    case platform::LookupStatus::TryAgain: out.error = ResolveError::TryAgain; return out;
+    case platform::LookupStatus::NoData: out.error = ResolveError::NoData; return out;
+    case platform::LookupStatus::Failed: out.error = ResolveError::NoRecovery; return out;
     }
-    for (const addrinfo* ai = list; ai; ai = ai->ai_next) {
-        if (ai->ai_family != AF_INET || !ai->ai_addr)
-            continue;
-        if (out.canonicalName.empty() && ai->ai_canonname)
-            out.canonicalName = ai->ai_canonname;
-        const auto* sin = reinterpret_cast<const sockaddr_in*>(ai->ai_addr);
-        const std::uint32_t a = ntohl(sin->sin_addr.s_addr);
+    out.canonicalName = found.canonicalName;
+    for (const std::uint32_t a : found.addresses) {
         if (std::find(out.addresses.begin(), out.addresses.end(), a) == out.addresses.end())
             out.addresses.push_back(a);
     }
-    ::freeaddrinfo(list);
     if (out.addresses.empty())
         out.error = ResolveError::NoData;
     if (out.canonicalName.empty())
@@ -206,16 +177,7 @@ std::optional<std::string> Resolver::reverse(std::uint32_t address)
 {
     if ((address >> 24) == 127)
         return std::string("localhost");
-    auto result = runWithDeadline<std::string>([address] {
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_addr.s_addr = htonl(address);
-        std::array<char, NI_MAXHOST> host{};
-        if (::getnameinfo(reinterpret_cast<const sockaddr*>(&sa), sizeof sa, host.data(), host.size(), nullptr, 0,
-                          NI_NAMEREQD) != 0)
-            return std::string();
-        return std::string(host.data());
-    });
+    auto result = runWithDeadline<std::string>([address] { return platform::reverseLookup(address); });
     if (!result || result->empty())
         return std::nullopt;
     return result;
@@ -225,22 +187,18 @@ std::optional<std::uint32_t> Resolver::parseAton(std::string_view text)
 {
     if (text.empty() || text.size() > 64)
         return std::nullopt;
-    const std::string s(text);
-    in_addr a{};
-    if (::inet_aton(s.c_str(), &a) == 0)
-        return std::nullopt;
-    return ntohl(a.s_addr);
+    return platform::parseAton(std::string(text));
 }
 
 std::optional<std::uint32_t> Resolver::parseDotted(std::string_view text)
 {
     if (text.empty() || text.size() > 15)
         return std::nullopt;
-    const std::string s(text);
-    in_addr a{};
-    if (::inet_pton(AF_INET, s.c_str(), &a) != 1)
+    const auto bytes = platform::parseIpLiteral(std::string(text));
+    if (!bytes || bytes->size() != 4)
         return std::nullopt;
-    return ntohl(a.s_addr);
+    return std::uint32_t{(*bytes)[0]} << 24 | std::uint32_t{(*bytes)[1]} << 16 | std::uint32_t{(*bytes)[2]} << 8 |
+           (*bytes)[3];
 }
 
 std::string Resolver::formatDotted(std::uint32_t a)
@@ -256,25 +214,12 @@ std::optional<std::uint16_t> Resolver::servicePort(std::string_view service, boo
         return value <= 0xFFFF ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(value)) : std::nullopt;
     if (service.empty() || service.size() > 64)
         return std::nullopt;
-    const std::string s(service);
-    servent entry{};
-    servent* found = nullptr;
-    std::array<char, 1024> buffer{};
-    if (::getservbyname_r(s.c_str(), udp ? "udp" : "tcp", &entry, buffer.data(), buffer.size(), &found) != 0 ||
-        !found)
-        return std::nullopt;
-    return ntohs(static_cast<std::uint16_t>(found->s_port));
+    return platform::servicePort(std::string(service), udp);
 }
 
 std::optional<std::string> Resolver::serviceName(std::uint16_t port, bool udp)
 {
-    servent entry{};
-    servent* found = nullptr;
-    std::array<char, 1024> buffer{};
-    if (::getservbyport_r(htons(port), udp ? "udp" : "tcp", &entry, buffer.data(), buffer.size(), &found) != 0 ||
-        !found || !found->s_name)
-        return std::nullopt;
-    return std::string(found->s_name);
+    return platform::serviceName(port, udp);
 }
 
 }  // namespace wiiu::nsysnet

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <wiiu_nssl/hooks.h>
+#include "hle/guest/interrupt.h"
 
 namespace wiiu::nsysnet {
 

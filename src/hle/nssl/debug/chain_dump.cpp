@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include "common/log.h"
 

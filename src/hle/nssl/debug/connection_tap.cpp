@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <atomic>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include "hle/nssl/debug/chain_dump.h"
 #include "hle/nssl/debug/key_log.h"
+#include "platform/socket.h"
 
 namespace wiiu::nssl::debug {
 
@@ -17,16 +16,12 @@ namespace {
 std::atomic<std::uint64_t> nextConnectionId{1};
 
 /// The socket's IPv4 endpoint; `fallback` when unknown (not IPv4, not connected).
-Endpoint endpointOf(int fd, bool peer, Endpoint fallback)
+Endpoint endpointOf(platform::NativeSocket fd, bool peer, Endpoint fallback)
 {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    auto* sa = reinterpret_cast<sockaddr*>(&ss);
-    if (fd < 0 || (peer ? ::getpeername(fd, sa, &len) : ::getsockname(fd, sa, &len)) != 0 ||
-        ss.ss_family != AF_INET)
+    platform::Ipv4 ep;
+    if (fd == platform::invalidSocket || (peer ? platform::peerName(fd, ep) : platform::localName(fd, ep)) != 0)
         return fallback;
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    return {ntohl(in->sin_addr.s_addr), ntohs(in->sin_port)};
+    return {ep.address, ep.port};
 }
 
 }  // namespace
@@ -46,7 +41,7 @@ ConnectionTap::ConnectionTap(const Outputs& outputs, std::string host)
 
 ConnectionTap::~ConnectionTap() = default;
 
-void ConnectionTap::handshakeEnded(bool established, int hostFd, std::span<const std::vector<std::uint8_t>> chain)
+void ConnectionTap::handshakeEnded(bool established, std::intptr_t hostFd, std::span<const std::vector<std::uint8_t>> chain)
 {
     if (reported_)
         return;

@@ -32,7 +32,7 @@ public:
 
     /// The first handshake ended; `hostFd` is the host socket (for the real addresses in the
     /// PCAP). PCAP only when established; the chain is dumped either way. Once per connection.
-    void handshakeEnded(bool established, int hostFd, std::span<const std::vector<std::uint8_t>> chain);
+    void handshakeEnded(bool established, std::intptr_t hostFd, std::span<const std::vector<std::uint8_t>> chain);
     /// Whether the keys of the handshake with this client random are in the key log already.
     bool keysLogged(std::span<const std::uint8_t> clientRandom) const;
     /// A handshake completed (the first or a renegotiation): its key log line, once.

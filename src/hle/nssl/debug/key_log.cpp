@@ -5,10 +5,8 @@
 #include <mutex>
 #include <set>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "common/log.h"
+#include "platform/file.h"
 
 namespace wiiu::nssl::debug {
 
@@ -24,15 +22,9 @@ void appendKeyLog(const std::string& path, const std::string& line)
     std::lock_guard lock(keyLogMutex);
     if (announced.insert(path).second)
         log::nssl().warn("debug: appending TLS secrets (SSLKEYLOGFILE) to {}: anyone with it decrypts captures", path);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        log::nssl().error("debug: cannot open key log {}: {}", path, std::strerror(errno));
-        return;
-    }
-    const std::string text = line + "\n";
-    if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-        log::nssl().error("debug: cannot write key log {}: {}", path, std::strerror(errno));
-    ::close(fd);
+    // One buffered append of one line: a single write, so lines of concurrent writers never mix.
+    if (const int err = platform::appendToPrivateFile(path, line + "\n"); err != 0)
+        log::nssl().error("debug: cannot write key log {}: {}", path, std::strerror(err));
 }
 
 }  // namespace wiiu::nssl::debug

@@ -1,0 +1,290 @@
+// Windows half of platform/socket.h: Winsock 2 (ws2_32). Error codes are WSA values, which
+// nsysnet's error table maps beside errno.
+#include "platform/socket.h"
+
+#include <array>
+#include <cstring>
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#ifndef TCP_MAXSEG
+#define TCP_MAXSEG 4  // the Windows SDK's ws2ipdef.h value; MinGW-w64's headers lack it
+#endif
+
+#include "platform/bsd_shared.h"
+
+namespace wiiu::platform {
+namespace {
+
+using detail::Name;
+using detail::hostName;
+using detail::toSockaddr;
+
+SOCKET sock(NativeSocket s)
+{
+    return static_cast<SOCKET>(s);
+}
+
+// Winsock needs WSAStartup before any call; Asio does it too, but a wake signal or a lookup may
+// come first. Never cleaned up: the process's end does it.
+void ensureWinsock()
+{
+    static const bool started = [] {
+        WSADATA data;
+        return ::WSAStartup(MAKEWORD(2, 2), &data) == 0;
+    }();
+    (void)started;
+}
+
+int result(int rc)
+{
+    return rc == 0 ? 0 : ::WSAGetLastError();
+}
+
+
+int name(NativeSocket s, Ipv4& out, bool peer)
+{
+    sockaddr_storage ss{};
+    int len = sizeof ss;
+    auto* sa = reinterpret_cast<sockaddr*>(&ss);
+    if ((peer ? ::getpeername(sock(s), sa, &len) : ::getsockname(sock(s), sa, &len)) != 0)
+        return ::WSAGetLastError();
+    if (ss.ss_family != AF_INET)
+        return WSAEAFNOSUPPORT;
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
+    out = {ntohl(in->sin_addr.s_addr), ntohs(in->sin_port)};
+    return 0;
+}
+
+}  // namespace
+
+int lastSocketError()
+{
+    return ::WSAGetLastError();
+}
+
+int bind(NativeSocket s, Ipv4 local)
+{
+    const sockaddr_in sa = toSockaddr(local);
+    return result(::bind(sock(s), reinterpret_cast<const sockaddr*>(&sa), sizeof sa));
+}
+
+int connect(NativeSocket s, Ipv4 peer)
+{
+    const sockaddr_in sa = toSockaddr(peer);
+    return result(::connect(sock(s), reinterpret_cast<const sockaddr*>(&sa), sizeof sa));
+}
+
+bool connectInProgress(int hostError)
+{
+    // A non-blocking Winsock connect answers WSAEWOULDBLOCK where POSIX says EINPROGRESS.
+    return hostError == WSAEWOULDBLOCK || hostError == WSAEINPROGRESS || hostError == WSAEALREADY;
+}
+
+int pendingError(NativeSocket s, int& error)
+{
+    error = 0;
+    int len = sizeof error;
+    return result(::getsockopt(sock(s), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &len));
+}
+
+int shutdown(NativeSocket s, bool read, bool write)
+{
+    const int how = read && write ? SD_BOTH : (read ? SD_RECEIVE : SD_SEND);
+    return result(::shutdown(sock(s), how));
+}
+
+int localName(NativeSocket s, Ipv4& out)
+{
+    return name(s, out, false);
+}
+
+int peerName(NativeSocket s, Ipv4& out)
+{
+    return name(s, out, true);
+}
+
+int setOption(NativeSocket s, HostOption option, int value)
+{
+    const Name n = hostName(option);
+    return result(::setsockopt(sock(s), n.level, n.name, reinterpret_cast<const char*>(&value), sizeof value));
+}
+
+int option(NativeSocket s, HostOption option, int& value)
+{
+    const Name n = hostName(option);
+    int len = sizeof value;
+    value = 0;
+    return result(::getsockopt(sock(s), n.level, n.name, reinterpret_cast<char*>(&value), &len));
+}
+
+int setLinger(NativeSocket s, bool on, int seconds)
+{
+    ::linger l{static_cast<u_short>(on ? 1 : 0), static_cast<u_short>(seconds)};
+    return result(::setsockopt(sock(s), SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&l), sizeof l));
+}
+
+int linger(NativeSocket s, bool& on, int& seconds)
+{
+    ::linger l{};
+    int len = sizeof l;
+    if (::getsockopt(sock(s), SOL_SOCKET, SO_LINGER, reinterpret_cast<char*>(&l), &len) != 0)
+        return ::WSAGetLastError();
+    on = l.l_onoff != 0;
+    seconds = l.l_linger;
+    return 0;
+}
+
+int queuedBytes(NativeSocket s, bool receive, int& bytes)
+{
+    bytes = 0;
+    if (!receive)
+        return WSAEOPNOTSUPP;  // Winsock has no SIOCOUTQ
+    u_long n = 0;
+    if (::ioctlsocket(sock(s), FIONREAD, &n) != 0)
+        return ::WSAGetLastError();
+    bytes = static_cast<int>(n);
+    return 0;
+}
+
+int poll(std::span<PollEntry> entries, int timeoutMs)
+{
+    ensureWinsock();
+    std::vector<WSAPOLLFD> fds;
+    fds.reserve(entries.size());
+    for (const PollEntry& e : entries)
+        fds.push_back({sock(e.socket), static_cast<short>((e.read ? POLLRDNORM : 0) | (e.write ? POLLWRNORM : 0)), 0});
+    const int n = ::WSAPoll(fds.data(), static_cast<ULONG>(fds.size()), timeoutMs);
+    if (n <= 0)
+        return 0;
+    int ready = 0;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const short r = fds[i].revents;
+        entries[i].readReady = (r & POLLRDNORM) != 0;
+        entries[i].writeReady = (r & POLLWRNORM) != 0;
+        entries[i].failed = (r & (POLLERR | POLLHUP | POLLNVAL)) != 0;
+        ready += entries[i].readReady || entries[i].writeReady || entries[i].failed ? 1 : 0;
+    }
+    return ready;
+}
+
+WakeSignal::WakeSignal()
+{
+    // A connected loopback pair: WSAPoll waits on sockets only, so an event object would not do.
+    ensureWinsock();
+    SOCKET listener = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (listener == INVALID_SOCKET)
+        return;
+    sockaddr_in sa = toSockaddr({0x7F000001, 0});
+    int len = sizeof sa;
+    SOCKET writer = INVALID_SOCKET;
+    SOCKET reader = INVALID_SOCKET;
+    if (::bind(listener, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0 && ::listen(listener, 1) == 0 &&
+        ::getsockname(listener, reinterpret_cast<sockaddr*>(&sa), &len) == 0) {
+        writer = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        if (writer != INVALID_SOCKET && ::connect(writer, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0)
+            reader = ::accept(listener, nullptr, nullptr);
+    }
+    ::closesocket(listener);
+    if (reader == INVALID_SOCKET) {
+        if (writer != INVALID_SOCKET)
+            ::closesocket(writer);
+        return;
+    }
+    const int one = 1;
+    ::setsockopt(writer, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&one), sizeof one);
+    read_ = static_cast<NativeSocket>(reader);
+    write_ = static_cast<NativeSocket>(writer);
+}
+
+WakeSignal::~WakeSignal()
+{
+    if (read_ != invalidSocket)
+        ::closesocket(sock(read_));
+    if (write_ != invalidSocket)
+        ::closesocket(sock(write_));
+}
+
+void WakeSignal::signal()
+{
+    // Never read back, so the socket stays readable: every later wait sees the signal too.
+    const char one = 1;
+    ::send(sock(write_), &one, 1, 0);
+}
+
+bool WakeSignal::signalled() const
+{
+    WSAPOLLFD p{sock(read_), POLLRDNORM, 0};
+    return ::WSAPoll(&p, 1, 0) > 0;
+}
+
+HostLookup lookupHost(const std::string& name)
+{
+    ensureWinsock();
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_CANONNAME;
+    addrinfo* list = nullptr;
+    HostLookup out;
+    switch (::getaddrinfo(name.c_str(), nullptr, &hints, &list)) {
+    case 0: out.status = LookupStatus::Ok; break;
+    case WSAHOST_NOT_FOUND: out.status = LookupStatus::NotFound; return out;
+    case WSATRY_AGAIN: out.status = LookupStatus::TryAgain; return out;
+    case WSANO_DATA: out.status = LookupStatus::NoData; return out;
+    default: out.status = LookupStatus::Failed; return out;
+    }
+    detail::takeAddresses(list, out);
+    return out;
+}
+
+std::string reverseLookup(std::uint32_t address)
+{
+    ensureWinsock();
+    const sockaddr_in sa = toSockaddr({address, 0});
+    std::array<char, NI_MAXHOST> host{};
+    if (::getnameinfo(reinterpret_cast<const sockaddr*>(&sa), sizeof sa, host.data(),
+                      static_cast<DWORD>(host.size()), nullptr, 0, NI_NAMEREQD) != 0)
+        return {};
+    return host.data();
+}
+
+std::optional<std::uint32_t> parseAton(const std::string& text)
+{
+    // inet_addr reads inet_aton's forms; its one ambiguity is the broadcast address.
+    const unsigned long a = ::inet_addr(text.c_str());
+    if (a == INADDR_NONE && text != "255.255.255.255")
+        return std::nullopt;
+    return ntohl(a);
+}
+
+std::optional<std::vector<std::uint8_t>> parseIpLiteral(const std::string& text)
+{
+    unsigned char buf[16];
+    if (::inet_pton(AF_INET, text.c_str(), buf) == 1)
+        return std::vector<std::uint8_t>(buf, buf + 4);
+    if (::inet_pton(AF_INET6, text.c_str(), buf) == 1)
+        return std::vector<std::uint8_t>(buf, buf + 16);
+    return std::nullopt;
+}
+
+std::optional<std::uint16_t> servicePort(const std::string& name, bool udp)
+{
+    ensureWinsock();
+    const servent* found = ::getservbyname(name.c_str(), udp ? "udp" : "tcp");  // per-thread storage
+    if (!found)
+        return std::nullopt;
+    return ntohs(static_cast<std::uint16_t>(found->s_port));
+}
+
+std::optional<std::string> serviceName(std::uint16_t port, bool udp)
+{
+    ensureWinsock();
+    const servent* found = ::getservbyport(htons(port), udp ? "udp" : "tcp");
+    if (!found || !found->s_name)
+        return std::nullopt;
+    return std::string(found->s_name);
+}
+
+}  // namespace wiiu::platform
