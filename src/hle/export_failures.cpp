@@ -3,7 +3,7 @@
 #include "common/log.h"
 #include "hle/nssl/errors.h"
 #include "hle/nsysnet/errors.h"
-#include "hle/process.h"
+#include "hle/process_state.h"
 
 namespace wiiu::failure {
 

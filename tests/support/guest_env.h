@@ -16,6 +16,7 @@
 #include "hle/guest/guest_memory.h"
 #include "hle/guest/hooks.h"
 #include "hle/process.h"
+#include "hle/process_state.h"  // tests look inside: the socket table, the NSSL service
 
 namespace wiiu::test {
 

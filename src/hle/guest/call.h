@@ -3,13 +3,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
 #include "hle/guest/guest_memory.h"
 
 namespace wiiu {
-class Process;  // hle/process.h: every library's state for one guest process
+class ProcessState;  // hle/process_state.h: every library's state for one guest process
 }
 
 namespace wiiu::guest {
@@ -50,18 +51,32 @@ struct CallFrame {
     }
 };
 
+/// What the import table takes as the calling process (wiiu::Process is one): a handle to the
+/// state its calls share. Each call copies the share, so the state outlives a Process destroyed
+/// while the call is still inside (hle/process.h, the teardown contract).
+class ProcessHandle {
+public:
+    const std::shared_ptr<ProcessState>& state() const { return state_; }
+
+protected:
+    explicit ProcessHandle(std::shared_ptr<ProcessState> state) : state_(std::move(state)) {}
+    ~ProcessHandle() = default;
+
+    std::shared_ptr<ProcessState> state_;
+};
+
 using ExportIndex = std::uint32_t;
 struct ExportEntry;  // hle/guest/import_table.h
 
 /// What an export function receives: the calling process, its memory and the raw frame.
 class Call {
 public:
-    Call(Process& process, GuestMemory& memory, CallFrame& frame, const ExportEntry& entry, ExportIndex index)
+    Call(ProcessState& process, GuestMemory& memory, CallFrame& frame, const ExportEntry& entry, ExportIndex index)
         : process_(process), memory_(memory), frame_(frame), entry_(entry), index_(index)
     {
     }
 
-    Process& process() const { return process_; }
+    ProcessState& process() const { return process_; }
     GuestMemory& memory() const { return memory_; }
     CallFrame& frame() const { return frame_; }
     GuestThreadId thread() const { return frame_.thread; }
@@ -80,7 +95,7 @@ public:
     }
 
 private:
-    Process& process_;
+    ProcessState& process_;
     GuestMemory& memory_;
     CallFrame& frame_;
     const ExportEntry& entry_;

@@ -3,14 +3,17 @@
 namespace wiiu::nsysnet {
 
 SocketTable::SocketTable(guest::EmbeddingHooks& hooks)
-    : hooks_(hooks), io_(std::make_shared<boost::asio::io_context>()), guestBlocks_(hooks), resolver_(hooks, teardown_)
+    : hooks_(hooks), io_(std::make_shared<boost::asio::io_context>()), lastErrors_(hooks), guestBlocks_(hooks),
+      resolver_(hooks, teardown_)
 {
 }
 
 SocketTable::~SocketTable()
 {
     teardown();
-    // Calls woken by the teardown still return through this table: let them leave first.
+    // Calls woken by the teardown still return through this table: let them leave first. Inside
+    // a Process this never waits: each call holds a share of the table (hle/process.h), so the
+    // table is destroyed only after the last call left. A table used on its own needs that care.
     std::unique_lock lock(callsMutex_);
     callsDone_.wait(lock, [this] { return activeCalls_ == 0; });
 }

@@ -1,11 +1,12 @@
 // Per-guest-thread values: socketlasterr() (the console keeps it in the calling thread's GHS
-// errno; 0 after every successful socket call) and the resolver's h_errno (get_h_errno()).
+// errno, published through the hooks; 0 after every successful socket call) and the resolver's h_errno (get_h_errno()).
 #pragma once
 
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
 
+#include "hle/guest/hooks.h"
 #include "hle/nsysnet/errors.h"
 
 namespace wiiu::nsysnet {
@@ -31,6 +32,22 @@ private:
     std::unordered_map<std::uint64_t, T> values_;
 };
 
-using ThreadErrors = PerThread<SoError>;
+/// socketlasterr() per guest thread; every change is also published through
+/// EmbeddingHooks::socketErrorChanged, so an emulator can mirror it into coreinit's errno.
+class ThreadErrors {
+public:
+    explicit ThreadErrors(guest::EmbeddingHooks& hooks) : hooks_(hooks) {}
+
+    void set(std::uint64_t thread, SoError error)
+    {
+        values_.set(thread, error);
+        hooks_.socketErrorChanged(thread, static_cast<std::int32_t>(error));
+    }
+    SoError get(std::uint64_t thread) const { return values_.get(thread); }
+
+private:
+    guest::EmbeddingHooks& hooks_;
+    PerThread<SoError> values_;
+};
 
 }  // namespace wiiu::nsysnet

@@ -6,7 +6,7 @@
 #include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nssl/service.h"
-#include "hle/process.h"
+#include "hle/process_state.h"
 
 namespace wiiu::nssl {
 

@@ -10,7 +10,7 @@
 #include "hle/guest/marshal.h"
 #include "hle/nssl/service.h"
 #include "hle/nssl/structs.h"
-#include "hle/process.h"
+#include "hle/process_state.h"
 
 namespace wiiu::nssl {
 

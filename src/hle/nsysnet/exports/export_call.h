@@ -16,7 +16,7 @@
 #include "hle/nsysnet/endpoint.h"
 #include "hle/nsysnet/socket_table.h"
 #include "hle/nsysnet/structs.h"
-#include "hle/process.h"
+#include "hle/process_state.h"
 
 namespace wiiu::nsysnet {
 
