@@ -21,7 +21,14 @@ SocketTable::~SocketTable()
 void SocketTable::teardown()
 {
     teardown_.signal();
-    closeAll();
+    for (auto& socket : takeAll()) {
+        if (!socket)
+            continue;
+        // A guest's SO_LINGER would make the host close() block for up to its timeout; at the
+        // process's end the kernel finishes the close in the background instead.
+        socket->setLinger(false, 0);
+        socket->close();
+    }
 }
 
 SocketTable::CallScope::CallScope(SocketTable& table) : table_(table)
@@ -94,14 +101,17 @@ Expected<void, SoError> SocketTable::close(std::int32_t fd)
     return {};
 }
 
-void SocketTable::closeAll()
+std::array<std::shared_ptr<HostSocket>, kMaxSockets> SocketTable::takeAll()
 {
     std::array<std::shared_ptr<HostSocket>, kMaxSockets> all;
-    {
-        std::lock_guard lock(mutex_);
-        all.swap(slots_);
-    }
-    for (auto& socket : all)
+    std::lock_guard lock(mutex_);
+    all.swap(slots_);
+    return all;
+}
+
+void SocketTable::closeAll()
+{
+    for (auto& socket : takeAll())
         if (socket)
             socket->close();
 }

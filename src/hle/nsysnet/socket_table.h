@@ -162,6 +162,8 @@ public:
     Resolver& resolver() { return resolver_; }
 
 private:
+    /// Empties the table; the sockets it held, for closing outside the lock.
+    std::array<std::shared_ptr<HostSocket>, kMaxSockets> takeAll();
     Expected<std::size_t, SoError> transmit(std::int32_t fd, std::span<const std::uint8_t> data,
                                             const Ipv4Endpoint* to, IoFlags flags);
 
