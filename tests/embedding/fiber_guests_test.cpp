@@ -3,11 +3,6 @@
 // against a real TLS server (python3 ssl, a separate process, so /proc/self/fd holds only our
 // sockets), and "close game" while fibers are parked mid-NSSLRead, mid-handshake and mid-select.
 // Each test runs with both wait styles: park until woken, and poll-then-sleep (PollingHooks).
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -17,6 +12,7 @@
 
 #include "hle/guest/polling_wait.h"
 #include "support/fiber_scheduler.h"
+#include "support/loopback_listener.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"
 #include "support/tls_peer.h"
@@ -68,26 +64,6 @@ std::unique_ptr<TlsPeer> echoServer()
     EXPECT_TRUE(server) << why;
     return server;
 }
-
-/// A TCP listener that never accepts: the kernel completes the connection, nobody answers the
-/// ClientHello, so a handshake against it stays parked.
-struct SilentListener {
-    SilentListener()
-    {
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), len);
-        ::listen(fd, 8);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-    }
-    ~SilentListener() { ::close(fd); }
-    int fd = -1;
-    std::uint16_t port = 0;
-};
 
 /// One guest thread's steps, every argument in guest memory, every call through the import table.
 struct GuestThread {
@@ -218,7 +194,7 @@ TEST_P(Teardown, CloseGameWithFibersParkedMidReadMidHandshakeAndMidSelect)
 {
     auto server = echoServer();
     ASSERT_TRUE(server);
-    SilentListener silent;
+    LoopbackListener silent;  // accepts nothing, answers no ClientHello
     Emulator emu(GetParam());
     const std::size_t socketsBefore = openSocketCount();
     const std::size_t descriptorsBefore = openDescriptorCount();

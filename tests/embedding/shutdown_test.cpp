@@ -1,10 +1,5 @@
 // Process::shutdown() with guest calls blocked on host threads (the default wait): bounded,
 // every blocked call returns its error, the host sockets are gone, later calls are refused.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -12,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fiber_scheduler.h"
+#include "support/loopback_listener.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"
 #include "support/tls_peer.h"
@@ -74,20 +70,13 @@ TEST(Teardown, AGuestsSoLingerDoesNotHoldTheShutdown)
 {
     // A listener that never accepts and never reads: what we send piles up in our send queue,
     // and with SO_LINGER on, the host's close() would wait up to 5 s for it to drain.
-    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), len), 0);
-    ASSERT_EQ(::listen(listener, 4), 0);
-    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    LoopbackListener listener;
 
     NsslGuest g;
     auto& table = g.process().sockets();
     auto fd = table.open(nsysnet::SocketKind::Stream);
     ASSERT_TRUE(fd);
-    ASSERT_TRUE(table.connect(*fd, {0x7F000001, ntohs(a.sin_port)}));
+    ASSERT_TRUE(table.connect(*fd, {0x7F000001, listener.port}));
     ASSERT_TRUE(table.setLinger(*fd, {.on = true, .seconds = 5}));
     std::vector<std::uint8_t> chunk(64 * 1024, 0x5A);
     while (table.send(*fd, chunk, {.dontWait = true}))
@@ -96,7 +85,6 @@ TEST(Teardown, AGuestsSoLingerDoesNotHoldTheShutdown)
     const auto start = Clock::now();
     g.process().shutdown();
     EXPECT_LT(Clock::now() - start, std::chrono::seconds(1));
-    ::close(listener);
 }
 
 }  // namespace

@@ -1,10 +1,6 @@
 // Sockets the emulator owns (Process::adoptSocket / detachSocket) with real TCP sockets on
 // 127.0.0.1, and the errno hook through which the module publishes socketlasterr.
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <string>
@@ -12,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "support/fiber_scheduler.h"
+#include "support/loopback_listener.h"
 #include "support/nssl_guest.h"
 
 using namespace wiiu;
@@ -30,31 +27,17 @@ bool isOpen(int fd)
     return ::fcntl(fd, F_GETFD) != -1;
 }
 
-/// A listener on 127.0.0.1 and a host client connected to it, both plain POSIX sockets.
+/// A listener on 127.0.0.1, a host client connected to it and the accepted peer.
 struct HostPair {
-    HostPair()
-    {
-        listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        ::bind(listener, reinterpret_cast<sockaddr*>(&a), len);
-        ::listen(listener, 4);
-        ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-        client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        ::connect(client, reinterpret_cast<sockaddr*>(&a), len);
-        peer = ::accept(listener, nullptr, nullptr);
-    }
+    HostPair() : client(listener.connectClient()), peer(::accept(listener.fd, nullptr, nullptr)) {}
     ~HostPair()
     {
-        for (int fd : {listener, client, peer})
+        for (int fd : {client, peer})
             if (fd >= 0)
                 ::close(fd);
     }
-    int listener = -1, client = -1, peer = -1;
-    std::uint16_t port = 0;
+    LoopbackListener listener;
+    int client = -1, peer = -1;
 };
 
 std::int32_t guestSend(NsslGuest& g, std::int32_t fd, std::string_view text)
@@ -113,15 +96,11 @@ TEST(SocketHandover, AnAdoptedListenerAcceptsThroughTheGuest)
     HostPair pair;  // its listener still has a queue
     NsslGuest g;
     g.nssl("socket_lib_init");
-    auto fd = g.process().adoptSocket(pair.listener);
+    auto fd = g.process().adoptSocket(pair.listener.fd);
     ASSERT_TRUE(fd);
-    pair.listener = -1;  // the process owns and closes it
-    const int other = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(pair.port);
-    ASSERT_EQ(::connect(other, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    pair.listener.fd = -1;  // the process owns and closes it
+    const int other = pair.listener.connectClient();
+    ASSERT_GE(other, 0);
     const std::int32_t accepted = g.nssl("accept", {u(*fd), 0, 0});
     EXPECT_GT(accepted, *fd);
     ::close(other);

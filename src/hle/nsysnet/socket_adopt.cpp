@@ -133,13 +133,7 @@ Expected<std::int32_t, SoError> SocketTable::adopt(int hostSocket)
 
 Expected<int, SoError> SocketTable::detach(std::int32_t fd)
 {
-    if (fd < kFirstDescriptor || fd > kLastDescriptor)
-        return fail(SoError::SO_EBADF);
-    std::shared_ptr<HostSocket> socket;
-    {
-        std::lock_guard lock(mutex_);
-        socket = std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
-    }
+    auto socket = take(fd);
     if (!socket)
         return fail(SoError::SO_EBADF);
     const int host = socket->release();

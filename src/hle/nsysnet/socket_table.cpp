@@ -86,15 +86,17 @@ std::shared_ptr<HostSocket> SocketTable::find(std::int32_t fd) const
     return slots_[static_cast<std::size_t>(fd - kFirstDescriptor)];
 }
 
-Expected<void, SoError> SocketTable::close(std::int32_t fd)
+std::shared_ptr<HostSocket> SocketTable::take(std::int32_t fd)
 {
     if (fd < kFirstDescriptor || fd > kLastDescriptor)
-        return fail(SoError::SO_EBADF);
-    std::shared_ptr<HostSocket> socket;
-    {
-        std::lock_guard lock(mutex_);
-        socket = std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
-    }
+        return nullptr;
+    std::lock_guard lock(mutex_);
+    return std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
+}
+
+Expected<void, SoError> SocketTable::close(std::int32_t fd)
+{
+    auto socket = take(fd);
     if (!socket)
         return fail(SoError::SO_EBADF);
     socket->close();  // outside the table lock: other descriptors stay usable meanwhile

@@ -162,6 +162,8 @@ public:
     Resolver& resolver() { return resolver_; }
 
 private:
+    /// Frees descriptor `fd`; its socket (null when not open), to close outside the lock.
+    std::shared_ptr<HostSocket> take(std::int32_t fd);
     /// Empties the table; the sockets it held, for closing outside the lock.
     std::array<std::shared_ptr<HostSocket>, kMaxSockets> takeAll();
     Expected<std::size_t, SoError> transmit(std::int32_t fd, std::span<const std::uint8_t> data,
