@@ -33,20 +33,26 @@ bool Interrupt::signalled() const
 
 int EmbeddingHooks::wait(std::span<WaitItem> items, Deadline deadline)
 {
+    int timeoutMs = -1;
+    if (deadline) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+        timeoutMs = static_cast<int>(std::max<std::int64_t>(0, std::min<std::int64_t>(left.count(), INT32_MAX)));
+    }
+    return pollItems(items, timeoutMs);
+}
+
+int pollItems(std::span<WaitItem> items, int timeoutMs)
+{
     std::vector<pollfd> fds;
     fds.reserve(items.size());
-    for (const WaitItem& item : items) {
+    for (WaitItem& item : items) {
+        item.readReady = item.writeReady = item.failed = false;
         short events = 0;
         if (item.readable)
             events |= POLLIN;
         if (item.writable)
             events |= POLLOUT;
         fds.push_back({item.fd, events, 0});
-    }
-    int timeoutMs = -1;
-    if (deadline) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
-        timeoutMs = static_cast<int>(std::max<std::int64_t>(0, std::min<std::int64_t>(left.count(), INT32_MAX)));
     }
     int n = ::poll(fds.data(), fds.size(), timeoutMs);
     if (n <= 0)
@@ -73,5 +79,7 @@ std::uint32_t EmbeddingHooks::guestAlloc(std::uint32_t, std::uint32_t)
 }
 
 void EmbeddingHooks::guestFree(std::uint32_t) {}
+
+void EmbeddingHooks::socketErrorChanged(GuestThreadId, std::int32_t) {}
 
 }  // namespace wiiu::guest

@@ -3,7 +3,7 @@
 
 #include <boost/system/error_code.hpp>
 
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 
 namespace wiiu::nsysnet {
 
