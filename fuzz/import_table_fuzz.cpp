@@ -37,7 +37,7 @@
 #include <wiiu_nssl/guest_memory.h>
 #include <wiiu_nssl/hooks.h>
 #include "hle/nssl/errors.h"
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include <wiiu_nssl/process.h>
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"

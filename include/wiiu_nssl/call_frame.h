@@ -1,13 +1,19 @@
 // One guest call as the emulator hands it over: the PowerPC registers (CallFrame), the calling
-// thread, and an optional description of the call (CallTrace) for hosts that want one.
+// thread, an optional description of the call (CallTrace) for hosts that want one, and the
+// handle through which a call reaches its process (ProcessHandle; wiiu::Process is one).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
 #include <wiiu_nssl/guest_memory.h>
+
+namespace wiiu {
+class ProcessState;  // the module's state of one guest process (src/hle/process_state.h)
+}
 
 namespace wiiu::guest {
 
@@ -45,6 +51,20 @@ struct CallFrame {
         }
         return true;
     }
+};
+
+/// What the import table takes as the calling process (wiiu::Process is one): a handle to the
+/// state its calls share. Each call copies the share, so the state outlives a Process destroyed
+/// while the call is still inside (hle/process.h, the teardown contract).
+class ProcessHandle {
+public:
+    const std::shared_ptr<ProcessState>& state() const { return state_; }
+
+protected:
+    explicit ProcessHandle(std::shared_ptr<ProcessState> state) : state_(std::move(state)) {}
+    ~ProcessHandle() = default;
+
+    std::shared_ptr<ProcessState> state_;
 };
 
 /// An export's stable position in the import table (ImportTable::find).

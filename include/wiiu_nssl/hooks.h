@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 
+#include <wiiu_nssl/call_frame.h>
 #include <wiiu_nssl/guest_heap.h>
 
 namespace wiiu::guest {
@@ -36,9 +37,17 @@ class EmbeddingHooks {
 public:
     virtual ~EmbeddingHooks() = default;
 
-    /// Blocks the calling guest thread until at least one item is ready or the deadline passes,
+    /// Suspends the calling guest thread until at least one item is ready or the deadline passes,
     /// and fills in the items' results. Returns the number of ready items (0 on timeout).
-    /// The default polls on the host thread. Spurious early returns are allowed.
+    /// The default polls on the host thread (blocking it). An emulator whose guest threads are
+    /// fibers overrides it in one of two styles (docs/embedding.md, "Waiting"):
+    /// - poll, then sleep: pollItems(items, 0); if nothing is ready, sleep the guest thread
+    ///   (OSSleepTicks) and return 0. PollingHooks / pollThenSleep do exactly this.
+    /// - park: register the items' descriptors with the emulator's event loop, switch away, and
+    ///   return when the loop resumes the thread (results filled, or 0).
+    /// Early returns with 0 are always allowed: the module re-checks, looks at its abort signals
+    /// (which include the process's teardown) and calls again. So a thread resumed for any reason,
+    /// even after its process was destroyed, just returns; nothing else is required of the hook.
     virtual int wait(std::span<WaitItem> items, Deadline deadline);
 
     /// The emulated console clock (what NSSL's date checks and the resolver's caches see).
@@ -48,7 +57,18 @@ public:
     /// Returns 0 when no memory is left. The default has no guest heap and always returns 0.
     virtual std::uint32_t guestAlloc(std::uint32_t size, std::uint32_t alignment);
     virtual void guestFree(std::uint32_t address);
+
+    /// The module has just set guest thread `thread`'s socketlasterr() to `error` (an SO_E* code;
+    /// 0 after a successful socket call). The console keeps it in coreinit's per-thread errno, so
+    /// an emulator can mirror it there (gh_set_errno). Called on the calling guest thread, inside
+    /// the call; must not block. The default does nothing: socketlasterr() works without it.
+    virtual void socketErrorChanged(GuestThreadId thread, std::int32_t error);
 };
+
+/// One non-blocking look at the items: fills in their results and returns how many are ready,
+/// waiting at most `timeoutMs` (0: not at all; -1: no limit). What the default wait() and the
+/// polling adapter (polling_wait.h) use; an emulator's own wait() may use it too.
+int pollItems(std::span<WaitItem> items, int timeoutMs);
 
 /// The defaults, optionally with a guest heap region the module may allocate results in.
 class DefaultHooks : public EmbeddingHooks {

@@ -14,10 +14,6 @@
 
 #include <wiiu_nssl/call_frame.h>
 
-namespace wiiu {
-class Process;  // <wiiu_nssl/process.h>
-}
-
 namespace wiiu::guest {
 
 class Call;  // what an export function receives (the module's own hle/guest/call.h)
@@ -73,10 +69,12 @@ public:
     std::optional<ExportIndex> find(std::string_view library, std::string_view name) const;
 
     /// Runs export `index` for `process` with the registers in `frame`; the result is in r3.
+    /// The call holds a share of the process's state until it returns, so destroying the Process
+    /// meanwhile (from another thread or fiber) never frees what the call still uses.
     /// An index the table never returned is refused (false) and logged: that is an emulator bug.
     /// No exception leaves: one thrown by the export (out of memory, a hook, Asio) becomes the
     /// export's failure result through its entry's `fail`, and the call still counts as made.
-    bool call(ExportIndex index, Process& process, GuestMemory& memory, CallFrame& frame) const;
+    bool call(ExportIndex index, const ProcessHandle& process, GuestMemory& memory, CallFrame& frame) const;
 
     const ExportEntry& entry(ExportIndex index) const { return entries_.at(index); }
     std::span<const ExportEntry> entries() const { return entries_; }

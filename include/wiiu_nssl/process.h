@@ -1,58 +1,77 @@
-// The per-process object: every emulated library's state for one guest process. The emulator
-// creates one per guest process (title) and destroys it when the process ends; destruction tears
-// down every socket, context, connection and session deterministically and wakes every waiter.
+// The per-process object an emulator holds: every emulated library's state for one guest process
+// (title). Create one at title start (RPL map), destroy it at title end (unmap, "close game").
+//
+// Teardown contract (docs/embedding.md, "Ending a process"):
+// - shutdown() and the destructor are bounded in time and never wait for a guest call: they end
+//   every wait, close every host socket and TLS connection, wipe secrets (session keys, master
+//   secrets, client keys) and stop the libraries; later calls get the libraries' errors.
+// - Each guest call holds a share of the process's state (ProcessState) while it runs, so a call
+//   that is suspended in the emulator's wait() hook and resumed after the Process was destroyed
+//   returns at once (NSSL_ERROR_IO_ERROR, or -1 with SO_EABORTED) without touching freed memory,
+//   and the state is freed when the last such call returns.
+// - A suspended call whose stack the emulator frees without resuming it keeps its share: the
+//   process's bookkeeping (no socket, no TLS state, no secret) stays allocated.
+//
+// This header includes no third-party header: it is part of the embedding API.
 #pragma once
 
+#include <cstdint>
 #include <memory>
-#include <mutex>
-#include <unordered_set>
 
 #include <wiiu_nssl/call_frame.h>
-#include <wiiu_nssl/cert_store.h>
+#include <wiiu_nssl/expected.h>
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/nssl_config.h>
+#include <wiiu_nssl/nsysnet_errors.h>
 
-namespace wiiu {
-
-// The libraries' state, defined inside the module (their headers reach Boost.Asio and BearSSL).
-namespace nsysnet {
+namespace wiiu::certstore {
+class CertStore;
+}
+namespace wiiu::nsysnet {
 class SocketTable;
 }
-namespace nssl {
+namespace wiiu::nssl {
 class Service;
 }
 
-class Process {
+namespace wiiu {
+
+/// A host socket descriptor as the platform names it (what WaitItem carries).
+using NativeSocket = decltype(guest::WaitItem{}.fd);
+
+class Process : public guest::ProcessHandle {
 public:
     /// `store`: the console's certificates (shared by every process; empty when null).
     /// `config`: NSSL's settings for this process (version policy, verification, limits).
+    /// `hooks` must outlive every call made into this process.
     explicit Process(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store = nullptr,
                      nssl::Config config = {});
+    /// shutdown(), then gives up this object's share of the state.
     ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
 
-    guest::EmbeddingHooks& hooks() const { return hooks_; }
+    /// Ends the process now, in bounded time, whatever its guest threads are doing (see the
+    /// contract above). Idempotent; the object stays valid and answers every later call with the
+    /// libraries' errors. Call it from any thread, including one of the process's own fibers.
+    void shutdown();
+    bool isShutDown() const;
 
+    /// Sockets the emulator owns (docs/embedding.md, "Sharing sockets with the emulator").
+    /// adoptSocket: the host socket becomes the lowest free guest descriptor; from then on the
+    /// module owns it (made non-blocking; closed by the guest's socketclose or the process's end).
+    /// On failure (SO_EMFILE, SO_EBADF, SO_ENOTSOCK, SO_EABORTED after shutdown) it stays yours.
+    Expected<std::int32_t, nsysnet::SoError> adoptSocket(NativeSocket hostSocket);
+    /// detachSocket: the guest descriptor is freed and its host socket handed back open, in
+    /// non-blocking mode; the caller owns it. Waits on it end, and an NSSL connection over it
+    /// fails its next call with NSSL_ERROR_IO_ERROR. SO_EBADF for a descriptor that is not open.
+    Expected<NativeSocket, nsysnet::SoError> detachSocket(std::int32_t fd);
+
+    guest::EmbeddingHooks& hooks() const;
     /// nsysnet: the process's socket descriptors, socketlasterr and resolver state.
-    nsysnet::SocketTable& sockets() { return *sockets_; }
+    nsysnet::SocketTable& sockets();
     /// NSSL: the process's contexts, connections and sessions.
-    nssl::Service& nssl() { return *nssl_; }
-
-    /// True the first time this process reports export `index` failing (not implemented, or the
-    /// host failed under it): such failures are logged once per process, not on every call.
-    bool firstFailureOf(guest::ExportIndex index);
-
-private:
-    guest::EmbeddingHooks& hooks_;
-
-    // Library state. The socket table is the FIRST library member so it is destroyed LAST: the
-    // NSSL service (declared after it) holds handles to its sockets.
-    std::unique_ptr<nsysnet::SocketTable> sockets_;
-    std::unique_ptr<nssl::Service> nssl_;
-
-    std::mutex reportedMutex_;
-    std::unordered_set<guest::ExportIndex> reported_;
+    nssl::Service& nssl();
 };
 
 }  // namespace wiiu

@@ -12,5 +12,7 @@
 #include <wiiu_nssl/import_table.h>   // importTable(): resolve imports, dispatch calls
 #include <wiiu_nssl/log.h>            // log channels, levels, the emulator's sink
 #include <wiiu_nssl/nssl_config.h>    // nssl::Config: NSSL's settings per process
+#include <wiiu_nssl/nsysnet_errors.h> // SO_E* codes (socket adopt/detach)
+#include <wiiu_nssl/polling_wait.h>   // a wait hook for emulators that poll, then sleep the guest thread
 #include <wiiu_nssl/portable_store.h> // the portable store dump_certs writes
 #include <wiiu_nssl/process.h>        // Process: one guest process's libraries

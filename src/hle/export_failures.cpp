@@ -2,10 +2,8 @@
 
 #include "common/log.h"
 #include "hle/nssl/errors.h"
-#include "hle/nsysnet/errors.h"
-#include "hle/guest/call.h"
-#include "hle/nsysnet/socket_table.h"
-#include <wiiu_nssl/process.h>
+#include <wiiu_nssl/nsysnet_errors.h>
+#include "hle/process_state.h"
 
 namespace wiiu::failure {
 
@@ -43,10 +41,10 @@ void report(guest::Call& call, CallFailure why) noexcept
             return;
         const guest::ExportEntry& entry = call.exportEntry();
         if (why.kind == CallFailure::NotImplemented)
-            log::get(entry.channel).warn("{}::{} is not implemented; returning an error (logged once per process)",
+            entry.logger->warn("{}::{} is not implemented; returning an error (logged once per process)",
                                entry.library, entry.name);
         else
-            log::get(entry.channel).error("{}::{} failed on the host ({}); returned its failure result, the process goes "
+            entry.logger->error("{}::{} failed on the host ({}); returned its failure result, the process goes "
                                 "on (logged once per process)",
                                 entry.library, entry.name, why.what);
     } catch (...) {

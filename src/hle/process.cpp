@@ -1,29 +1,80 @@
 #include <wiiu_nssl/process.h>
 
-#include "hle/nssl/service.h"
-#include "hle/nsysnet/socket_table.h"
+#include "hle/process_state.h"
 
 namespace wiiu {
 
+ProcessState::ProcessState(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store,
+                           nssl::Config config)
+    : hooks_(hooks), sockets_(hooks), nssl_(std::move(config), std::move(store), sockets_, hooks)
+{
+}
+
+ProcessState::~ProcessState()
+{
+    shutdown();
+}
+
+void ProcessState::shutdown()
+{
+    if (shutDown_.exchange(true))
+        return;
+    // TLS first, while the sockets can still carry close_notify (sent only if the socket takes it
+    // at once); then end every socket wait and close every host socket.
+    nssl_.shutdown();
+    sockets_.teardown();
+}
+
+bool ProcessState::firstFailureOf(guest::ExportIndex index)
+{
+    std::lock_guard lock(reportedMutex_);
+    return reported_.insert(index).second;
+}
+
 Process::Process(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store,
                  nssl::Config config)
-    : hooks_(hooks), sockets_(std::make_unique<nsysnet::SocketTable>(hooks)),
-      nssl_(std::make_unique<nssl::Service>(std::move(config), std::move(store), *sockets_, hooks))
+    : ProcessHandle(std::make_shared<ProcessState>(hooks, std::move(store), std::move(config)))
 {
 }
 
 Process::~Process()
 {
-    // TLS first, while the sockets can still carry close_notify; then wake every guest thread
-    // blocked in a socket call before any library state goes away.
-    nssl_->finish();
-    sockets_->teardown();
+    state_->shutdown();
 }
 
-bool Process::firstFailureOf(guest::ExportIndex index)
+void Process::shutdown()
 {
-    std::lock_guard lock(reportedMutex_);
-    return reported_.insert(index).second;
+    state_->shutdown();
+}
+
+bool Process::isShutDown() const
+{
+    return state_->isShutDown();
+}
+
+Expected<std::int32_t, nsysnet::SoError> Process::adoptSocket(NativeSocket hostSocket)
+{
+    return state_->sockets().adopt(hostSocket);
+}
+
+Expected<NativeSocket, nsysnet::SoError> Process::detachSocket(std::int32_t fd)
+{
+    return state_->sockets().detach(fd);
+}
+
+guest::EmbeddingHooks& Process::hooks() const
+{
+    return state_->hooks();
+}
+
+nsysnet::SocketTable& Process::sockets()
+{
+    return state_->sockets();
+}
+
+nssl::Service& Process::nssl()
+{
+    return state_->nssl();
 }
 
 }  // namespace wiiu

@@ -39,6 +39,32 @@ inline Name hostName(HostOption option)
     return {SOL_SOCKET, -1};
 }
 
+/// platform::socketFacts for both halves: `Length` is socklen_t or int, `lastError` errno or
+/// WSAGetLastError.
+template <class Length, class Native, class LastError>
+int socketFacts(Native s, SocketFacts& out, LastError lastError)
+{
+    int type = 0;
+    Length len = sizeof type;
+    if (::getsockopt(s, SOL_SOCKET, SO_TYPE, reinterpret_cast<char*>(&type), &len) != 0)
+        return lastError();
+    sockaddr_storage local{};
+    len = sizeof local;
+    if (::getsockname(s, reinterpret_cast<sockaddr*>(&local), &len) != 0)
+        return lastError();
+    out.stream = type == SOCK_STREAM;
+    out.datagram = type == SOCK_DGRAM;
+    out.ipv4 = local.ss_family == AF_INET;
+    int accepting = 0;
+    len = sizeof accepting;
+    out.listening = out.stream && ::getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, reinterpret_cast<char*>(&accepting), &len) == 0 &&
+                    accepting != 0;
+    sockaddr_storage peer{};
+    len = sizeof peer;
+    out.connected = ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &len) == 0;
+    return 0;
+}
+
 /// The IPv4 results of getaddrinfo into `out`; frees the list.
 inline void takeAddresses(addrinfo* list, HostLookup& out)
 {

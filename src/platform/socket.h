@@ -37,6 +37,17 @@ bool connectInProgress(int hostError);
 int pendingError(NativeSocket s, int& error);
 int shutdown(NativeSocket s, bool read, bool write);
 int localName(NativeSocket s, Ipv4& out);
+
+/// What an open host socket is, for taking over one the emulator made (Process::adoptSocket).
+struct SocketFacts {
+    bool stream = false;    ///< SOCK_STREAM
+    bool datagram = false;  ///< SOCK_DGRAM
+    bool ipv4 = false;      ///< its local address is AF_INET (nsysnet is IPv4 only)
+    bool listening = false;
+    bool connected = false;
+};
+/// 0, or the host error of the first query that failed (not a socket, not open).
+int socketFacts(NativeSocket s, SocketFacts& out);
 int peerName(NativeSocket s, Ipv4& out);
 
 /// The host options nsysnet maps console options onto (all int-valued).

@@ -16,7 +16,7 @@
 #include "hle/nsysnet/socket_table.h"
 #include "common/log.h"
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "reliability/reliability_util.h"
 #include "support/nsysnet_guest.h"
 

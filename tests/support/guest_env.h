@@ -16,6 +16,7 @@
 #include <wiiu_nssl/guest_memory.h>
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/process.h>
+#include "hle/process_state.h"  // tests look inside: the socket table, the NSSL service
 
 namespace wiiu::test {
 
@@ -47,12 +48,18 @@ public:
     const guest::ImportTable& table() const { return table_; }
     /// Destroys the process (as an emulator does when the title ends) and starts a fresh one.
     /// Other threads may still be blocked in calls on the old one, as on an emulator's cores:
-    /// they took their reference before the restart, and its destructor waits for them.
+    /// they took their share of its state before the restart and finish on it.
     void restartProcess()
     {
         process_.reset();
         process_ = makeProcess();
         current_.store(process_.get(), std::memory_order_release);
+    }
+    /// Destroys the process without a successor ("close game"); no call may be made afterwards.
+    void endProcess()
+    {
+        current_.store(nullptr, std::memory_order_release);
+        process_.reset();
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.

@@ -1,12 +1,16 @@
-// guest::waitFor, the one waiting helper: readiness, deadline, abort signals, a throwing hook.
+// guest::waitFor, the one waiting helper: readiness, deadline, abort signals, a throwing hook;
+// and the poll-then-sleep adapter emulators use instead of blocking a host thread.
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <vector>
 #include <thread>
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <wiiu_nssl/polling_wait.h>
 #include "hle/guest/wait.h"
 
 using namespace wiiu::guest;
@@ -76,6 +80,51 @@ TEST(GuestWait, ClosedTargetAndThrowingHookAbort)
     Pair p;
     WaitItem target = waitTarget(p.fd[0], true, false);
     EXPECT_EQ(waitFor(throwing, {&target, 1}, {}, std::nullopt), WaitResult::Aborted);
+}
+
+TEST(GuestWait, PollingHooksSleepTheGuestThreadInsteadOfBlockingAndSeeDataOnTheNextLook)
+{
+    Pair a;
+    std::vector<std::chrono::nanoseconds> naps;
+    PollingHooks hooks([&](std::chrono::nanoseconds d) {
+        naps.push_back(d);
+        if (naps.size() == 3) {
+            ASSERT_EQ(::write(a.fd[1], "x", 1), 1);  // the peer answers while the thread sleeps
+        }
+    });
+    WaitItem target = waitTarget(a.fd[0], true, false);
+    Interrupt closed;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(waitFor(hooks, {&target, 1}, {&closed}, std::nullopt), WaitResult::Ready);
+    EXPECT_TRUE(target.readReady);
+    ASSERT_EQ(naps.size(), 3u);  // each look found nothing, so the emulator slept the thread
+    for (auto d : naps)
+        EXPECT_EQ(d, kDefaultPollInterval);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);  // the adapter itself never sleeps
+}
+
+TEST(GuestWait, PollThenSleepNeverNapsPastTheDeadlineAndAnAbortEndsTheRounds)
+{
+    Pair a;
+    std::chrono::nanoseconds longest{0};
+    int naps = 0;
+    PollingHooks hooks(
+        [&](std::chrono::nanoseconds d) {
+            longest = std::max(longest, d);
+            ++naps;
+            std::this_thread::sleep_for(d);
+        },
+        std::chrono::seconds(10));
+    WaitItem target = waitTarget(a.fd[0], true, false);
+    Interrupt closed;
+    EXPECT_EQ(waitFor(hooks, {&target, 1}, {&closed}, std::chrono::steady_clock::now() + 30ms), WaitResult::TimedOut);
+    EXPECT_GT(naps, 0);
+    EXPECT_LE(longest, 30ms);
+
+    closed.signal();
+    naps = 0;
+    EXPECT_EQ(waitFor(hooks, {&target, 1}, {&closed}, std::nullopt), WaitResult::Aborted);
+    EXPECT_EQ(naps, 0);  // the first look sees the signal
 }
 
 }  // namespace

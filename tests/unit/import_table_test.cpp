@@ -173,7 +173,7 @@ TEST(ModuleImportTable, NotImplementedExportsReturnTheDocumentedErrorAndLogOnce)
     EXPECT_EQ(env.call("nsysnet", "gethostbyaddr", {0, 0, 0}), 0u);
     // A new process logs again.
     env.restartProcess();
-    EXPECT_TRUE(env.process().firstFailureOf(*importTable().find("nsysnet", "NSSLNSECEncrypt")));
+    EXPECT_TRUE(env.process().state()->firstFailureOf(*importTable().find("nsysnet", "NSSLNSECEncrypt")));
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "hle/nsysnet/socket_table.h"
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "support/nsysnet_guest.h"
 
 using namespace wiiu;

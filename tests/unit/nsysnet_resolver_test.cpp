@@ -7,7 +7,7 @@
 
 #include "hle/nsysnet/socket_table.h"
 #include "hle/guest/marshal.h"
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "support/nsysnet_guest.h"
 
 using namespace wiiu;

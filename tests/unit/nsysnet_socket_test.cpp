@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "hle/nsysnet/socket_info.h"
 #include "hle/nsysnet/socket_table.h"
 #include "support/nsysnet_guest.h"

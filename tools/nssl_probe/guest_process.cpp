@@ -8,7 +8,7 @@
 #include "hle/export_failures.h"
 #include "hle/exports.h"
 #include <wiiu_nssl/endian.h>
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 
 namespace wiiu::probe {
 

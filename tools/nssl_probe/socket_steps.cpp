@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "hle/nsysnet/structs.h"
 #include "probe.h"
 

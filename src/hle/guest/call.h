@@ -1,14 +1,10 @@
 // One guest call into an export: what the export sees of the registers the emulator handed over
-// (<wiiu_nssl/call_frame.h>), the process and its memory.
+// (<wiiu_nssl/call_frame.h>), the process's shared state and its memory.
 #pragma once
 
 #include <cstdint>
 
 #include <wiiu_nssl/call_frame.h>
-
-namespace wiiu {
-class Process;  // <wiiu_nssl/process.h>: every library's state for one guest process
-}
 
 namespace wiiu::guest {
 
@@ -17,12 +13,12 @@ struct ExportEntry;  // <wiiu_nssl/import_table.h>
 /// What an export function receives: the calling process, its memory and the raw frame.
 class Call {
 public:
-    Call(Process& process, GuestMemory& memory, CallFrame& frame, const ExportEntry& entry, ExportIndex index)
+    Call(ProcessState& process, GuestMemory& memory, CallFrame& frame, const ExportEntry& entry, ExportIndex index)
         : process_(process), memory_(memory), frame_(frame), entry_(entry), index_(index)
     {
     }
 
-    Process& process() const { return process_; }
+    ProcessState& process() const { return process_; }
     GuestMemory& memory() const { return memory_; }
     CallFrame& frame() const { return frame_; }
     GuestThreadId thread() const { return frame_.thread; }
@@ -41,7 +37,7 @@ public:
     }
 
 private:
-    Process& process_;
+    ProcessState& process_;
     GuestMemory& memory_;
     CallFrame& frame_;
     const ExportEntry& entry_;

@@ -18,14 +18,21 @@ bool Interrupt::signalled() const
 
 int EmbeddingHooks::wait(std::span<WaitItem> items, Deadline deadline)
 {
-    std::vector<platform::PollEntry> entries;
-    entries.reserve(items.size());
-    for (const WaitItem& item : items)
-        entries.push_back({.socket = item.fd, .read = item.readable, .write = item.writable});
     int timeoutMs = -1;
     if (deadline) {
         auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
         timeoutMs = static_cast<int>(std::max<std::int64_t>(0, std::min<std::int64_t>(left.count(), INT32_MAX)));
+    }
+    return pollItems(items, timeoutMs);
+}
+
+int pollItems(std::span<WaitItem> items, int timeoutMs)
+{
+    std::vector<platform::PollEntry> entries;
+    entries.reserve(items.size());
+    for (WaitItem& item : items) {
+        item.readReady = item.writeReady = item.failed = false;
+        entries.push_back({.socket = item.fd, .read = item.readable, .write = item.writable});
     }
     if (platform::poll(entries, timeoutMs) == 0)
         return 0;  // timeout, or an interrupted poll: a spurious return the caller retries
@@ -50,5 +57,7 @@ std::uint32_t EmbeddingHooks::guestAlloc(std::uint32_t, std::uint32_t)
 }
 
 void EmbeddingHooks::guestFree(std::uint32_t) {}
+
+void EmbeddingHooks::socketErrorChanged(GuestThreadId, std::int32_t) {}
 
 }  // namespace wiiu::guest

@@ -69,14 +69,15 @@ std::optional<ExportIndex> ImportTable::find(std::string_view library, std::stri
     return it->second;
 }
 
-bool ImportTable::call(ExportIndex index, Process& process, GuestMemory& memory, CallFrame& frame) const
+bool ImportTable::call(ExportIndex index, const ProcessHandle& process, GuestMemory& memory, CallFrame& frame) const
 {
     if (index >= entries_.size()) {
         log::guest().error("import table: call of unknown export index {}", index);
         return false;
     }
     const ExportEntry& entry = entries_[index];
-    Call call(process, memory, frame, entry, index);
+    const std::shared_ptr<ProcessState> state = process.state();  // lives as long as the call
+    Call call(*state, memory, frame, entry, index);
     // Zero-cost while nothing throws (table-driven unwinding): the happy path pays nothing here.
     try {
         entry.function(call);

@@ -60,6 +60,12 @@ WaitResult waitFor(EmbeddingHooks& hooks, std::span<WaitItem> targets, std::span
         }
         if (ready)
             return WaitResult::Ready;
+        // Nothing reported: a timeout, a poll-then-sleep hook's round, or a parked thread the
+        // emulator resumed without results (e.g. after destroying the process). An abort that
+        // fired meanwhile ends the call now instead of waiting again.
+        for (const Interrupt* abort : aborts)
+            if (abort->signalled())
+                return WaitResult::Aborted;
         if (passed(deadline))
             return WaitResult::TimedOut;
     }

@@ -157,6 +157,8 @@ template <class F>
 NsslError Connection::drive(Lock& lock, F&& step)
 {
     for (;;) {
+        if (!tls_)
+            return failIo("the process ended");  // close() ran while this call waited
         const tls::TlsStatus status = step();
         if (status == tls::TlsStatus::Ok)
             return NsslError::OK;
@@ -180,6 +182,8 @@ NsslError Connection::handshakeLocked(Lock& lock)
 {
     if (tls_ && tls_->established())
         return NsslError::OK;  // every read and write passes here: keep it one test
+    if (closed_)
+        return failIo("the process ended");
     if (NsslError e = waitLinkUp(lock); e != NsslError::OK)
         return e;
     if (NsslError e = ensureEngine(); e != NsslError::OK)
@@ -319,6 +323,19 @@ NsslError Connection::shutdown()
         }
     }
     return shut ? NsslError::SSL_SHUTDOWN_ERROR : NsslError::OK;
+}
+
+void Connection::close()
+{
+    interrupt_.signal();
+    Lock lock(mutex_);  // never held across a wait, so this is bounded
+    closed_ = true;
+    if (tls_ && tls_->established() && !transport_->shutForWriting())
+        tls_->close();  // one non-blocking attempt: a full socket buffer loses the alert, not time
+    tls_.reset();
+    tap_.reset();
+    offered_.reset();
+    context_.reset();
 }
 
 ConnectionStatus Connection::status(std::int32_t handle) const

@@ -89,6 +89,11 @@ public:
     NsslError shutdown();
     /// Wakes a call blocked on this connection (it returns IO_ERROR); used by destroy.
     void interrupt() { interrupt_.signal(); }
+    /// The process ends: wakes blocked calls, sends close_notify only if the socket takes it now
+    /// (no wait), and frees the engine, the debug outputs, the offered session and the context
+    /// (secrets wiped) although a suspended call may still hold this object. Every later call
+    /// fails with IO_ERROR.
+    void close();
 
     bool established() const;
     bool resumed() const;
@@ -125,6 +130,7 @@ private:
     void tapKeys();
 
     mutable std::mutex mutex_;
+    bool closed_ = false;  ///< close() ran: no engine will be made again
     std::shared_ptr<Context> context_;
     std::shared_ptr<SocketTransport> transport_;
     std::string host_;

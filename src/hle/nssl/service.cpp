@@ -24,15 +24,25 @@ Service::Service(Config config, std::shared_ptr<const certstore::CertStore> stor
 
 Service::~Service()
 {
-    teardown_.signal();
+    shutdown();
+}
+
+void Service::shutdown()
+{
+    teardown_.signal();  // first: a call that wakes from now on sees the abort
     std::vector<std::shared_ptr<Connection>> open;
     {
         std::lock_guard lock(mutex_);
+        ready_ = false;
         open = connections_.clear();
         sessions_.clear();
         contexts_.clear();
+        externalCerts_ = 0;
+        for (auto& c : open)
+            c->rememberObtainedSession({}, nullptr);  // obtained_ is service-locked
     }
-    teardown(std::move(open));
+    for (auto& c : open)
+        c->close();
 }
 
 void Service::teardown(std::vector<std::shared_ptr<Connection>> connections)

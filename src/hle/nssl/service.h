@@ -55,6 +55,11 @@ public:
     bool ready() const;
     /// Tears down every context, connection and session; later calls get LIB_NOT_READY.
     NsslError finish();
+    /// The process ends (Process::shutdown; also the destructor): like finish(), but bounded and
+    /// without waiting through the hooks. Wakes every blocked call and frees every connection's
+    /// engine (secrets wiped) even while a suspended call still holds the connection; close_notify
+    /// goes out only if the socket takes it at once. Idempotent; later calls get LIB_NOT_READY.
+    void shutdown();
 
     // Contexts
     Result<ContextHandle> createContext(std::int32_t version);

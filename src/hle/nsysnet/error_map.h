@@ -4,7 +4,7 @@
 
 #include <boost/system/error_code.hpp>
 
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 
 namespace wiiu::nsysnet {
 

@@ -23,7 +23,7 @@
 #include "common/io_result.h"
 #include <wiiu_nssl/hooks.h>
 #include "hle/nsysnet/endpoint.h"
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "hle/nsysnet/socket_options.h"
 #include "hle/guest/interrupt.h"
 
@@ -80,6 +80,13 @@ public:
     /// Opens a new IPv4 socket of `kind` on `io`, already non-blocking on the host.
     static Expected<std::shared_ptr<HostSocket>, SoError> open(std::shared_ptr<boost::asio::io_context> io,
                                                                 SocketKind kind);
+    /// Takes over an open IPv4 host socket (TCP, listening or not, or UDP), making it non-blocking
+    /// (socket_adopt.cpp). On failure the descriptor is untouched and stays the caller's.
+    static Expected<std::shared_ptr<HostSocket>, SoError> adopt(std::shared_ptr<boost::asio::io_context> io,
+                                                                 platform::NativeSocket hostSocket);
+    /// Hands the host descriptor back open (still non-blocking) and leaves this object closed:
+    /// closeSignal() fires, every later operation fails with SO_EBADF. -1 when already closed.
+    platform::NativeSocket release();
     ~HostSocket();
     HostSocket(const HostSocket&) = delete;
     HostSocket& operator=(const HostSocket&) = delete;

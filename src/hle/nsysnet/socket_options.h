@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include <wiiu_nssl/expected.h>
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 
 namespace wiiu::nsysnet {
 

@@ -3,14 +3,17 @@
 namespace wiiu::nsysnet {
 
 SocketTable::SocketTable(guest::EmbeddingHooks& hooks)
-    : hooks_(hooks), io_(std::make_shared<boost::asio::io_context>()), guestBlocks_(hooks), resolver_(hooks, teardown_)
+    : hooks_(hooks), io_(std::make_shared<boost::asio::io_context>()), lastErrors_(hooks), guestBlocks_(hooks),
+      resolver_(hooks, teardown_)
 {
 }
 
 SocketTable::~SocketTable()
 {
     teardown();
-    // Calls woken by the teardown still return through this table: let them leave first.
+    // Calls woken by the teardown still return through this table: let them leave first. Inside
+    // a Process this never waits: each call holds a share of the table (hle/process.h), so the
+    // table is destroyed only after the last call left. A table used on its own needs that care.
     std::unique_lock lock(callsMutex_);
     callsDone_.wait(lock, [this] { return activeCalls_ == 0; });
 }
@@ -18,7 +21,14 @@ SocketTable::~SocketTable()
 void SocketTable::teardown()
 {
     teardown_.signal();
-    closeAll();
+    for (auto& socket : takeAll()) {
+        if (!socket)
+            continue;
+        // A guest's SO_LINGER would make the host close() block for up to its timeout; at the
+        // process's end the kernel finishes the close in the background instead.
+        socket->setLinger(false, 0);
+        socket->close();
+    }
 }
 
 SocketTable::CallScope::CallScope(SocketTable& table) : table_(table)
@@ -76,29 +86,34 @@ std::shared_ptr<HostSocket> SocketTable::find(std::int32_t fd) const
     return slots_[static_cast<std::size_t>(fd - kFirstDescriptor)];
 }
 
-Expected<void, SoError> SocketTable::close(std::int32_t fd)
+std::shared_ptr<HostSocket> SocketTable::take(std::int32_t fd)
 {
     if (fd < kFirstDescriptor || fd > kLastDescriptor)
-        return fail(SoError::SO_EBADF);
-    std::shared_ptr<HostSocket> socket;
-    {
-        std::lock_guard lock(mutex_);
-        socket = std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
-    }
+        return nullptr;
+    std::lock_guard lock(mutex_);
+    return std::move(slots_[static_cast<std::size_t>(fd - kFirstDescriptor)]);
+}
+
+Expected<void, SoError> SocketTable::close(std::int32_t fd)
+{
+    auto socket = take(fd);
     if (!socket)
         return fail(SoError::SO_EBADF);
     socket->close();  // outside the table lock: other descriptors stay usable meanwhile
     return {};
 }
 
-void SocketTable::closeAll()
+std::array<std::shared_ptr<HostSocket>, kMaxSockets> SocketTable::takeAll()
 {
     std::array<std::shared_ptr<HostSocket>, kMaxSockets> all;
-    {
-        std::lock_guard lock(mutex_);
-        all.swap(slots_);
-    }
-    for (auto& socket : all)
+    std::lock_guard lock(mutex_);
+    all.swap(slots_);
+    return all;
+}
+
+void SocketTable::closeAll()
+{
+    for (auto& socket : takeAll())
         if (socket)
             socket->close();
 }

@@ -27,7 +27,7 @@
 #include <wiiu_nssl/expected.h>
 #include <wiiu_nssl/hooks.h>
 #include "hle/guest/wait.h"
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/nsysnet_errors.h>
 #include "hle/nsysnet/guest_blocks.h"
 #include "hle/nsysnet/host_socket.h"
 #include "hle/nsysnet/resolver.h"
@@ -73,7 +73,8 @@ inline Expected<void, SoError> check(SoError e)
 class SocketTable {
 public:
     explicit SocketTable(guest::EmbeddingHooks& hooks);
-    /// Closes every socket, wakes every waiter and waits for calls still inside the table.
+    /// Closes every socket, wakes every waiter and waits for calls still inside the table (none
+    /// inside a Process, whose calls share ownership of it).
     ~SocketTable();
     SocketTable(const SocketTable&) = delete;
     SocketTable& operator=(const SocketTable&) = delete;
@@ -95,6 +96,11 @@ public:
     Expected<void, SoError> close(std::int32_t fd);
     /// Closes every socket of the process (socketclose_all, teardown).
     void closeAll();
+    /// Sockets the emulator owns (socket_adopt.cpp; Process::adoptSocket explains ownership):
+    /// an open host socket becomes the lowest free descriptor (the table owns it from then on;
+    /// on failure it stays the caller's), and a descriptor's host socket is handed back open.
+    Expected<std::int32_t, SoError> adopt(platform::NativeSocket hostSocket);
+    Expected<platform::NativeSocket, SoError> detach(std::int32_t fd);
     /// Descriptors in use, ascending.
     std::vector<std::int32_t> descriptors() const;
 
@@ -155,6 +161,10 @@ public:
     Resolver& resolver() { return resolver_; }
 
 private:
+    /// Frees descriptor `fd`; its socket (null when not open), to close outside the lock.
+    std::shared_ptr<HostSocket> take(std::int32_t fd);
+    /// Empties the table; the sockets it held, for closing outside the lock.
+    std::array<std::shared_ptr<HostSocket>, kMaxSockets> takeAll();
     Expected<std::size_t, SoError> transmit(std::int32_t fd, std::span<const std::uint8_t> data,
                                             const Ipv4Endpoint* to, IoFlags flags);
 

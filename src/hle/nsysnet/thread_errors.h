@@ -1,12 +1,14 @@
 // Per-guest-thread values: socketlasterr() (the console keeps it in the calling thread's GHS
-// errno; 0 after every successful socket call). h_errno is per process, in guest memory.
+// errno, published through the hooks; 0 after every successful socket call). h_errno is per
+// process, in guest memory.
 #pragma once
 
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
 
-#include "hle/nsysnet/errors.h"
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/nsysnet_errors.h>
 
 namespace wiiu::nsysnet {
 
@@ -31,6 +33,22 @@ private:
     std::unordered_map<std::uint64_t, T> values_;
 };
 
-using ThreadErrors = PerThread<SoError>;
+/// socketlasterr() per guest thread; every change is also published through
+/// EmbeddingHooks::socketErrorChanged, so an emulator can mirror it into coreinit's errno.
+class ThreadErrors {
+public:
+    explicit ThreadErrors(guest::EmbeddingHooks& hooks) : hooks_(hooks) {}
+
+    void set(std::uint64_t thread, SoError error)
+    {
+        values_.set(thread, error);
+        hooks_.socketErrorChanged(thread, static_cast<std::int32_t>(error));
+    }
+    SoError get(std::uint64_t thread) const { return values_.get(thread); }
+
+private:
+    guest::EmbeddingHooks& hooks_;
+    PerThread<SoError> values_;
+};
 
 }  // namespace wiiu::nsysnet

@@ -89,6 +89,11 @@ static int name(NativeSocket s, Ipv4& out, bool peer)
     return 0;
 }
 
+int socketFacts(NativeSocket s, SocketFacts& out)
+{
+    return detail::socketFacts<socklen_t>(fd(s), out, [] { return errno; });
+}
+
 int localName(NativeSocket s, Ipv4& out)
 {
     return name(s, out, false);

@@ -95,6 +95,11 @@ int shutdown(NativeSocket s, bool read, bool write)
     return result(::shutdown(sock(s), how));
 }
 
+int socketFacts(NativeSocket s, SocketFacts& out)
+{
+    return detail::socketFacts<int>(sock(s), out, [] { return ::WSAGetLastError(); });
+}
+
 int localName(NativeSocket s, Ipv4& out)
 {
     return name(s, out, false);

@@ -5,10 +5,8 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -18,19 +16,9 @@
 #include "hle/nsysnet/endpoint.h"
 #include "hle/nsysnet/socket_table.h"
 #include "hle/nsysnet/structs.h"
-#include <wiiu_nssl/process.h>
+#include "hle/process_state.h"
 
 namespace wiiu::nsysnet {
-
-/// Copies `s` and its NUL into guest memory at `at`; false when it does not fit there.
-inline bool copyString(const guest::GuestMemory& memory, std::uint32_t at, const std::string& s)
-{
-    auto out = memory.span(guest::GuestPtr<char>{at}, static_cast<std::uint32_t>(s.size() + 1));
-    if (!out)
-        return false;
-    std::memcpy(out->data(), s.c_str(), s.size() + 1);
-    return true;
-}
 
 class SocketCall {
 public:

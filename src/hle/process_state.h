@@ -1,0 +1,52 @@
+// The state of one guest process that its calls share (hle/process.h explains why): the socket
+// table, the NSSL service and the once-per-process failure reports. Exports reach it through
+// Call::process(); the emulator holds a Process, which owns one share.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+
+#include <wiiu_nssl/cert_store.h>
+#include "hle/guest/call.h"
+#include <wiiu_nssl/hooks.h>
+#include <wiiu_nssl/nssl_config.h>
+#include "hle/nssl/service.h"
+#include "hle/nsysnet/socket_table.h"
+
+namespace wiiu {
+
+class ProcessState {
+public:
+    ProcessState(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store, nssl::Config config);
+    ~ProcessState();
+    ProcessState(const ProcessState&) = delete;
+    ProcessState& operator=(const ProcessState&) = delete;
+
+    guest::EmbeddingHooks& hooks() const { return hooks_; }
+    nsysnet::SocketTable& sockets() { return sockets_; }
+    nssl::Service& nssl() { return nssl_; }
+
+    /// Process::shutdown(): bounded, idempotent, never waits through the hooks.
+    void shutdown();
+    bool isShutDown() const { return shutDown_.load(); }
+
+    /// True the first time this process reports export `index` failing (not implemented, or the
+    /// host failed under it): such failures are logged once per process, not on every call.
+    bool firstFailureOf(guest::ExportIndex index);
+
+private:
+    guest::EmbeddingHooks& hooks_;
+    std::atomic<bool> shutDown_{false};
+
+    // The socket table is the FIRST library member so it is destroyed LAST: the NSSL service
+    // (declared after it) holds handles to its sockets.
+    nsysnet::SocketTable sockets_;
+    nssl::Service nssl_;
+
+    std::mutex reportedMutex_;
+    std::unordered_set<guest::ExportIndex> reported_;
+};
+
+}  // namespace wiiu
