@@ -41,10 +41,10 @@ void report(guest::Call& call, CallFailure why) noexcept
             return;
         const guest::ExportEntry& entry = call.exportEntry();
         if (why.kind == CallFailure::NotImplemented)
-            entry.logger->warn("{}::{} is not implemented; returning an error (logged once per process)",
+            log::get(entry.channel).warn("{}::{} is not implemented; returning an error (logged once per process)",
                                entry.library, entry.name);
         else
-            entry.logger->error("{}::{} failed on the host ({}); returned its failure result, the process goes "
+            log::get(entry.channel).error("{}::{} failed on the host ({}); returned its failure result, the process goes "
                                 "on (logged once per process)",
                                 entry.library, entry.name, why.what);
     } catch (...) {

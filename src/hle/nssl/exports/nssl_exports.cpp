@@ -106,7 +106,12 @@ NsslError NSSLAddServerPKIExternal(Call& call, ContextHandle ctx, GuestPtr<const
                                    std::int32_t certSize, std::int32_t certType)
 {
     WIIU_REQUIRE_READY(call)
-    if (certSize > 0 && static_cast<std::size_t>(certSize) > nssl(call).config().maxCertSize)
+    // decaf's nsysnet wrapper judges the arguments before IOS sees the context.
+    if (!cert || certSize <= 0)
+        return NsslError::INVALID_ARG;
+    if (certType != kCertTypeDer)
+        return NsslError::INVALID_CERT_TYPE;
+    if (static_cast<std::size_t>(certSize) > nssl(call).config().maxCertSize)
         return NsslError::CERT_SIZE_LIMIT;
     auto bytes = input(call, cert, certSize);
     if (!bytes)
@@ -333,6 +338,8 @@ NsslError NSSLExportInternalServerCertificate(Call& call, std::int32_t certId, G
                                               GuestPtr<be32> inoutSize, GuestPtr<bei32> outCertType)
 {
     WIIU_REQUIRE_READY(call)
+    if (!outCertType || !inoutSize)
+        return NsslError::INVALID_ARG;  // checked before the ID, as decaf's nsysnet wrapper does
     return copyCertificateOut(call, [&] { return nssl(call).exportServerCertificate(certId); }, buf, inoutSize,
                               outCertType);
 }
@@ -343,7 +350,8 @@ NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, G
                                               GuestPtr<bei32> outKeyType)
 {
     WIIU_REQUIRE_READY(call)
-    if ((outCertType && !call.memory().object(outCertType)) || (outKeyType && !call.memory().object(outKeyType)) ||
+    // Both types are required, as decaf's nsysnet wrapper checks before the ID reaches IOS.
+    if (!call.memory().object(outCertType) || !call.memory().object(outKeyType) ||
         !call.memory().object(inoutCertSize) || !call.memory().object(inoutKeySize))
         return NsslError::INVALID_ARG;
     auto exported = nssl(call).exportClientCertificate(certId);
@@ -363,10 +371,8 @@ NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, G
     }
     cert.write(exported->certDer);
     key.write(exported->keyDer);
-    if (outCertType)
-        call.memory().store(outCertType, bei32(kCertTypeDer));
-    if (outKeyType)
-        call.memory().store(outKeyType, bei32(kKeyTypeDer));
+    call.memory().store(outCertType, bei32(kCertTypeDer));
+    call.memory().store(outKeyType, bei32(kKeyTypeDer));
     return NsslError::OK;
 }
 
@@ -403,7 +409,7 @@ void registerExports(guest::ImportTable& table)
         WIIU_NOT_IMPLEMENTED("NSSLEncrypt"),
         WIIU_NOT_IMPLEMENTED("NSSLNSECEncrypt"),
     };
-    table.add({"nsysnet", &log::nssl(), failure::nssl, kExports});
+    table.add({"nsysnet", log::Channel::nssl, failure::nssl, kExports});
     registerNets2Exports(table);
 }
 

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -19,6 +21,16 @@
 #include "hle/process_state.h"
 
 namespace wiiu::nsysnet {
+
+/// Copies `s` and its NUL into guest memory at `at`; false when it does not fit there.
+inline bool copyString(const guest::GuestMemory& memory, std::uint32_t at, const std::string& s)
+{
+    auto out = memory.span(guest::GuestPtr<char>{at}, static_cast<std::uint32_t>(s.size() + 1));
+    if (!out)
+        return false;
+    std::memcpy(out->data(), s.c_str(), s.size() + 1);
+    return true;
+}
 
 class SocketCall {
 public:
