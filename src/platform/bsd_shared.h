@@ -1,9 +1,13 @@
 // What the two halves of platform/socket.h share: the BSD socket names and structures, which
-// <sys/socket.h> and <winsock2.h> both declare. Included by posix/socket.cpp and
-// windows/socket.cpp after their system headers; nothing else includes it.
+// <sys/socket.h> and <winsock2.h> both declare. Included after the system headers by
+// posix/socket.cpp, windows/socket.cpp and bsd_socket.cpp; nothing else includes it.
 #pragma once
 
 #include "platform/socket.h"
+
+#ifndef TCP_MAXSEG
+#define TCP_MAXSEG 4  // the Windows SDK's ws2ipdef.h value; MinGW-w64's headers lack it
+#endif
 
 namespace wiiu::platform::detail {
 
@@ -37,32 +41,6 @@ inline Name hostName(HostOption option)
     case HostOption::TcpMaxSegment: return {IPPROTO_TCP, TCP_MAXSEG};
     }
     return {SOL_SOCKET, -1};
-}
-
-/// platform::socketFacts for both halves: `Length` is socklen_t or int, `lastError` errno or
-/// WSAGetLastError.
-template <class Length, class Native, class LastError>
-int socketFacts(Native s, SocketFacts& out, LastError lastError)
-{
-    int type = 0;
-    Length len = sizeof type;
-    if (::getsockopt(s, SOL_SOCKET, SO_TYPE, reinterpret_cast<char*>(&type), &len) != 0)
-        return lastError();
-    sockaddr_storage local{};
-    len = sizeof local;
-    if (::getsockname(s, reinterpret_cast<sockaddr*>(&local), &len) != 0)
-        return lastError();
-    out.stream = type == SOCK_STREAM;
-    out.datagram = type == SOCK_DGRAM;
-    out.ipv4 = local.ss_family == AF_INET;
-    int accepting = 0;
-    len = sizeof accepting;
-    out.listening = out.stream && ::getsockopt(s, SOL_SOCKET, SO_ACCEPTCONN, reinterpret_cast<char*>(&accepting), &len) == 0 &&
-                    accepting != 0;
-    sockaddr_storage peer{};
-    len = sizeof peer;
-    out.connected = ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &len) == 0;
-    return 0;
 }
 
 /// The IPv4 results of getaddrinfo into `out`; frees the list.

@@ -23,8 +23,6 @@
 namespace wiiu::platform {
 namespace {
 
-using detail::Name;
-using detail::hostName;
 using detail::toSockaddr;
 
 int fd(NativeSocket s)
@@ -45,93 +43,15 @@ int lastSocketError()
     return errno;
 }
 
-int bind(NativeSocket s, Ipv4 local)
-{
-    const sockaddr_in sa = toSockaddr(local);
-    return result(::bind(fd(s), reinterpret_cast<const sockaddr*>(&sa), sizeof sa));
-}
-
-int connect(NativeSocket s, Ipv4 peer)
-{
-    const sockaddr_in sa = toSockaddr(peer);
-    return result(::connect(fd(s), reinterpret_cast<const sockaddr*>(&sa), sizeof sa));
-}
-
 bool connectInProgress(int hostError)
 {
     return hostError == EINPROGRESS || hostError == EAGAIN || hostError == EALREADY;
-}
-
-int pendingError(NativeSocket s, int& error)
-{
-    error = 0;
-    socklen_t len = sizeof error;
-    return result(::getsockopt(fd(s), SOL_SOCKET, SO_ERROR, &error, &len));
 }
 
 int shutdown(NativeSocket s, bool read, bool write)
 {
     const int how = read && write ? SHUT_RDWR : (read ? SHUT_RD : SHUT_WR);
     return result(::shutdown(fd(s), how));
-}
-
-static int name(NativeSocket s, Ipv4& out, bool peer)
-{
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    auto* sa = reinterpret_cast<sockaddr*>(&ss);
-    if ((peer ? ::getpeername(fd(s), sa, &len) : ::getsockname(fd(s), sa, &len)) != 0)
-        return errno;
-    if (ss.ss_family != AF_INET)
-        return EAFNOSUPPORT;
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    out = {ntohl(in->sin_addr.s_addr), ntohs(in->sin_port)};
-    return 0;
-}
-
-int socketFacts(NativeSocket s, SocketFacts& out)
-{
-    return detail::socketFacts<socklen_t>(fd(s), out, [] { return errno; });
-}
-
-int localName(NativeSocket s, Ipv4& out)
-{
-    return name(s, out, false);
-}
-
-int peerName(NativeSocket s, Ipv4& out)
-{
-    return name(s, out, true);
-}
-
-int setOption(NativeSocket s, HostOption option, int value)
-{
-    const Name n = hostName(option);
-    return result(::setsockopt(fd(s), n.level, n.name, &value, sizeof value));
-}
-
-int option(NativeSocket s, HostOption option, int& value)
-{
-    const Name n = hostName(option);
-    socklen_t len = sizeof value;
-    return result(::getsockopt(fd(s), n.level, n.name, &value, &len));
-}
-
-int setLinger(NativeSocket s, bool on, int seconds)
-{
-    ::linger l{on ? 1 : 0, seconds};
-    return result(::setsockopt(fd(s), SOL_SOCKET, SO_LINGER, &l, sizeof l));
-}
-
-int linger(NativeSocket s, bool& on, int& seconds)
-{
-    ::linger l{};
-    socklen_t len = sizeof l;
-    if (::getsockopt(fd(s), SOL_SOCKET, SO_LINGER, &l, &len) != 0)
-        return errno;
-    on = l.l_onoff != 0;
-    seconds = l.l_linger;
-    return 0;
 }
 
 int queuedBytes(NativeSocket s, bool receive, int& bytes)

@@ -8,17 +8,11 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
-#ifndef TCP_MAXSEG
-#define TCP_MAXSEG 4  // the Windows SDK's ws2ipdef.h value; MinGW-w64's headers lack it
-#endif
-
 #include "platform/bsd_shared.h"
 
 namespace wiiu::platform {
 namespace {
 
-using detail::Name;
-using detail::hostName;
 using detail::toSockaddr;
 
 SOCKET sock(NativeSocket s)
@@ -43,37 +37,11 @@ int result(int rc)
 }
 
 
-int name(NativeSocket s, Ipv4& out, bool peer)
-{
-    sockaddr_storage ss{};
-    int len = sizeof ss;
-    auto* sa = reinterpret_cast<sockaddr*>(&ss);
-    if ((peer ? ::getpeername(sock(s), sa, &len) : ::getsockname(sock(s), sa, &len)) != 0)
-        return ::WSAGetLastError();
-    if (ss.ss_family != AF_INET)
-        return WSAEAFNOSUPPORT;
-    const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);
-    out = {ntohl(in->sin_addr.s_addr), ntohs(in->sin_port)};
-    return 0;
-}
-
 }  // namespace
 
 int lastSocketError()
 {
     return ::WSAGetLastError();
-}
-
-int bind(NativeSocket s, Ipv4 local)
-{
-    const sockaddr_in sa = toSockaddr(local);
-    return result(::bind(sock(s), reinterpret_cast<const sockaddr*>(&sa), sizeof sa));
-}
-
-int connect(NativeSocket s, Ipv4 peer)
-{
-    const sockaddr_in sa = toSockaddr(peer);
-    return result(::connect(sock(s), reinterpret_cast<const sockaddr*>(&sa), sizeof sa));
 }
 
 bool connectInProgress(int hostError)
@@ -82,63 +50,10 @@ bool connectInProgress(int hostError)
     return hostError == WSAEWOULDBLOCK || hostError == WSAEINPROGRESS || hostError == WSAEALREADY;
 }
 
-int pendingError(NativeSocket s, int& error)
-{
-    error = 0;
-    int len = sizeof error;
-    return result(::getsockopt(sock(s), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &len));
-}
-
 int shutdown(NativeSocket s, bool read, bool write)
 {
     const int how = read && write ? SD_BOTH : (read ? SD_RECEIVE : SD_SEND);
     return result(::shutdown(sock(s), how));
-}
-
-int socketFacts(NativeSocket s, SocketFacts& out)
-{
-    return detail::socketFacts<int>(sock(s), out, [] { return ::WSAGetLastError(); });
-}
-
-int localName(NativeSocket s, Ipv4& out)
-{
-    return name(s, out, false);
-}
-
-int peerName(NativeSocket s, Ipv4& out)
-{
-    return name(s, out, true);
-}
-
-int setOption(NativeSocket s, HostOption option, int value)
-{
-    const Name n = hostName(option);
-    return result(::setsockopt(sock(s), n.level, n.name, reinterpret_cast<const char*>(&value), sizeof value));
-}
-
-int option(NativeSocket s, HostOption option, int& value)
-{
-    const Name n = hostName(option);
-    int len = sizeof value;
-    value = 0;
-    return result(::getsockopt(sock(s), n.level, n.name, reinterpret_cast<char*>(&value), &len));
-}
-
-int setLinger(NativeSocket s, bool on, int seconds)
-{
-    ::linger l{static_cast<u_short>(on ? 1 : 0), static_cast<u_short>(seconds)};
-    return result(::setsockopt(sock(s), SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&l), sizeof l));
-}
-
-int linger(NativeSocket s, bool& on, int& seconds)
-{
-    ::linger l{};
-    int len = sizeof l;
-    if (::getsockopt(sock(s), SOL_SOCKET, SO_LINGER, reinterpret_cast<char*>(&l), &len) != 0)
-        return ::WSAGetLastError();
-    on = l.l_onoff != 0;
-    seconds = l.l_linger;
-    return 0;
 }
 
 int queuedBytes(NativeSocket s, bool receive, int& bytes)
