@@ -16,10 +16,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <wiiu_nssl/nsysnet_errors.h>
+
 #include "hle/nsysnet/structs.h"
 #include "support/guest_env.h"
 
 namespace wiiu::test {
+
+/// An SO_E* code as socketlasterr() returns it.
+constexpr std::int32_t err(nsysnet::SoError e) { return static_cast<std::int32_t>(e); }
+/// SOL_SOCKET as the guest passes it (the console's value, -1).
+constexpr std::uint32_t kSolSocket = 0xFFFFFFFF;
 
 class NetGuest : public GuestEnv {
 public:

@@ -23,8 +23,6 @@ using nsysnet::SoError;
 
 namespace {
 
-constexpr std::int32_t err(SoError e) { return static_cast<std::int32_t>(e); }
-constexpr std::uint32_t kSolSocket = 0xFFFFFFFF;
 constexpr std::uint32_t kTcp = 6;
 constexpr std::int32_t kEaiInProgress = 15;  // EAI_INPROGRESS
 

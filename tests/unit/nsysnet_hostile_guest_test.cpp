@@ -16,11 +16,6 @@ using nsysnet::SoError;
 
 namespace {
 
-std::int32_t err(SoError e)
-{
-    return static_cast<std::int32_t>(e);
-}
-
 /// The last `n` bytes of guest memory, filled with `fill`.
 guest::GuestAddress tailOfMemory(GuestEnv& g, std::uint32_t n, char fill)
 {

@@ -18,8 +18,6 @@ using nsysnet::SoError;
 
 namespace {
 
-constexpr std::int32_t err(SoError e) { return static_cast<std::int32_t>(e); }
-constexpr std::uint32_t kSolSocket = 0xFFFFFFFF;
 
 /// A port nobody listens on: bound (so nobody else gets it) but never listening.
 struct ClosedPort {

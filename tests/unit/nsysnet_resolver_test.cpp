@@ -17,7 +17,6 @@ using nsysnet::SoError;
 
 namespace {
 
-constexpr std::int32_t err(SoError e) { return static_cast<std::int32_t>(e); }
 constexpr std::uint32_t kOutside = 0x0F000000;
 
 std::string guestString(NetGuest& g, std::uint32_t at)

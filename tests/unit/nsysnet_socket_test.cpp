@@ -14,8 +14,6 @@ using nsysnet::SoError;
 
 namespace {
 
-constexpr std::int32_t err(SoError e) { return static_cast<std::int32_t>(e); }
-constexpr std::uint32_t kSolSocket = 0xFFFFFFFF;
 constexpr std::uint32_t kOutside = 0x0F000000;  // below guest memory
 constexpr std::uint32_t kHuge = 0x7FFFFFFF;
 
