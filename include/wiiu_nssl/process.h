@@ -37,7 +37,7 @@ class Service;
 namespace wiiu {
 
 /// A host socket descriptor as the platform names it (what WaitItem carries).
-using NativeSocket = decltype(guest::WaitItem{}.fd);
+using NativeSocket = guest::NativeHandle;
 
 class Process : public guest::ProcessHandle {
 public:

@@ -365,28 +365,26 @@ ShutdownState HostSocket::shutdownState() const
     return shutdown_;
 }
 
-Expected<Ipv4Endpoint, SoError> HostSocket::localEndpoint() const
+Expected<Ipv4Endpoint, SoError> HostSocket::endpoint(int (*query)(platform::NativeSocket, platform::Ipv4&)) const
 {
     std::lock_guard lock(mutex_);
     const auto fd = handleLocked();
     if (closed_ || fd < 0)
         return fail(SoError::SO_EBADF);
-    platform::Ipv4 local;
-    if (const int err = platform::localName(fd, local); err != 0)
+    platform::Ipv4 name;
+    if (const int err = query(fd, name); err != 0)
         return fail(soErrorFromErrno(err));
-    return Ipv4Endpoint{local.address, local.port};
+    return Ipv4Endpoint{name.address, name.port};
+}
+
+Expected<Ipv4Endpoint, SoError> HostSocket::localEndpoint() const
+{
+    return endpoint(platform::localName);
 }
 
 Expected<Ipv4Endpoint, SoError> HostSocket::peerEndpoint() const
 {
-    std::lock_guard lock(mutex_);
-    const auto fd = handleLocked();
-    if (closed_ || fd < 0)
-        return fail(SoError::SO_EBADF);
-    platform::Ipv4 peer;
-    if (const int err = platform::peerName(fd, peer); err != 0)
-        return fail(soErrorFromErrno(err));
-    return Ipv4Endpoint{peer.address, peer.port};
+    return endpoint(platform::peerName);
 }
 
 }  // namespace wiiu::nsysnet

@@ -141,6 +141,8 @@ public:
     Expected<std::pair<bool, std::int32_t>, SoError> linger() const;
 
 private:
+    /// localEndpoint/peerEndpoint: `query` is platform::localName or platform::peerName.
+    Expected<Ipv4Endpoint, SoError> endpoint(int (*query)(platform::NativeSocket, platform::Ipv4&)) const;
     HostSocket(std::shared_ptr<boost::asio::io_context> io, SocketKind kind);
     guest::NativeHandle handleLocked() const;
     IoResult finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
