@@ -55,7 +55,7 @@ struct CallFrame {
 
 /// What the import table takes as the calling process (wiiu::Process is one): a handle to the
 /// state its calls share. Each call copies the share, so the state outlives a Process destroyed
-/// while the call is still inside (hle/process.h, the teardown contract).
+/// while the call is still inside (<wiiu_nssl/process.h>, the teardown contract).
 class ProcessHandle {
 public:
     const std::shared_ptr<ProcessState>& state() const { return state_; }

@@ -4,8 +4,8 @@
 // NSSLDoHandshake would, from inside that library's verify callback (docs/embedding.md, "Serving
 // nlibcurl with a host libcurl").
 //
-// Plain std types only: no Boost, spdlog, fmt, BearSSL or OpenSSL header is reached from here
-// (tls/failure.h is std-only). Every call is thread-safe and copies what it returns.
+// Plain std types only, like every public header: no Boost, spdlog, fmt, BearSSL or OpenSSL
+// header is reached from here. Every call is thread-safe and copies what it returns.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// The state of one guest process that its calls share (hle/process.h explains why): the socket
+// The state of one guest process that its calls share (<wiiu_nssl/process.h> explains why): the socket
 // table, the NSSL service and the once-per-process failure reports. Exports reach it through
 // Call::process(); the emulator holds a Process, which owns one share.
 #pragma once

@@ -1,4 +1,4 @@
-// The nlibcurl bridge (hle/curl_bridge.h) against a real host libcurl + OpenSSL fetching over
+// The nlibcurl bridge (<wiiu_nssl/curl_bridge.h>) against a real host libcurl + OpenSSL fetching over
 // HTTPS from `openssl s_server -www`: curl is configured from the bridge alone (the context's
 // CAs as its whole X509_STORE, the context's client certificate when the server asks, a verify
 // callback that asks the bridge), and must accept or refuse each server as the module's own

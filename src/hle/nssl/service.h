@@ -108,7 +108,7 @@ public:
     Result<std::span<const std::uint8_t>> exportServerCertificate(std::int32_t certId);
     Result<certstore::ClientExport> exportClientCertificate(std::int32_t certId);
 
-    // Host side, for an emulator serving nlibcurl with a host TLS library (hle/curl_bridge.h).
+    // Host side, for an emulator serving nlibcurl with a host TLS library (<wiiu_nssl/curl_bridge.h>).
     /// A context as one copy: its CAs, Config's extra CAs, and what a handshake would use.
     struct ContextView {
         std::vector<ContextCa> cas;

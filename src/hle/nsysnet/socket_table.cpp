@@ -12,7 +12,7 @@ SocketTable::~SocketTable()
 {
     teardown();
     // Calls woken by the teardown still return through this table: let them leave first. Inside
-    // a Process this never waits: each call holds a share of the table (hle/process.h), so the
+    // a Process this never waits: each call holds a share of the table (<wiiu_nssl/process.h>), so the
     // table is destroyed only after the last call left. A table used on its own needs that care.
     std::unique_lock lock(callsMutex_);
     callsDone_.wait(lock, [this] { return activeCalls_ == 0; });
