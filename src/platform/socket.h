@@ -28,6 +28,15 @@ struct Ipv4 {
 /// below return 0 or such a host error code; nsysnet's error table maps both kinds.
 int lastSocketError();
 
+/// A new IPv4 TCP socket, non-blocking (and not inherited by child processes), into `out`;
+/// returns 0 or the host error. HostSocket keeps it unwrapped until connect or listen decides
+/// which Asio object it becomes (Windows' IOCP cannot move a socket between Asio objects).
+int openStream(NativeSocket& out);
+/// Makes a socket non-blocking on the host; 0 or the host error.
+int setNonBlocking(NativeSocket s);
+/// Closes a socket no Asio object owns.
+void closeSocket(NativeSocket s);
+
 int bind(NativeSocket s, Ipv4 local);
 /// One non-blocking connect step: 0 (connected), or the host error.
 int connect(NativeSocket s, Ipv4 peer);

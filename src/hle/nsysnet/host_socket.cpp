@@ -37,27 +37,66 @@ HostSocket::~HostSocket()
 Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::open(std::shared_ptr<asio::io_context> io, SocketKind kind)
 {
     std::shared_ptr<HostSocket> s(new HostSocket(std::move(io), kind));
-    error_code ec;
     if (kind == SocketKind::Stream) {
-        s->stream_.emplace(*s->io_);
-        s->stream_->open(asio::ip::tcp::v4(), ec);
-        if (!ec)
-            s->stream_->non_blocking(true, ec);
-    } else {
-        s->datagram_.emplace(*s->io_);
-        s->datagram_->open(asio::ip::udp::v4(), ec);
-        if (!ec)
-            s->datagram_->non_blocking(true, ec);
-        // The console sends broadcasts without SO_BROADCAST (the WHB UDP logger and LAN discovery
-        // rely on it); the guest's SO_BROADCAST is only recorded (OptionState).
-        if (!ec)
-            s->datagram_->set_option(asio::socket_base::broadcast(true), ec);
+        // Unwrapped until connect or listen picks its Asio object (wrapStream, wrapAcceptor).
+        platform::NativeSocket raw = platform::invalidSocket;
+        if (const int err = platform::openStream(raw); err != 0)
+            return fail(soErrorFromErrno(err));
+        s->fd_ = static_cast<guest::NativeHandle>(raw);
+        return s;
     }
+    error_code ec;
+    s->datagram_.emplace(*s->io_);
+    s->datagram_->open(asio::ip::udp::v4(), ec);
+    if (!ec)
+        s->datagram_->non_blocking(true, ec);
+    // The console sends broadcasts without SO_BROADCAST (the WHB UDP logger and LAN discovery
+    // rely on it); the guest's SO_BROADCAST is only recorded (OptionState).
+    if (!ec)
+        s->datagram_->set_option(asio::socket_base::broadcast(true), ec);
     if (ec)
         return fail(soErrorFrom(ec));
-    s->fd_ = static_cast<guest::NativeHandle>(kind == SocketKind::Stream ? s->stream_->native_handle()
-                                                                           : s->datagram_->native_handle());
+    s->fd_ = static_cast<guest::NativeHandle>(s->datagram_->native_handle());
     return s;
+}
+
+bool HostSocket::unwrappedLocked() const
+{
+    return kind_ == SocketKind::Stream && !stream_ && !acceptor_;
+}
+
+SoError HostSocket::wrapStream()
+{
+    if (!unwrappedLocked())
+        return SoError::SO_SUCCESS;
+    error_code ec;
+    stream_.emplace(*io_);
+    stream_->assign(asio::ip::tcp::v4(), static_cast<asio::ip::tcp::socket::native_handle_type>(fd_), ec);
+    if (!ec)
+        stream_->non_blocking(true, ec);  // Asio's own flag; the host socket already is
+    if (ec) {
+        error_code ignored;
+        stream_->release(ignored);  // stays unwrapped and ours (assign failed: nothing to move)
+        stream_.reset();
+    }
+    return soErrorFrom(ec);
+}
+
+SoError HostSocket::wrapAcceptor()
+{
+    error_code ec;
+    acceptor_.emplace(*io_);
+    acceptor_->assign(asio::ip::tcp::v4(), static_cast<asio::ip::tcp::acceptor::native_handle_type>(fd_), ec);
+    if (!ec)
+        acceptor_->non_blocking(true, ec);
+    if (!ec)  // otherwise Asio retries an aborted accept by polling, i.e. blocks
+        acceptor_->set_option(asio::socket_base::enable_connection_aborted(true), ec);
+    if (ec) {
+        error_code ignored;
+        acceptor_->release(ignored);
+        acceptor_.reset();
+    }
+    return soErrorFrom(ec);
 }
 
 guest::NativeHandle HostSocket::handleLocked() const
@@ -85,6 +124,8 @@ void HostSocket::close()
     // Signal first: a waiter that wakes sees closed() and never touches the host descriptor.
     closeSignal_.signal();
     error_code ec;
+    if (unwrappedLocked() && fd_ != platform::invalidSocket)
+        platform::closeSocket(fd_);
     if (stream_)
         stream_->close(ec);
     if (acceptor_)
@@ -142,7 +183,7 @@ IoResult HostSocket::receiveFrom(std::span<std::uint8_t> buffer, IoFlags flags, 
             *from = fromAsio(sender);
         return finishReceive(n, ec, buffer.size());
     }
-    if (!stream_)  // listening
+    if (!stream_)  // listening, or never connected (BSD's answer on both hosts; Linux would say EPIPE to a send)
         return ioFailure(SoError::SO_ENOTCONN);
     if (buffer.empty())
         return IoResult::ok(0);
@@ -205,26 +246,18 @@ SoError HostSocket::listen(int backlog)
         return SoError::SO_EBADF;
     if (kind_ != SocketKind::Stream)
         return SoError::SO_EOPNOTSUPP;
-    error_code ec;
-    if (acceptor_) {  // listening again only changes the backlog
-        acceptor_->listen(backlog, ec);
-        return soErrorFrom(ec);
-    }
     if (connect_ != ConnectState::None)
         return SoError::SO_EISCONN;
-    // Asio listens through an acceptor: move the descriptor over, keeping bind and options.
-    const auto fd = stream_->release(ec);
-    if (ec)
-        return soErrorFrom(ec);
-    stream_.reset();
-    acceptor_.emplace(*io_);
-    acceptor_->assign(asio::ip::tcp::v4(), fd, ec);
-    if (!ec)
-        acceptor_->non_blocking(true, ec);
-    if (!ec)  // otherwise Asio retries an aborted accept by polling, i.e. blocks
-        acceptor_->set_option(asio::socket_base::enable_connection_aborted(true), ec);
-    if (!ec)
-        acceptor_->listen(backlog, ec);
+    // A socket that tried a connect is an Asio stream socket now, and Windows cannot move it into
+    // an acceptor: refuse the same way on every host.
+    if (stream_)
+        return SoError::SO_EINVAL;
+    if (!acceptor_) {  // listening again only changes the backlog
+        if (const SoError e = wrapAcceptor(); e != SoError::SO_SUCCESS)
+            return e;
+    }
+    error_code ec;
+    acceptor_->listen(backlog, ec);
     return soErrorFrom(ec);
 }
 
@@ -276,6 +309,8 @@ SoError HostSocket::startConnect(const Ipv4Endpoint& peer)
     case ConnectState::None:
         break;
     }
+    if (const SoError e = wrapStream(); e != SoError::SO_SUCCESS)
+        return e;
     // Asio's synchronous connect always waits for completion, so the step is the host's call.
     const int err = platform::connect(fd, toHost(peer));
     if (err == 0) {

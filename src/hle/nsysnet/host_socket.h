@@ -145,6 +145,13 @@ private:
     Expected<Ipv4Endpoint, SoError> endpoint(int (*query)(platform::NativeSocket, platform::Ipv4&)) const;
     HostSocket(std::shared_ptr<boost::asio::io_context> io, SocketKind kind);
     guest::NativeHandle handleLocked() const;
+    /// A stream socket that neither connected nor listened: fd_ is a bare platform socket. On
+    /// Windows an Asio socket is bound to its io_context's completion port for good, so the
+    /// socket is wrapped once, when its role is known: a connect makes it a tcp::socket
+    /// (wrapStream), a listen a tcp::acceptor (wrapAcceptor).
+    bool unwrappedLocked() const;
+    SoError wrapStream();
+    SoError wrapAcceptor();
     IoResult finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
     IoResult finishSend(std::size_t n, const boost::system::error_code& ec);
     ConnectState pollConnectLocked();
@@ -153,7 +160,7 @@ private:
     const SocketKind kind_;
 
     mutable std::mutex mutex_;  // guards everything below; held only for non-blocking steps
-    std::optional<boost::asio::ip::tcp::socket> stream_;
+    std::optional<boost::asio::ip::tcp::socket> stream_;      // a stream socket after connect()
     std::optional<boost::asio::ip::tcp::acceptor> acceptor_;  // a stream socket after listen()
     std::optional<boost::asio::ip::udp::socket> datagram_;
     guest::NativeHandle fd_ = platform::invalidSocket;  // the host descriptor (Asio's native_handle() is not const)

@@ -60,8 +60,14 @@ Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::adopt(std::shared_ptr
         take(s->acceptor_, asio::ip::tcp::v4());
         if (!ec)  // as listen() does: an aborted accept must not make Asio block
             s->acceptor_->set_option(asio::socket_base::enable_connection_aborted(true), ec);
-    } else if (kind == SocketKind::Stream) {
+    } else if (kind == SocketKind::Stream && p->connected) {
         take(s->stream_, asio::ip::tcp::v4());
+    } else if (kind == SocketKind::Stream) {
+        // Neither connected nor listening: stays unwrapped, as a socket open() made.
+        if (const int err = platform::setNonBlocking(hostSocket); err != 0) {
+            s->closed_ = true;  // owns nothing: its destructor must not close the caller's descriptor
+            return fail(soErrorFromErrno(err));
+        }
     } else {
         take(s->datagram_, asio::ip::udp::v4());
     }

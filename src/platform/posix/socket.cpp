@@ -43,6 +43,34 @@ int lastSocketError()
     return errno;
 }
 
+int openStream(NativeSocket& out)
+{
+    const int s = ::socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s < 0)
+        return errno;
+    if (const int err = ::fcntl(s, F_SETFD, FD_CLOEXEC) == 0 ? setNonBlocking(s) : errno; err != 0) {
+        ::close(s);
+        return err;
+    }
+#ifdef SO_NOSIGPIPE  // macOS has no MSG_NOSIGNAL; Asio's own open() sets this, assign() does not
+    const int one = 1;
+    ::setsockopt(s, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    out = s;
+    return 0;
+}
+
+int setNonBlocking(NativeSocket s)
+{
+    const int flags = ::fcntl(fd(s), F_GETFL);
+    return flags < 0 ? errno : result(::fcntl(fd(s), F_SETFL, flags | O_NONBLOCK));
+}
+
+void closeSocket(NativeSocket s)
+{
+    ::close(fd(s));
+}
+
 bool connectInProgress(int hostError)
 {
     return hostError == EINPROGRESS || hostError == EAGAIN || hostError == EALREADY;

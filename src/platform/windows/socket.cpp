@@ -44,6 +44,33 @@ int lastSocketError()
     return ::WSAGetLastError();
 }
 
+int openStream(NativeSocket& out)
+{
+    ensureWinsock();
+    // WSA_FLAG_OVERLAPPED as Asio opens its sockets, so the IOCP it is later assigned to takes it.
+    const SOCKET s = ::WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, nullptr, 0,
+                                  WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s == INVALID_SOCKET)
+        return ::WSAGetLastError();
+    if (const int err = setNonBlocking(static_cast<NativeSocket>(s)); err != 0) {
+        ::closesocket(s);
+        return err;
+    }
+    out = static_cast<NativeSocket>(s);
+    return 0;
+}
+
+int setNonBlocking(NativeSocket s)
+{
+    u_long on = 1;
+    return result(::ioctlsocket(sock(s), FIONBIO, &on));
+}
+
+void closeSocket(NativeSocket s)
+{
+    ::closesocket(sock(s));
+}
+
 bool connectInProgress(int hostError)
 {
     // A non-blocking Winsock connect answers WSAEWOULDBLOCK where POSIX says EINPROGRESS.
