@@ -18,6 +18,7 @@
 #include "hle/guest/marshal.h"
 #include <wiiu_nssl/nsysnet_errors.h>
 #include "reliability/reliability_util.h"
+#include "support/host_listener.h"
 #include "support/nsysnet_guest.h"
 
 using namespace wiiu;

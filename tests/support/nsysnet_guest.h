@@ -10,12 +10,6 @@
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <wiiu_nssl/nsysnet_errors.h>
 
 #include "hle/nsysnet/structs.h"
@@ -104,57 +98,6 @@ public:
 
     static std::uint32_t u(std::int32_t v) { return static_cast<std::uint32_t>(v); }
 };
-
-/// A POSIX TCP listener on 127.0.0.1 (ephemeral port) for tests to accept from.
-class HostListener {
-public:
-    HostListener()
-    {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-        ::listen(fd_, 16);
-        socklen_t len = sizeof sa;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-        port_ = ntohs(sa.sin_port);
-    }
-    ~HostListener() { ::close(fd_); }
-    HostListener(const HostListener&) = delete;
-    HostListener& operator=(const HostListener&) = delete;
-
-    std::uint16_t port() const { return port_; }
-    /// Accepts one connection, waiting at most `timeout`; -1 on timeout.
-    int accept(std::chrono::milliseconds timeout = std::chrono::seconds(5))
-    {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0)
-            return -1;
-        return ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-};
-
-/// Echoes everything on an accepted connection until EOF (bounded by a 10 s idle timeout).
-inline void echoUntilClosed(int fd)
-{
-    char buf[4096];
-    for (;;) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 10000) <= 0)
-            break;
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0)
-            break;
-        if (::send(fd, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n)
-            break;
-    }
-    ::close(fd);
-}
 
 /// Polls `condition` every millisecond until it holds or `timeout` passes.
 template <class F>

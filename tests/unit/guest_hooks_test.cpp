@@ -2,10 +2,9 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <wiiu_nssl/hooks.h>
+#include "platform/socket.h"
 #include "hle/guest/interrupt.h"
 
 using namespace wiiu::guest;
@@ -13,31 +12,25 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct SocketPair {
-    int fd[2];
-    SocketPair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fd), 0); }
-    ~SocketPair()
-    {
-        ::close(fd[0]);
-        ::close(fd[1]);
-    }
-};
+// A host socket that becomes readable, portably: platform::WakeSignal (an eventfd on Linux, a
+// loopback TCP pair on Windows), readable once signal() ran, writable throughout.
+using SocketPair = wiiu::platform::WakeSignal;
 
 TEST(DefaultHooksTest, WaitReportsReadinessAndTimesOut)
 {
     DefaultHooks hooks;
     SocketPair pair;
-    WaitItem item{.fd = pair.fd[0], .readable = true};
+    WaitItem item{.fd = pair.handle(), .readable = true};
     auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(hooks.wait({&item, 1}, start + 50ms), 0);
     EXPECT_GE(std::chrono::steady_clock::now() - start, 45ms);
     EXPECT_FALSE(item.ready());
 
-    ASSERT_EQ(::write(pair.fd[1], "x", 1), 1);
+    pair.signal();
     EXPECT_EQ(hooks.wait({&item, 1}, std::nullopt), 1);
     EXPECT_TRUE(item.readReady);
 
-    WaitItem writable{.fd = pair.fd[0], .writable = true};
+    WaitItem writable{.fd = pair.handle(), .writable = true};
     EXPECT_EQ(hooks.wait({&writable, 1}, std::chrono::steady_clock::now()), 1);
     EXPECT_TRUE(writable.writeReady);
 }
@@ -52,7 +45,7 @@ TEST(DefaultHooksTest, InterruptEndsAWaitFromAnotherThread)
         std::this_thread::sleep_for(20ms);
         interrupt.signal();
     });
-    WaitItem items[] = {{.fd = pair.fd[0], .readable = true}, interrupt.waitItem()};
+    WaitItem items[] = {{.fd = pair.handle(), .readable = true}, interrupt.waitItem()};
     EXPECT_EQ(hooks.wait(items, std::nullopt), 1);  // no deadline: only the interrupt ends it
     closer.join();
     EXPECT_TRUE(items[1].readReady);

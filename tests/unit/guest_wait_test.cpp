@@ -7,10 +7,9 @@
 #include <thread>
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <wiiu_nssl/polling_wait.h>
+#include "platform/socket.h"
 #include "hle/guest/wait.h"
 
 using namespace wiiu::guest;
@@ -18,15 +17,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Pair {
-    int fd[2];
-    Pair() { EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fd), 0); }
-    ~Pair()
-    {
-        ::close(fd[0]);
-        ::close(fd[1]);
-    }
-};
+// A host socket that becomes readable, portably: platform::WakeSignal (an eventfd on Linux, a
+// loopback TCP pair on Windows), readable once signal() ran, writable throughout.
+using Pair = wiiu::platform::WakeSignal;
 
 struct ThrowingHooks : DefaultHooks {
     int wait(std::span<WaitItem>, Deadline) override { throw std::runtime_error("scheduler gone"); }
@@ -36,8 +29,8 @@ TEST(GuestWait, ReadyReportsWhichTarget)
 {
     DefaultHooks hooks;
     Pair a, b;
-    ASSERT_EQ(::write(b.fd[1], "x", 1), 1);
-    WaitItem targets[] = {waitTarget(a.fd[0], true, false), waitTarget(b.fd[0], true, false)};
+    b.signal();
+    WaitItem targets[] = {waitTarget(a.handle(), true, false), waitTarget(b.handle(), true, false)};
     Interrupt closed;
     EXPECT_EQ(waitFor(hooks, targets, {&closed}, std::nullopt), WaitResult::Ready);
     EXPECT_FALSE(targets[0].ready());
@@ -48,7 +41,7 @@ TEST(GuestWait, DeadlinePassesAsTimedOut)
 {
     DefaultHooks hooks;
     Pair p;
-    WaitItem target = waitTarget(p.fd[0], true, false);
+    WaitItem target = waitTarget(p.handle(), true, false);
     const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(waitFor(hooks, {&target, 1}, {}, start + 30ms), WaitResult::TimedOut);
     EXPECT_GE(std::chrono::steady_clock::now() - start, 30ms);
@@ -59,7 +52,7 @@ TEST(GuestWait, AbortSignalEndsTheWait)
     DefaultHooks hooks;
     Pair p;
     Interrupt teardown, closed;
-    WaitItem target = waitTarget(p.fd[0], true, false);
+    WaitItem target = waitTarget(p.handle(), true, false);
     std::thread signaller([&] {
         std::this_thread::sleep_for(20ms);
         teardown.signal();
@@ -67,7 +60,7 @@ TEST(GuestWait, AbortSignalEndsTheWait)
     EXPECT_EQ(waitFor(hooks, {&target, 1}, {&closed, &teardown}, std::nullopt), WaitResult::Aborted);
     signaller.join();
     // An abort already signalled wins over a ready target.
-    ASSERT_EQ(::write(p.fd[1], "x", 1), 1);
+    p.signal();
     EXPECT_EQ(waitFor(hooks, {&target, 1}, {&teardown}, std::nullopt), WaitResult::Aborted);
 }
 
@@ -78,7 +71,7 @@ TEST(GuestWait, ClosedTargetAndThrowingHookAbort)
     EXPECT_EQ(waitFor(hooks, {&gone, 1}, {}, std::nullopt), WaitResult::Aborted);
     ThrowingHooks throwing;
     Pair p;
-    WaitItem target = waitTarget(p.fd[0], true, false);
+    WaitItem target = waitTarget(p.handle(), true, false);
     EXPECT_EQ(waitFor(throwing, {&target, 1}, {}, std::nullopt), WaitResult::Aborted);
 }
 
@@ -89,10 +82,10 @@ TEST(GuestWait, PollingHooksSleepTheGuestThreadInsteadOfBlockingAndSeeDataOnTheN
     PollingHooks hooks([&](std::chrono::nanoseconds d) {
         naps.push_back(d);
         if (naps.size() == 3) {
-            ASSERT_EQ(::write(a.fd[1], "x", 1), 1);  // the peer answers while the thread sleeps
+            a.signal();  // the peer answers while the thread sleeps
         }
     });
-    WaitItem target = waitTarget(a.fd[0], true, false);
+    WaitItem target = waitTarget(a.handle(), true, false);
     Interrupt closed;
     const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(waitFor(hooks, {&target, 1}, {&closed}, std::nullopt), WaitResult::Ready);
@@ -115,7 +108,7 @@ TEST(GuestWait, PollThenSleepNeverNapsPastTheDeadlineAndAnAbortEndsTheRounds)
             std::this_thread::sleep_for(d);
         },
         std::chrono::seconds(10));
-    WaitItem target = waitTarget(a.fd[0], true, false);
+    WaitItem target = waitTarget(a.handle(), true, false);
     Interrupt closed;
     EXPECT_EQ(waitFor(hooks, {&target, 1}, {&closed}, std::chrono::steady_clock::now() + 30ms), WaitResult::TimedOut);
     EXPECT_GT(naps, 0);

@@ -9,6 +9,7 @@
 
 #include "hle/nsysnet/socket_table.h"
 #include <wiiu_nssl/nsysnet_errors.h>
+#include "support/host_listener.h"
 #include "support/nsysnet_guest.h"
 
 using namespace wiiu;

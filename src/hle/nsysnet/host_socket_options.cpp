@@ -104,13 +104,13 @@ Expected<std::int32_t, SoError> HostSocket::option(SocketOption option)
     case SocketOption::Type:
         return kind_ == SocketKind::Stream ? 1 : 2;  // SOCK_STREAM / SOCK_DGRAM
     case SocketOption::ReceiveQueued:
-        if (acceptor_)
+        if (!stream_ && !datagram_)  // listening or never connected: nothing can be queued
             return 0;
         if (const int err = platform::queuedBytes(fd, true, v); err != 0)
             return fail(soErrorFromErrno(err));
         return v;
     case SocketOption::SendQueued:
-        if (acceptor_)
+        if (!stream_ && !datagram_)  // the same on every host (Winsock has no query for it)
             return 0;
         if (const int err = platform::queuedBytes(fd, false, v); err != 0)
             return fail(soErrorFromErrno(err));
