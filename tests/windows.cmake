@@ -3,13 +3,12 @@
 # run natively and start Windows programs through cmake/wine-run.sh themselves.
 #
 # Left out, with the reason:
-#  - support/ pieces that need a POSIX host: the TLS peers (tls_peer: fork/exec of openssl,
-#    gnutls-serv, python), the in-process BearSSL server and the TCP transport (POSIX sockets),
-#    the fiber scheduler (ucontext), the host-side peer support/host_listener.h. So the NSSL
-#    interop, reliability and embedding programs, nsysnet_io, nsysnet_hostile_guest and
-#    nsysnet_console (POSIX peers, python) stay Linux-only. The NSSL TLS flows against the
-#    in-process BearSSL server run under Wine through nssl-probe --demo (its own portable copy of
-#    the server side), against openssl s_server through tests/windows/probe_s_server.sh.
+#  - support/ pieces that need a POSIX host: the TLS peers (tls_peer: posix_spawn of openssl,
+#    gnutls-serv, python), the TCP transport (POSIX sockets), the fiber scheduler (ucontext),
+#    the host-side peer support/host_listener.h. So the programs built on them stay Linux-only:
+#    tls_tests (tls_verify, tls_peers, tls_stream), nssl_handshake and nssl_io (TLS peers),
+#    reliability, embedding, nsysnet_io, nsysnet_hostile_guest and nsysnet_console (POSIX peers,
+#    python). NSSL against openssl s_server runs through tests/windows/probe_s_server.sh.
 #  - The PowerPC guests under Unicorn (a Linux library).
 #  - Tests that compare with the host's openssl output (runCommand): a Windows program under
 #    Wine cannot start the host's openssl.
@@ -18,6 +17,15 @@
 #    peer reads end-of-file; a Wine limitation, not the library's.
 set(unit ${CMAKE_CURRENT_SOURCE_DIR}/unit)
 set(support ${CMAKE_CURRENT_SOURCE_DIR}/support)
+set(interop ${CMAKE_CURRENT_SOURCE_DIR}/interop)
+
+# The portable part of support/ (see support/CMakeLists.txt for the whole).
+add_library(wiiu_test_support STATIC ${support}/pki_fixture.cpp ${support}/bearssl_server.cpp ${support}/nssl_guest.cpp)
+target_include_directories(wiiu_test_support PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_compile_definitions(wiiu_test_support PUBLIC
+  WIIU_NSSL_SOURCE_DIR="${PROJECT_SOURCE_DIR}" WIIU_NSSL_BINARY_DIR="${PROJECT_BINARY_DIR}")
+target_link_libraries(wiiu_test_support PUBLIC wiiu_nssl)
+wiiu_nssl_target_defaults(wiiu_test_support)
 
 # The test PKI: make_pki.sh and make_quirk_pki.sh run on the host (openssl) before any program
 # that reads it; support/pki_fixture.cpp on Windows only reads the directories.
@@ -31,8 +39,8 @@ wiiu_nssl_test(guest_tests
   LIBS wiiu_nssl LABELS unit)
 wiiu_nssl_test(pki_tests
   SOURCES ${unit}/pki_der_test.cpp ${unit}/pki_x509_test.cpp ${unit}/pki_encoding_test.cpp
-          ${unit}/pki_key_test.cpp ${unit}/pki_crl_test.cpp ${unit}/tls_unit_test.cpp ${support}/pki_fixture.cpp
-  LIBS wiiu_nssl LABELS unit
+          ${unit}/pki_key_test.cpp ${unit}/pki_crl_test.cpp ${unit}/tls_unit_test.cpp
+  LIBS wiiu_test_support LABELS unit
   EXCLUDE "pki_x509.FieldsMatchOpenssl:pki_crl.V2FieldsMatchOpenssl:pki_digest.MatchesOpensslDgst"
   PROPERTIES FIXTURES_REQUIRED windows_pki)
 wiiu_nssl_test(certstore_tests
@@ -42,6 +50,12 @@ wiiu_nssl_test(nsysnet_tests
   SOURCES ${unit}/nsysnet_service_test.cpp ${unit}/nsysnet_socket_test.cpp ${unit}/nsysnet_resolver_test.cpp
   LIBS wiiu_nssl LABELS unit
   EXCLUDE "SocketService.ReceiveAfterPeerReset")
+# NSSL TLS flows through the guest exports against the in-process BearSSL server.
+wiiu_nssl_test(nssl_tests
+  SOURCES ${interop}/nssl_api_test.cpp ${interop}/nssl_crl_test.cpp ${interop}/nssl_hostile_guest_test.cpp
+          ${interop}/nssl_service_test.cpp ${interop}/nssl_quirk_test.cpp ${interop}/nssl_public_cas_test.cpp
+  LIBS wiiu_test_support LABELS interop
+  PROPERTIES FIXTURES_REQUIRED windows_pki)
 # Sockets over loopback and NSSL TLS flows against the in-process BearSSL server: handshakes,
 # reads and writes, verification failures, every step checked against its expected result.
 add_test(NAME ProbeDemo.EveryStepAsExpected COMMAND nssl-probe --demo)

@@ -1,24 +1,28 @@
 #include "support/bearssl_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
+#include <optional>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include "common/bearssl.h"
+#include "platform/socket.h"
 #include "tls/trust_store.h"
 
 namespace wiiu::test {
 
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+// Sockets through Boost.Asio (non-blocking steps, never run) and waits through the platform
+// layer's poll, so the server builds for Windows too.
 struct BearSslServer::Impl {
     Options options;
+    asio::io_context io;
+    std::optional<asio::ip::tcp::acceptor> listener;
+    platform::WakeSignal stopSignal;
     br_skey_decoder_context key{};
     unsigned issuerKeyType = BR_KEYTYPE_RSA;
     std::vector<br_x509_certificate> chain;
@@ -36,10 +40,9 @@ struct BearSslServer::Impl {
 
 namespace {
 
-bool setNonBlocking(int fd)
+bool wouldBlock(const error_code& ec)
 {
-    int flags = ::fcntl(fd, F_GETFL, 0);
-    return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+    return ec == asio::error::would_block || ec == asio::error::try_again || ec == asio::error::interrupted;
 }
 
 }  // namespace
@@ -72,20 +75,15 @@ std::unique_ptr<BearSslServer> BearSslServer::start(Options options, std::string
     }
     br_ssl_session_cache_lru_init(&im.cache, im.cacheStore.data(), im.cacheStore.size());
 
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd, 64) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        return fail("cannot listen on 127.0.0.1");
-    }
-    server->listenFd_ = fd;
-    server->port_ = ntohs(addr.sin_port);
-    if (::pipe2(server->wakeFd_, O_CLOEXEC | O_NONBLOCK) != 0) return fail("pipe");
+    error_code ec;
+    auto& listener = im.listener.emplace(im.io);
+    listener.open(asio::ip::tcp::v4(), ec);
+    if (!ec) listener.bind({asio::ip::address_v4::loopback(), 0}, ec);
+    if (!ec) listener.listen(64, ec);
+    if (!ec) listener.non_blocking(true, ec);
+    if (ec) return fail("cannot listen on 127.0.0.1");
+    server->port_ = listener.local_endpoint(ec).port();
+    if (im.stopSignal.handle() == platform::invalidSocket) return fail("no stop signal");
     server->thread_ = std::thread([s = server.get()] { s->run(); });
     return server;
 }
@@ -95,12 +93,13 @@ BearSslServer::~BearSslServer() { stop(); }
 void BearSslServer::stop()
 {
     if (thread_.joinable()) {
-        char c = 'x';
-        [[maybe_unused]] auto n = ::write(wakeFd_[1], &c, 1);
+        impl_->stopSignal.signal();  // stays signalled: every later wait sees it
         thread_.join();
     }
-    for (int* fd : {&listenFd_, &wakeFd_[0], &wakeFd_[1]})
-        if (*fd >= 0) ::close(*fd), *fd = -1;
+    if (impl_ && impl_->listener) {
+        error_code ignored;
+        impl_->listener->close(ignored);
+    }
 }
 
 bool BearSslServer::waitForConnections(std::size_t count, std::chrono::milliseconds timeout)
@@ -120,8 +119,8 @@ namespace {
 // One connection's engine loop. Returns what the server saw.
 class Serve {
 public:
-    Serve(BearSslServer::Impl& im, BearSslServer::Impl::Session& s, int fd, int wake)
-        : im_(im), s_(s), eng_(&s.sc.eng), fd_(fd), wake_(wake)
+    Serve(BearSslServer::Impl& im, BearSslServer::Impl::Session& s, asio::ip::tcp::socket& socket)
+        : im_(im), s_(s), eng_(&s.sc.eng), socket_(socket)
     {
         br_sha256_init(&hash_);
     }
@@ -131,6 +130,10 @@ public:
 private:
     bool setup();
     bool pollFor(bool wantRead, bool wantWrite, int timeoutMs);  // false when asked to stop
+    /// One non-blocking send or receive: bytes moved, 0 when it would block, -1 when the
+    /// connection is gone (a receive also when the client closed).
+    long sendSome(const unsigned char* data, std::size_t len);
+    long receiveSome(unsigned char* data, std::size_t len);
     void produce();
     void consume();
     void endConnection(bool reset);
@@ -139,8 +142,7 @@ private:
     BearSslServer::Impl& im_;
     BearSslServer::Impl::Session& s_;
     br_ssl_engine_context* eng_;
-    int fd_;
-    int wake_;
+    asio::ip::tcp::socket& socket_;
     br_sha256_context hash_{};
     BearSslServer::Connection c_;
     std::string echo_;
@@ -175,10 +177,27 @@ bool Serve::setup()
 
 bool Serve::pollFor(bool wantRead, bool wantWrite, int timeoutMs)
 {
-    pollfd p[2] = {{fd_, static_cast<short>((wantRead ? POLLIN : 0) | (wantWrite ? POLLOUT : 0)), 0},
-                   {wake_, POLLIN, 0}};
-    int r = ::poll(p, 2, timeoutMs);
-    return !(r > 0 && (p[1].revents & POLLIN));
+    platform::PollEntry p[2] = {{.socket = static_cast<platform::NativeSocket>(socket_.native_handle()),
+                                 .read = wantRead, .write = wantWrite},
+                                {.socket = im_.stopSignal.handle(), .read = true}};
+    platform::poll(p, timeoutMs);
+    return !p[1].readReady;
+}
+
+long Serve::sendSome(const unsigned char* data, std::size_t len)
+{
+    error_code ec;
+    const std::size_t n = socket_.send(asio::buffer(data, len), 0, ec);  // Asio adds MSG_NOSIGNAL
+    if (ec) return wouldBlock(ec) ? 0 : -1;
+    return static_cast<long>(n);
+}
+
+long Serve::receiveSome(unsigned char* data, std::size_t len)
+{
+    error_code ec;
+    const std::size_t n = socket_.receive(asio::buffer(data, len), 0, ec);
+    if (ec) return wouldBlock(ec) ? 0 : -1;
+    return n == 0 ? -1 : static_cast<long>(n);
 }
 
 void Serve::produce()
@@ -229,8 +248,8 @@ void Serve::consume()
 void Serve::endConnection(bool reset)
 {
     if (reset) {
-        linger l{1, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        error_code ignored;
+        socket_.set_option(asio::socket_base::linger(true, 0), ignored);
     }
     finished_ = true;
 }
@@ -259,10 +278,10 @@ void Serve::sendFatalAlert()
         if (!(br_ssl_engine_current_state(eng_) & BR_SSL_SENDREC)) break;
         std::size_t n = 0;
         unsigned char* rec = br_ssl_engine_sendrec_buf(eng_, &n);
-        const ssize_t sent = ::send(fd_, rec, n, MSG_NOSIGNAL);
+        const long sent = sendSome(rec, n);
         if (sent > 0)
             br_ssl_engine_sendrec_ack(eng_, static_cast<std::size_t>(sent));
-        else if (sent < 0 && errno != EAGAIN && errno != EINTR)
+        else if (sent < 0)
             break;
         else if (!pollFor(false, true, 100))
             break;
@@ -293,11 +312,11 @@ BearSslServer::Connection Serve::run()
         if (st & BR_SSL_SENDREC) {
             std::size_t len = 0;
             unsigned char* buf = br_ssl_engine_sendrec_buf(eng_, &len);
-            ssize_t n = ::send(fd_, buf, len, MSG_NOSIGNAL);
+            const long n = sendSome(buf, len);
             if (n > 0) {
                 br_ssl_engine_sendrec_ack(eng_, static_cast<std::size_t>(n));
                 progress = true;
-            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            } else if (n < 0) {
                 c_.error = BR_ERR_IO;
                 break;
             }
@@ -349,11 +368,11 @@ BearSslServer::Connection Serve::run()
         if ((st & BR_SSL_RECVREC) && !throttled) {
             std::size_t len = 0;
             unsigned char* buf = br_ssl_engine_recvrec_buf(eng_, &len);
-            ssize_t n = ::recv(fd_, buf, len, 0);
+            const long n = receiveSome(buf, len);
             if (n > 0) {
                 br_ssl_engine_recvrec_ack(eng_, static_cast<std::size_t>(n));
                 progress = true;
-            } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            } else if (n < 0) {
                 c_.error = BR_ERR_IO;  // the client went away without close_notify
                 break;
             }
@@ -371,21 +390,25 @@ BearSslServer::Connection Serve::run()
 
 void BearSslServer::run()
 {
+    Impl& im = *impl_;
     for (;;) {
-        pollfd p[2] = {{listenFd_, POLLIN, 0}, {wakeFd_[0], POLLIN, 0}};
-        if (::poll(p, 2, -1) < 0 && errno != EINTR) return;
-        if (p[1].revents & POLLIN) return;
-        if (!(p[0].revents & POLLIN)) continue;
-        int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) continue;
-        setNonBlocking(fd);
-        int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (impl_->options.receiveBuffer > 0)
-            ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &impl_->options.receiveBuffer, sizeof(int));
+        platform::PollEntry p[2] = {{.socket = static_cast<platform::NativeSocket>(im.listener->native_handle()),
+                                     .read = true},
+                                    {.socket = im.stopSignal.handle(), .read = true}};
+        platform::poll(p, -1);
+        if (p[1].readReady) return;
+        if (!p[0].readReady) continue;
+        asio::ip::tcp::socket socket(im.io);
+        error_code ec;
+        im.listener->accept(socket, ec);
+        if (ec) continue;
+        socket.non_blocking(true, ec);
+        socket.set_option(asio::ip::tcp::no_delay(true), ec);
+        if (im.options.receiveBuffer > 0)
+            socket.set_option(asio::socket_base::receive_buffer_size(im.options.receiveBuffer), ec);
         auto session = std::make_unique<Impl::Session>();
-        Connection c = Serve(*impl_, *session, fd, wakeFd_[0]).run();
-        ::close(fd);
+        Connection c = Serve(im, *session, socket).run();
+        socket.close(ec);
         {
             std::lock_guard lock(mutex_);
             done_.push_back(std::move(c));

@@ -88,9 +88,7 @@ private:
     void run();
 
     std::unique_ptr<Impl> impl_;
-    std::uint16_t port_ = 0;
-    int listenFd_ = -1;
-    int wakeFd_[2] = {-1, -1};
+    std::uint16_t port_ = 0;  // the listener and the stop signal are in Impl
     std::thread thread_;
     mutable std::mutex mutex_;
     std::condition_variable changed_;
