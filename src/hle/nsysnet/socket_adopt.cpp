@@ -97,10 +97,14 @@ platform::NativeSocket HostSocket::release()
         acceptor_->release(ec);
     if (datagram_)
         datagram_->release(ec);
+    // Windows: Asio's release() needs FileReplaceCompletionInformation (Windows 8.1+; Wine lacks
+    // it). When it fails the Asio object still owns the socket and closes it below: hand back
+    // nothing rather than a dead handle.
     stream_.reset();
     acceptor_.reset();
     datagram_.reset();
-    return std::exchange(fd_, platform::invalidSocket);
+    const auto fd = std::exchange(fd_, platform::invalidSocket);
+    return ec ? platform::invalidSocket : fd;
 }
 
 Expected<std::int32_t, SoError> SocketTable::adopt(platform::NativeSocket hostSocket)
