@@ -3,6 +3,7 @@
 #include <string>
 
 #include "certstore/entry_check.h"
+#include "platform/file.h"
 #include "certstore/file_io.h"
 #include "certstore/key_decrypt.h"
 #include "certstore/known_certs.h"
@@ -73,11 +74,11 @@ Expected<Entry, LoadError> loadEntry(const fs::path& content, const MetadataReco
     if (endsWith(r.certPath, ".aes")) {
         auto enc = readFileBytes(certPath);
         if (!enc) return fail(enc.error());
-        auto plain = aesCbcDecryptZeroIv(otpKey, *enc, certPath.string());
+        auto plain = aesCbcDecryptZeroIv(otpKey, *enc, platform::utf8(certPath));
         if (!plain) return fail(plain.error());
         auto len = r.rawE0Size ? std::optional<std::size_t>(*r.rawE0Size) : derTlvLength(plain->view());
         if (!len || *len > plain->size())
-            return fail(LoadError{certPath.string() + ": decrypted certificate is not DER (wrong otp.bin?)"});
+            return fail(LoadError{platform::utf8(certPath) + ": decrypted certificate is not DER (wrong otp.bin?)"});
         e.certDer.assign(plain->data(), plain->data() + *len);
     } else {
         auto der = readFileBytes(certPath);
@@ -90,7 +91,7 @@ Expected<Entry, LoadError> loadEntry(const fs::path& content, const MetadataReco
         auto raw = readSecretFile(keyPath);
         if (!raw) return fail(raw.error());
         if (endsWith(r.keyPath, ".aes")) {
-            auto key = decryptPrivateKey(otpKey, raw->view(), r.rawE1Size, keyPath.string());
+            auto key = decryptPrivateKey(otpKey, raw->view(), r.rawE1Size, platform::utf8(keyPath));
             if (!key) return fail(key.error());
             e.keyDer = std::move(*key);
         } else {
@@ -98,7 +99,7 @@ Expected<Entry, LoadError> loadEntry(const fs::path& content, const MetadataReco
         }
     }
 
-    if (auto ok = checkEntry(e, certPath.string(), keyPath.string()); !ok) return fail(ok.error());
+    if (auto ok = checkEntry(e, platform::utf8(certPath), platform::utf8(keyPath)); !ok) return fail(ok.error());
     return e;
 }
 
@@ -107,11 +108,11 @@ Expected<Entry, LoadError> loadEntry(const fs::path& content, const MetadataReco
 Expected<fs::path, LoadError> findContentFolder(const fs::path& dir)
 {
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) return fail(LoadError{dir.string() + ": no such folder"});
+    if (!fs::is_directory(dir, ec)) return fail(LoadError{platform::utf8(dir) + ": no such folder"});
     if (looksLikeContent(dir)) return dir;
     fs::path nested = dir / kContentUnderMlc;
     if (fs::is_directory(nested, ec)) return nested;
-    return fail(LoadError{dir.string() + ": neither an MLC folder (no " + kContentUnderMlc +
+    return fail(LoadError{platform::utf8(dir) + ": neither an MLC folder (no " + kContentUnderMlc +
                           ") nor the certificate title's content/ folder"});
 }
 
@@ -125,7 +126,7 @@ Expected<std::shared_ptr<const CertStore>, LoadError> readConsoleDump(const fs::
     {
         auto otp = readSecretFile(otpBin);
         if (!otp) return fail(otp.error());
-        auto key = sslKeyFromOtp(otp->view(), otpBin.string());
+        auto key = sslKeyFromOtp(otp->view(), platform::utf8(otpBin));
         if (!key) return fail(key.error());
         otpKey = std::move(*key);
     }
@@ -137,11 +138,11 @@ Expected<std::shared_ptr<const CertStore>, LoadError> readConsoleDump(const fs::
         auto text = readFileBytes(metadataPath);
         if (!text) return fail(text.error());
         auto parsed = parseMetadata(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()),
-                                    metadataPath.string());
+                                    platform::utf8(metadataPath));
         if (!parsed) return fail(parsed.error());
         records = std::move(*parsed);
     } else {
-        log::certstore().warn("{} is missing; loading the known certificate files instead", metadataPath.string());
+        log::certstore().warn("{} is missing; loading the known certificate files instead", platform::utf8(metadataPath));
         records = recordsFromKnownTable(*content);
     }
     if (records.empty()) return fail(LoadError{content->string() + ": no certificates found"});

@@ -20,7 +20,7 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
 
 LoadError ioError(const fs::path& path, std::string_view what, int err)
 {
-    return {path.string() + ": " + std::string(what) + ": " + std::strerror(err)};
+    return {platform::utf8(path) + ": " + std::string(what) + ": " + std::strerror(err)};
 }
 
 // Reads into `out`, which must be resizable before the read; sizes up to a few MiB only.
@@ -29,12 +29,12 @@ Expected<Buffer, LoadError> readWhole(const fs::path& path, Make make)
 {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
-        if (!fs::exists(path, ec)) return fail(LoadError{path.string() + ": file is missing"});
-        return fail(LoadError{path.string() + ": not a regular file"});
+        if (!fs::exists(path, ec)) return fail(LoadError{platform::utf8(path) + ": file is missing"});
+        return fail(LoadError{platform::utf8(path) + ": not a regular file"});
     }
     auto size = fs::file_size(path, ec);
-    if (ec) return fail(LoadError{path.string() + ": cannot get size: " + ec.message()});
-    if (size > (16u << 20)) return fail(LoadError{path.string() + ": file too large"});
+    if (ec) return fail(LoadError{platform::utf8(path) + ": cannot get size: " + ec.message()});
+    if (size > (16u << 20)) return fail(LoadError{platform::utf8(path) + ": file too large"});
     File f(platform::openFile(path, "rb"));
     if (!f) return fail(ioError(path, "cannot open", errno));
     Buffer buf = make(static_cast<std::size_t>(size));
@@ -62,7 +62,7 @@ Expected<void, LoadError> writeFileBytes(const fs::path& path, std::span<const s
     if (privateFile) {
         std::error_code ec;
         fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-        if (ec) return fail(LoadError{path.string() + ": cannot restrict permissions: " + ec.message()});
+        if (ec) return fail(LoadError{platform::utf8(path) + ": cannot restrict permissions: " + ec.message()});
     }
     if (!data.empty() && std::fwrite(data.data(), 1, data.size(), f.get()) != data.size())
         return fail(ioError(path, "write failed", errno));

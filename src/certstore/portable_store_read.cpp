@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "certstore/entry_check.h"
+#include "platform/file.h"
 #include "certstore/file_io.h"
 #include "certstore/known_certs.h"
 #include "common/log.h"
@@ -27,7 +28,7 @@ public:
 
     LoadError error(const std::string& field, const std::string& why) const
     {
-        return {(dir_ / kManifestFile).string() + ": " + field + ": " + why};
+        return {platform::utf8(dir_ / kManifestFile) + ": " + field + ": " + why};
     }
 
     template <class T>
@@ -184,8 +185,8 @@ Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const fs
         entries.push_back(std::move(*e));
     }
     auto store = CertStore::create(std::move(entries));
-    if (!store) return fail(LoadError{(dir / kManifestFile).string() + ": " + store.error().message});
-    log::certstore().debug("loaded {} certificates from {}", (*store)->size(), dir.string());
+    if (!store) return fail(LoadError{platform::utf8(dir / kManifestFile) + ": " + store.error().message});
+    log::certstore().debug("loaded {} certificates from {}", (*store)->size(), platform::utf8(dir));
     return store;
 }
 

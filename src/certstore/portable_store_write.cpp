@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "certstore/file_io.h"
+#include "platform/file.h"
 #include "common/log.h"
 #include "pki/encoding.h"
 
@@ -82,7 +83,10 @@ fs::path siblingName(const fs::path& out, std::string_view tag)
     std::random_device rd;
     char suffix[16];
     std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
-    return out.parent_path() / ("." + out.filename().string() + "." + std::string(tag) + "-" + suffix);
+    fs::path name = ".";  // path arithmetic, so a name the ANSI code page cannot spell survives on Windows
+    name += out.filename();
+    name += "." + std::string(tag) + "-" + suffix;
+    return out.parent_path() / name;
 }
 
 }  // namespace
@@ -99,14 +103,14 @@ Expected<void, LoadError> writePortableStore(const CertStore& store, const fs::p
     std::error_code ec;
     const bool exists = fs::exists(out, ec);
     if (exists && !options.replace)
-        return fail(LoadError{out.string() + ": already exists (use --force to replace it)"});
-    if (exists && !fs::is_directory(out, ec)) return fail(LoadError{out.string() + ": exists and is not a folder"});
+        return fail(LoadError{platform::utf8(out) + ": already exists (use --force to replace it)"});
+    if (exists && !fs::is_directory(out, ec)) return fail(LoadError{platform::utf8(out) + ": exists and is not a folder"});
     if (!out.parent_path().empty() && !fs::is_directory(out.parent_path(), ec))
-        return fail(LoadError{out.parent_path().string() + ": parent folder does not exist"});
+        return fail(LoadError{platform::utf8(out.parent_path()) + ": parent folder does not exist"});
 
     const fs::path tmp = siblingName(out, "tmp");
     if (!fs::create_directory(tmp, ec))
-        return fail(LoadError{tmp.string() + ": cannot create: " + (ec ? ec.message() : "already exists")});
+        return fail(LoadError{platform::utf8(tmp) + ": cannot create: " + (ec ? ec.message() : "already exists")});
     fs::permissions(tmp, fs::perms::owner_all, fs::perm_options::replace, ec);  // it holds private keys
 
     auto cleanup = [&] { std::error_code ignored; fs::remove_all(tmp, ignored); };
@@ -122,7 +126,7 @@ Expected<void, LoadError> writePortableStore(const CertStore& store, const fs::p
         fs::rename(out, old, ec);
         if (ec) {
             cleanup();
-            return fail(LoadError{out.string() + ": cannot move the old folder aside: " + ec.message()});
+            return fail(LoadError{platform::utf8(out) + ": cannot move the old folder aside: " + ec.message()});
         }
     }
     fs::rename(tmp, out, ec);
@@ -130,10 +134,10 @@ Expected<void, LoadError> writePortableStore(const CertStore& store, const fs::p
         std::error_code ignored;
         if (!old.empty()) fs::rename(old, out, ignored);
         cleanup();
-        return fail(LoadError{out.string() + ": cannot rename the finished store into place: " + ec.message()});
+        return fail(LoadError{platform::utf8(out) + ": cannot rename the finished store into place: " + ec.message()});
     }
     if (!old.empty()) fs::remove_all(old, ec);
-    log::certstore().info("wrote {} certificates to {}", store.size(), out.string());
+    log::certstore().info("wrote {} certificates to {}", store.size(), platform::utf8(out));
     return {};
 }
 

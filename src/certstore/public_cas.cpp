@@ -1,4 +1,5 @@
 #include "certstore/public_cas.h"
+#include "platform/file.h"
 
 #include <algorithm>
 
@@ -18,7 +19,7 @@ Expected<std::vector<Entry>, LoadError> publicCasFromBundle(const std::filesyste
     auto blocks = pki::decodePem(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()),
                                  "CERTIFICATE");
     if (!blocks)
-        return fail(LoadError{fmt::format("{}: not a PEM certificate bundle ({})", bundle.string(),
+        return fail(LoadError{fmt::format("{}: not a PEM certificate bundle ({})", platform::utf8(bundle),
                                           blocks.error().what)});
     std::vector<Entry> out;
     for (const auto& der : *blocks) {
@@ -33,7 +34,7 @@ Expected<std::vector<Entry>, LoadError> publicCasFromBundle(const std::filesyste
             e.groups = k.groups;
             e.permissions = unrestrictedPermissions(k);
             e.certDer = der;
-            if (auto ok = checkEntry(e, fmt::format("{} (ID {})", bundle.string(), k.id), ""); !ok)
+            if (auto ok = checkEntry(e, fmt::format("{} (ID {})", platform::utf8(bundle), k.id), ""); !ok)
                 return fail(ok.error());
             out.push_back(std::move(e));
         }

@@ -4,6 +4,11 @@
 #include <memory>
 #include <string>
 
+#ifdef _WIN32
+#include <windows.h>
+#include <shellapi.h>  // CommandLineToArgvW
+#endif
+
 namespace wiiu::platform {
 
 std::FILE* openFile(const std::filesystem::path& path, const char* mode)
@@ -14,6 +19,33 @@ std::FILE* openFile(const std::filesystem::path& path, const char* mode)
 #else
     return std::fopen(path.c_str(), mode);
 #endif
+}
+
+std::filesystem::path pathFromUtf8(std::string_view text)
+{
+    return std::filesystem::path(std::u8string(text.begin(), text.end()));
+}
+
+std::string utf8(const std::filesystem::path& path)
+{
+    const std::u8string text = path.u8string();
+    return {text.begin(), text.end()};
+}
+
+std::vector<std::string> utf8Arguments(int argc, char** argv)
+{
+#ifdef _WIN32
+    int count = 0;
+    if (wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &count)) {
+        std::vector<std::string> args;
+        for (int i = 0; i < count; ++i)
+            args.push_back(utf8(std::filesystem::path(wide[i])));
+        ::LocalFree(wide);
+        if (count == argc)  // the same arguments, only spelt right
+            return args;
+    }
+#endif
+    return {argv, argv + argc};
 }
 
 int appendToPrivateFile(const std::filesystem::path& path, std::string_view text)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # dump_certs.exe under Wine on a synthetic console dump (tests/fixtures/make_console_dump.sh, made
 # on the host with openssl), every path given the Windows way: Z: drive letter, backslashes, and
-# an output folder with a non-ASCII name. Checks the exit codes and messages of dump, refusal,
-# --force replacement (the old store replaced as a whole, nothing left beside it) and --verify.
+# an output folder whose name the ANSI code page cannot spell (it must come through the wide
+# command line). Checks the exit codes and messages of dump, refusal, --force replacement (the
+# old store replaced as a whole, nothing left beside it), --verify (the name intact in its JSON)
+# and a usage error.
 # Usage: dump_certs_wine.sh WINE_RUN DUMP_CERTS_EXE WORK_DIR
 set -eu
 wine_run=$1 tool=$2 work=$3
@@ -10,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work" && mkdir -p "$work/stores"
 sh "$here/../fixtures/make_console_dump.sh" "$work/dump" >/dev/null
 win() { printf 'Z:%s' "$1" | tr / '\\'; }
-out="$work/stores/wiiu_certs-störe"
+out="$work/stores/wiiu_certs-störe-証明書"
 dump="--mlc $(win "$work/dump/mlc") --otp $(win "$work/dump/otp.bin") --out $(win "$out")"
 
 fails=0
@@ -41,8 +43,9 @@ echo stale >"$out/stale.txt"
 # shellcheck disable=SC2086
 run replace 0 "11 certificates written to" $dump --force
 check replaced-whole '[ ! -e "$out/stale.txt" ] && [ -f "$out/manifest.json" ]'
-check nothing-beside '[ "$(ls -A "$work/stores")" = "wiiu_certs-störe" ]'
+check nothing-beside '[ "$(ls -A "$work/stores")" = "wiiu_certs-störe-証明書" ]'
 run verify 0 "\"ok\": true" --verify "$(win "$out")" --json
+check name-in-json 'grep -qF "wiiu_certs-störe-証明書" "$work/verify.out"'
 rm "$out/manifest.json"
 run verify-missing 2 "manifest.json: file is missing" --verify "$(win "$out")"
 run usage 1 "--otp" --mlc "$(win "$work/dump/mlc")" --out "$(win "$out")"

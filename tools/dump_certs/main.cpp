@@ -6,12 +6,14 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include <wiiu_nssl/console_dump.h>
 #include <wiiu_nssl/portable_store.h>
 #include "certstore/public_cas.h"
+#include "platform/file.h"
 #include "report.h"
 
 namespace {
@@ -74,12 +76,12 @@ StoreResult readStore(const Options& o)
     using namespace wiiu::certstore;
     std::shared_ptr<const CertStore> console;
     if (!o.mlc.empty()) {
-        auto dumped = readConsoleDump(o.mlc, o.otp);
+        auto dumped = readConsoleDump(wiiu::platform::pathFromUtf8(o.mlc), wiiu::platform::pathFromUtf8(o.otp));
         if (!dumped) return wiiu::fail(dumped.error());
         console = *dumped;
     }
     if (!o.publicCas) return console;
-    auto found = publicCasFromBundle(*o.publicCas);
+    auto found = publicCasFromBundle(wiiu::platform::pathFromUtf8(*o.publicCas));
     if (!found) return wiiu::fail(found.error());
     std::cerr << "public CAs: " << found->size() << " of the console's server CAs are in " << *o.publicCas
               << (found->empty() ? "" : ":");
@@ -94,22 +96,23 @@ StoreResult readStore(const Options& o)
 int runDump(const Options& o)
 {
     // Fail before the slow part: an existing folder is never overwritten silently.
+    const auto out = wiiu::platform::pathFromUtf8(o.out);
     std::error_code ec;
-    if (!o.force && std::filesystem::exists(o.out, ec))
+    if (!o.force && std::filesystem::exists(out, ec))
         return failWith(o, "dump", o.out + ": already exists (use --force to replace it)");
     auto store = readStore(o);
     if (!store) return failWith(o, "dump", store.error().message);
-    auto written = wiiu::certstore::writePortableStore(**store, o.out, {.replace = o.force});
+    auto written = wiiu::certstore::writePortableStore(**store, out, {.replace = o.force});
     if (!written) return failWith(o, "dump", written.error().message);
     // Read back what was written: the user learns now, not at the emulator's start.
-    auto check = wiiu::certstore::loadPortableStore(o.out, {.deepCheck = true});
+    auto check = wiiu::certstore::loadPortableStore(out, {.deepCheck = true});
     if (!check) return failWith(o, "dump", "written store does not load back: " + check.error().message);
     return report(wiiu::dump_certs::buildReport(**check, "dump", o.out), o);
 }
 
 int runVerify(const Options& o)
 {
-    auto store = wiiu::certstore::loadPortableStore(o.verify, {.deepCheck = true});
+    auto store = wiiu::certstore::loadPortableStore(wiiu::platform::pathFromUtf8(o.verify), {.deepCheck = true});
     if (!store) return failWith(o, "verify", store.error().message);
     return report(wiiu::dump_certs::buildReport(**store, "verify", o.verify), o);
 }
@@ -141,7 +144,12 @@ int main(int argc, char** argv)
     verify->excludes(mlc, otp, out, publicCas);
 
     try {
-        app.parse(argc, argv);
+        // UTF-8 on every host (Windows' argv is in the ANSI code page); paths are made with
+        // platform::pathFromUtf8 from these strings.
+        const std::vector<std::string> args = wiiu::platform::utf8Arguments(argc, argv);
+        std::vector<const char*> pointers;
+        for (const std::string& a : args) pointers.push_back(a.c_str());
+        app.parse(static_cast<int>(pointers.size()), pointers.data());
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;  // --help is a success; every parse error is "usage"
