@@ -13,21 +13,24 @@
 
 namespace wiiu::test {
 
+/// A TCP socket bound to 127.0.0.1 on a free port, which goes into `port`.
+inline int boundLoopbackSocket(std::uint16_t& port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+    socklen_t len = sizeof sa;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    port = ntohs(sa.sin_port);
+    return fd;
+}
+
 /// A POSIX TCP listener on 127.0.0.1 (ephemeral port) for tests to accept from.
 class HostListener {
 public:
-    HostListener()
-    {
-        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-        ::listen(fd_, 16);
-        socklen_t len = sizeof sa;
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len);
-        port_ = ntohs(sa.sin_port);
-    }
+    HostListener() : fd_(boundLoopbackSocket(port_)) { ::listen(fd_, 16); }
     ~HostListener() { ::close(fd_); }
     HostListener(const HostListener&) = delete;
     HostListener& operator=(const HostListener&) = delete;
@@ -43,8 +46,8 @@ public:
     }
 
 private:
+    std::uint16_t port_ = 0;  // before fd_: the constructor fills it
     int fd_ = -1;
-    std::uint16_t port_ = 0;
 };
 
 /// Echoes everything on an accepted connection until EOF (bounded by a 10 s idle timeout).

@@ -22,20 +22,10 @@ namespace {
 
 /// A port nobody listens on: bound (so nobody else gets it) but never listening.
 struct ClosedPort {
-    ClosedPort()
-    {
-        fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in sa{};
-        sa.sin_family = AF_INET;
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-        socklen_t len = sizeof sa;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-        port = ntohs(sa.sin_port);
-    }
+    ClosedPort() : fd(boundLoopbackSocket(port)) {}
     ~ClosedPort() { ::close(fd); }
+    std::uint16_t port = 0;  // before fd: the constructor fills it
     int fd;
-    std::uint16_t port;
 };
 
 TEST(NsysnetIo, TcpEchoWithInTestPeer)
