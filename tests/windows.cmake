@@ -4,9 +4,9 @@
 #
 # Left out, with the reason:
 #  - support/ pieces that need a POSIX host: the TLS peers (tls_peer: posix_spawn of openssl,
-#    gnutls-serv, python), the TCP transport (POSIX sockets), the fiber scheduler (ucontext),
-#    the host-side peer support/host_listener.h. So the programs built on them stay Linux-only:
-#    tls_tests (tls_verify, tls_peers, tls_stream), nssl_handshake and nssl_io (TLS peers),
+#    gnutls-serv, python), the fiber scheduler (ucontext), the host-side peer
+#    support/host_listener.h. So the programs built on them stay Linux-only: tls_peers and
+#    tls_stream (TLS peers), nssl_handshake and nssl_io (TLS peers),
 #    reliability, embedding, nsysnet_io, nsysnet_hostile_guest and nsysnet_console (POSIX peers,
 #    python). NSSL against openssl s_server runs through tests/windows/probe_s_server.sh.
 #  - The PowerPC guests under Unicorn (a Linux library).
@@ -20,7 +20,8 @@ set(support ${CMAKE_CURRENT_SOURCE_DIR}/support)
 set(interop ${CMAKE_CURRENT_SOURCE_DIR}/interop)
 
 # The portable part of support/ (see support/CMakeLists.txt for the whole).
-add_library(wiiu_test_support STATIC ${support}/pki_fixture.cpp ${support}/bearssl_server.cpp ${support}/nssl_guest.cpp)
+add_library(wiiu_test_support STATIC
+  ${support}/pki_fixture.cpp ${support}/bearssl_server.cpp ${support}/nssl_guest.cpp ${support}/tcp_transport.cpp)
 target_include_directories(wiiu_test_support PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(wiiu_test_support PUBLIC
   WIIU_NSSL_SOURCE_DIR="${PROJECT_SOURCE_DIR}" WIIU_NSSL_BINARY_DIR="${PROJECT_BINARY_DIR}")
@@ -50,6 +51,9 @@ wiiu_nssl_test(nsysnet_tests
   SOURCES ${unit}/nsysnet_service_test.cpp ${unit}/nsysnet_socket_test.cpp ${unit}/nsysnet_resolver_test.cpp
   LIBS wiiu_nssl LABELS unit
   EXCLUDE "SocketService.ReceiveAfterPeerReset")
+# The TLS engine on a TCP transport against the in-process BearSSL server: verification results.
+wiiu_nssl_test(tls_tests SOURCES ${interop}/tls_verify_test.cpp LIBS wiiu_test_support LABELS interop
+  PROPERTIES FIXTURES_REQUIRED windows_pki)
 # NSSL TLS flows through the guest exports against the in-process BearSSL server.
 wiiu_nssl_test(nssl_tests
   SOURCES ${interop}/nssl_api_test.cpp ${interop}/nssl_crl_test.cpp ${interop}/nssl_hostile_guest_test.cpp

@@ -1,7 +1,6 @@
 // Stream behaviour against the in-process BearSSL server: non-blocking bulk transfer with honest
 // partial writes, how the peer's ending is reported, stalls, resumption, memory per connection.
 #include <malloc.h>
-#include <poll.h>
 
 #include <gtest/gtest.h>
 
@@ -105,7 +104,7 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
     br_sha256_init(&rx);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while ((sent < kTotal || received < kTotal) && std::chrono::steady_clock::now() < deadline) {
-        short events = 0;
+        bool wantRead = false, wantWrite = false;
         if (sent < kTotal) {
             const std::size_t chunk = std::min(out.size(), kTotal - sent);
             for (std::size_t i = 0; i < chunk; ++i) out[i] = BearSslServer::bulkByte(sent + i);
@@ -118,8 +117,8 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
                 ASSERT_EQ(accepted, 0u);
             }
             if (s == TlsStatus::Ok && accepted < chunk) ++partialWrites;
-            if (s == TlsStatus::WantWrite) ++wantWrites, events |= POLLOUT;
-            if (s == TlsStatus::WantRead) events |= POLLIN;
+            if (s == TlsStatus::WantWrite) ++wantWrites, wantWrite = true;
+            if (s == TlsStatus::WantRead) wantRead = true;
             sent += accepted;
         }
         if (received < kTotal) {
@@ -131,12 +130,12 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
                 mismatch = in[i] != BearSslServer::bulkByte(received + i);
             br_sha256_update(&rx, in.data(), got);
             received += got;
-            if (s == TlsStatus::WantRead) ++wantReads, events |= POLLIN;
-            if (s == TlsStatus::WantWrite) events |= POLLOUT;
+            if (s == TlsStatus::WantRead) ++wantReads, wantRead = true;
+            if (s == TlsStatus::WantWrite) wantWrite = true;
         }
-        if (events) {
-            pollfd p{c.socket->fd(), events, 0};
-            ::poll(&p, 1, 1000);
+        if (wantRead || wantWrite) {
+            platform::PollEntry p{.socket = c.socket->fd(), .read = wantRead, .write = wantWrite};
+            platform::poll({&p, 1}, 1000);
         }
     }
     ASSERT_EQ(sent, kTotal);

@@ -1,8 +1,6 @@
 // Shared helpers of the TLS engine tests: fixture certificates, client configs, connecting and
-// moving bytes through a TlsClient in "blocking" style (poll() on WantRead / WantWrite).
+// moving bytes through a TlsClient in "blocking" style (a poll on WantRead / WantWrite).
 #pragma once
-
-#include <unistd.h>
 
 #include <ctime>
 #include <filesystem>

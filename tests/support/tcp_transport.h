@@ -1,4 +1,4 @@
-// A non-blocking TCP client socket on 127.0.0.1 adapted to nssl::Transport, and a poll()-based
+// A non-blocking TCP client socket on 127.0.0.1 adapted to nssl::Transport, and a poll-based
 // driver that turns the TLS engine's WantRead / WantWrite into waits (the tests' "blocking mode").
 #pragma once
 
@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "platform/socket.h"
 #include "tls/client.h"
 #include "tls/transport.h"
 
@@ -23,7 +24,7 @@ public:
     IoResult receive(std::span<std::uint8_t> buffer) override;
     IoResult send(std::span<const std::uint8_t> data) override;
 
-    int fd() const { return fd_; }
+    platform::NativeSocket fd() const;
     /// Orderly shutdown of our sending side (FIN).
     void shutdownWrite();
     /// Waits until readable (`forWrite` false) or writable; false on timeout.
@@ -32,8 +33,9 @@ public:
     std::size_t wouldBlockCount() const { return wouldBlock_; }
 
 private:
-    explicit TcpTransport(int fd) : fd_(fd) {}
-    int fd_;
+    struct Socket;
+    explicit TcpTransport(std::unique_ptr<Socket> socket);
+    std::unique_ptr<Socket> socket_;
     std::size_t wouldBlock_ = 0;
 };
 
