@@ -4,17 +4,16 @@
 #
 # Left out, with the reason:
 #  - support/ pieces that need a POSIX host: the TLS peers (tls_peer: posix_spawn of openssl,
-#    gnutls-serv, python), the fiber scheduler (ucontext), the host-side peer
-#    support/host_listener.h. So the programs built on them stay Linux-only: tls_peers and
-#    tls_stream (TLS peers), nssl_handshake and nssl_io (TLS peers),
-#    reliability, embedding, nsysnet_io, nsysnet_hostile_guest and nsysnet_console (POSIX peers,
-#    python). NSSL against openssl s_server runs through tests/windows/probe_s_server.sh.
+#    gnutls-serv, python) and the fiber scheduler (ucontext). So the programs built on them stay
+#    Linux-only: tls_peers, tls_stream, nssl_handshake and nssl_io (TLS peers), reliability and
+#    embedding (TLS peers, fibers); nsysnet_console talks to its host peers with POSIX calls.
+#    NSSL against openssl s_server runs through tests/windows/probe_s_server.sh.
 #  - The PowerPC guests under Unicorn (a Linux library).
-#  - Tests that compare with the host's openssl output (runCommand): a Windows program under
-#    Wine cannot start the host's openssl.
-#  - SocketService.ReceiveAfterPeerReset: Wine's closesocket() with SO_LINGER {on, 0} closes
-#    with FIN, not RST (checked with a plain Winsock program under Debian 12's Wine 8.0), so the
-#    peer reads end-of-file; a Wine limitation, not the library's.
+#  - Tests that compare with the host's openssl output (runCommand), or start python3
+#    (NsysnetIo.TcpEchoWithExternalPython): a Windows program under Wine cannot start them.
+#  - SocketService.ReceiveAfterPeerReset, NsysnetIo.PeerResetIsEconnreset: Wine's closesocket()
+#    with SO_LINGER {on, 0} closes with FIN, not RST (checked with a plain Winsock program under
+#    Debian 12's Wine 8.0), so the peer reads end-of-file; a Wine limitation, not the library's.
 set(unit ${CMAKE_CURRENT_SOURCE_DIR}/unit)
 set(support ${CMAKE_CURRENT_SOURCE_DIR}/support)
 set(interop ${CMAKE_CURRENT_SOURCE_DIR}/interop)
@@ -49,8 +48,9 @@ wiiu_nssl_test(certstore_tests
   LIBS wiiu_certstore LABELS unit)
 wiiu_nssl_test(nsysnet_tests
   SOURCES ${unit}/nsysnet_service_test.cpp ${unit}/nsysnet_socket_test.cpp ${unit}/nsysnet_resolver_test.cpp
+          ${unit}/nsysnet_io_test.cpp ${unit}/nsysnet_hostile_guest_test.cpp
   LIBS wiiu_nssl LABELS unit
-  EXCLUDE "SocketService.ReceiveAfterPeerReset")
+  EXCLUDE "SocketService.ReceiveAfterPeerReset:NsysnetIo.PeerResetIsEconnreset:NsysnetIo.TcpEchoWithExternalPython")
 # The TLS engine on a TCP transport against the in-process BearSSL server: verification results.
 wiiu_nssl_test(tls_tests SOURCES ${interop}/tls_verify_test.cpp LIBS wiiu_test_support LABELS interop
   PROPERTIES FIXTURES_REQUIRED windows_pki)

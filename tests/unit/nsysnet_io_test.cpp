@@ -20,22 +20,14 @@ using nsysnet::SoError;
 namespace {
 
 
-/// A port nobody listens on: bound (so nobody else gets it) but never listening.
-struct ClosedPort {
-    ClosedPort() : fd(boundLoopbackSocket(port)) {}
-    ~ClosedPort() { ::close(fd); }
-    std::uint16_t port = 0;  // before fd: the constructor fills it
-    int fd;
-};
 
 TEST(NsysnetIo, TcpEchoWithInTestPeer)
 {
     NetGuest g;
     HostListener listener;
     std::thread peer([&] {
-        const int fd = listener.accept();
-        if (fd >= 0)
-            echoUntilClosed(fd);
+        if (auto conn = listener.accept())
+            echoUntilClosed(std::move(*conn));
     });
     const std::int32_t fd = g.tcp();
     ASSERT_EQ(g.connect(fd, listener.port()), 0);
@@ -128,15 +120,15 @@ TEST(NsysnetIo, EmptyNonBlockingReceiveWouldBlock)
     HostListener listener;
     const std::int32_t fd = g.tcp();
     ASSERT_EQ(g.connect(fd, listener.port()), 0);
-    const int peer = listener.accept();
-    ASSERT_GE(peer, 0);
+    auto peer = listener.accept();
+    ASSERT_TRUE(peer);
     g.setNonBlocking(fd, true);
     EXPECT_EQ(g.recv(fd, 16).first, -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
-    ASSERT_EQ(::send(peer, "ab", 2, 0), 2);
+    ASSERT_EQ(hostSend(*peer, "ab"), 2u);
     EXPECT_TRUE(eventually([&] { return g.recv(fd, 16).second == "ab"; }));
     EXPECT_EQ(g.lastError(), 0);
-    ::close(peer);
+    peer->close();
 }
 
 TEST(NsysnetIo, NonBlockingConnectInProgressThenSelectThenConnected)
@@ -201,11 +193,9 @@ TEST(NsysnetIo, PeerResetIsEconnreset)
     HostListener listener;
     const std::int32_t fd = g.tcp();
     ASSERT_EQ(g.connect(fd, listener.port()), 0);
-    const int peer = listener.accept();
-    ASSERT_GE(peer, 0);
-    ::linger l{1, 0};
-    ::setsockopt(peer, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-    ::close(peer);  // linger 0: RST
+    auto peer = listener.accept();
+    ASSERT_TRUE(peer);
+    hostReset(*peer);
     EXPECT_EQ(g.recv(fd, 16).first, -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_ECONNRESET));
 }
@@ -216,10 +206,10 @@ TEST(NsysnetIo, OrderlyCloseReturnsZero)
     HostListener listener;
     const std::int32_t fd = g.tcp();
     ASSERT_EQ(g.connect(fd, listener.port()), 0);
-    const int peer = listener.accept();
-    ASSERT_GE(peer, 0);
-    ASSERT_EQ(::send(peer, "bye", 3, 0), 3);
-    ::close(peer);
+    auto peer = listener.accept();
+    ASSERT_TRUE(peer);
+    ASSERT_EQ(hostSend(*peer, "bye"), 3u);
+    peer->close();
     EXPECT_EQ(g.recvAll(fd, 3), "bye");
     EXPECT_EQ(g.recv(fd, 16).first, 0);
     EXPECT_EQ(g.lastError(), 0);
@@ -236,20 +226,16 @@ TEST(NsysnetIo, GuestListenAcceptAndHostClient)
     EXPECT_EQ(g.net("accept", {NetGuest::u(server), 0, 0}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
     g.setNonBlocking(server, false);
-    const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+    HostListener host;
+    auto client = host.connect(port);
+    ASSERT_TRUE(client);
     const auto peer = g.alloc(16);
     const auto len = g.put(guest::bei32(16)).address;
     const std::int32_t conn = g.net("accept", {NetGuest::u(server), peer, len});
     ASSERT_GE(conn, 1);
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(peer).address, NetGuest::kLoopback);
-    ASSERT_EQ(::send(client, "ping", 4, 0), 4);
+    ASSERT_EQ(hostSend(*client, "ping"), 4u);
     EXPECT_EQ(g.recvAll(conn, 4), "ping");
-    ::close(client);
 }
 
 TEST(NsysnetIo, SelectReadinessTimeoutAndInvalidTimevals)
@@ -308,8 +294,8 @@ TEST(NsysnetIo, CloseFromAnotherThreadAbortsBlockedRecv)
     HostListener listener;
     const std::int32_t fd = g.tcp();
     ASSERT_EQ(g.connect(fd, listener.port()), 0);
-    const int peer = listener.accept();
-    ASSERT_GE(peer, 0);
+    auto peer = listener.accept();
+    ASSERT_TRUE(peer);
     const auto buf = g.alloc(64);
     std::atomic<bool> returned{false};
     auto blocked = std::async(std::launch::async, [&] {
@@ -327,7 +313,7 @@ TEST(NsysnetIo, CloseFromAnotherThreadAbortsBlockedRecv)
     EXPECT_EQ(r, -1);
     EXPECT_TRUE(e == err(SoError::SO_EABORTED) || e == err(SoError::SO_EBADF)) << e;
     EXPECT_EQ(g.lastError(3), 0);
-    ::close(peer);
+    peer->close();
 }
 
 TEST(NsysnetIo, ProcessTeardownWakesBlockedThreads)

@@ -1,5 +1,7 @@
 #include "hle/nsysnet/host_socket.h"
 
+#include <utility>
+
 #include <boost/asio/error.hpp>
 
 #include "hle/nsysnet/error_map.h"
@@ -300,17 +302,14 @@ SoError HostSocket::startConnect(const Ipv4Endpoint& peer)
         if (kind_ == SocketKind::Stream)
             return SoError::SO_EISCONN;
         break;  // a datagram socket may change its default peer
-    case ConnectState::Failed: {
-        const SoError e = pendingError_;  // report the failure once, then allow a new attempt
-        pendingError_ = SoError::SO_SUCCESS;
-        connect_ = ConnectState::None;
-        return e;
-    }
+    case ConnectState::Failed:
+        return takeConnectFailureLocked();  // report the failure once, then allow a new attempt
     case ConnectState::None:
         break;
     }
     if (const SoError e = wrapStream(); e != SoError::SO_SUCCESS)
         return e;
+    failureReported_ = false;
     // Asio's synchronous connect always waits for completion, so the step is the host's call.
     const int err = platform::connect(fd, toHost(peer));
     if (err == 0) {
@@ -361,19 +360,25 @@ ConnectState HostSocket::pollConnectLocked()
     return connect_;
 }
 
+SoError HostSocket::takeConnectFailureLocked()
+{
+    const SoError e = std::exchange(pendingError_, SoError::SO_SUCCESS);
+    if (connect_ == ConnectState::Failed)
+        connect_ = ConnectState::None;
+    failureReported_ = true;
+    return e;
+}
+
 SoError HostSocket::takePendingError()
 {
     std::lock_guard lock(mutex_);
     pollConnectLocked();
-    if (pendingError_ != SoError::SO_SUCCESS) {
-        const SoError e = pendingError_;
-        pendingError_ = SoError::SO_SUCCESS;
-        if (connect_ == ConnectState::Failed)
-            connect_ = ConnectState::None;
-        return e;
-    }
+    if (pendingError_ != SoError::SO_SUCCESS)
+        return takeConnectFailureLocked();
     const auto fd = handleLocked();
-    if (fd < 0)
+    // Winsock keeps SO_ERROR after a failed connect (POSIX clears it on reading): the failure
+    // already reported is not reported again.
+    if (fd < 0 || failureReported_)
         return SoError::SO_SUCCESS;
     int err = 0;
     if (const int queryErr = platform::pendingError(fd, err); queryErr != 0)

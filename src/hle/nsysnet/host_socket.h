@@ -155,6 +155,8 @@ private:
     IoResult finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
     IoResult finishSend(std::size_t n, const boost::system::error_code& ec);
     ConnectState pollConnectLocked();
+    /// Hands out pendingError_ once (SO_LASTERROR or the next connect), leaving ConnectState::None.
+    SoError takeConnectFailureLocked();
 
     std::shared_ptr<boost::asio::io_context> io_;  // shared: a socket may outlive its table
     const SocketKind kind_;
@@ -166,6 +168,7 @@ private:
     guest::NativeHandle fd_ = platform::invalidSocket;  // the host descriptor (Asio's native_handle() is not const)
     ConnectState connect_ = ConnectState::None;
     SoError pendingError_ = SoError::SO_SUCCESS;
+    bool failureReported_ = false;  // since the last connect attempt: the host's SO_ERROR is stale
     ShutdownState shutdown_;
     OptionState options_;  // what the guest set, as the console reads it back
 
