@@ -6,7 +6,7 @@
 #  - support/ pieces that need a POSIX host: the TLS peers (tls_peer: posix_spawn of openssl,
 #    gnutls-serv, python) and the fiber scheduler (ucontext). So the programs built on them stay
 #    Linux-only: tls_peers, tls_stream, nssl_handshake and nssl_io (TLS peers), reliability and
-#    embedding (TLS peers, fibers); nsysnet_console talks to its host peers with POSIX calls.
+#    embedding (TLS peers, fibers).
 #    NSSL against openssl s_server runs through tests/windows/probe_s_server.sh.
 #  - The PowerPC guests under Unicorn (a Linux library).
 #  - Tests that compare with the host's openssl output (runCommand), or start python3
@@ -48,7 +48,7 @@ wiiu_nssl_test(certstore_tests
   LIBS wiiu_certstore LABELS unit)
 wiiu_nssl_test(nsysnet_tests
   SOURCES ${unit}/nsysnet_service_test.cpp ${unit}/nsysnet_socket_test.cpp ${unit}/nsysnet_resolver_test.cpp
-          ${unit}/nsysnet_io_test.cpp ${unit}/nsysnet_hostile_guest_test.cpp
+          ${unit}/nsysnet_io_test.cpp ${unit}/nsysnet_hostile_guest_test.cpp ${unit}/nsysnet_console_test.cpp
   LIBS wiiu_nssl LABELS unit
   EXCLUDE "SocketService.ReceiveAfterPeerReset:NsysnetIo.PeerResetIsEconnreset:NsysnetIo.TcpEchoWithExternalPython")
 # The TLS engine on a TCP transport against the in-process BearSSL server: verification results.

@@ -59,8 +59,16 @@ int name(NativeSocket s, Ipv4& out, bool peer)
     sockaddr_storage ss{};
     Length len = sizeof ss;
     auto* sa = reinterpret_cast<sockaddr*>(&ss);
-    if ((peer ? ::getpeername(native(s), sa, &len) : ::getsockname(native(s), sa, &len)) != 0)
-        return lastSocketError();
+    if ((peer ? ::getpeername(native(s), sa, &len) : ::getsockname(native(s), sa, &len)) != 0) {
+        const int err = lastSocketError();
+#ifdef _WIN32
+        if (!peer && err == WSAEINVAL) {  // Winsock: an unbound socket has no name; BSD says 0.0.0.0:0
+            out = {};
+            return 0;
+        }
+#endif
+        return err;
+    }
     if (ss.ss_family != AF_INET)
         return kNotIpv4;
     const auto* in = reinterpret_cast<const sockaddr_in*>(&ss);

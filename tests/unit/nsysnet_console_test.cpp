@@ -5,15 +5,13 @@
 #include <string>
 #include <thread>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/host_name.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <gtest/gtest.h>
 
 #include <wiiu_nssl/nsysnet_errors.h>
+#include "platform/socket.h"
 #include "support/nsysnet_guest.h"
 
 using namespace wiiu;
@@ -179,15 +177,9 @@ TEST(NsysnetConsole, UdpBroadcastIsSentWithoutSoBroadcast)
 {
     // A real datagram to the loopback broadcast address 127.255.255.255 (Linux's local table has
     // it on lo), received by a host socket bound to INADDR_ANY.
-    const int receiver = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(receiver, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_ANY);
-    ASSERT_EQ(::bind(receiver, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
-    socklen_t len = sizeof sa;
-    ::getsockname(receiver, reinterpret_cast<sockaddr*>(&sa), &len);
-    const std::uint16_t port = ntohs(sa.sin_port);
+    boost::asio::io_context io;
+    boost::asio::ip::udp::socket receiver(io, {boost::asio::ip::address_v4::any(), 0});
+    const std::uint16_t port = receiver.local_endpoint().port();
 
     NetGuest g;
     const std::int32_t u = g.udp();
@@ -195,12 +187,11 @@ TEST(NsysnetConsole, UdpBroadcastIsSentWithoutSoBroadcast)
     const auto data = g.putString("whb-log");
     EXPECT_EQ(g.net("sendto", {NetGuest::u(u), data.address, 7, 0, g.sockaddr(0x7FFFFFFF, port), 16}), 7);
     EXPECT_EQ(g.lastError(), 0);
-    pollfd p{receiver, POLLIN, 0};
-    ASSERT_EQ(::poll(&p, 1, 2000), 1);
+    platform::PollEntry p{.socket = static_cast<platform::NativeSocket>(receiver.native_handle()), .read = true};
+    ASSERT_EQ(platform::poll({&p, 1}, 2000), 1);
     char buf[16] = {};
-    EXPECT_EQ(::recv(receiver, buf, sizeof buf, 0), 7);
+    EXPECT_EQ(receiver.receive(boost::asio::buffer(buf)), 7u);
     EXPECT_EQ(std::string(buf, 7), "whb-log");
-    ::close(receiver);
 }
 
 TEST(NsysnetConsole, TheConsolesOtherExportFamiliesAreListedAsNotImplemented)
@@ -262,10 +253,10 @@ TEST(NsysnetConsole, GetaddrinfoAsyncIsInProgressThenAnswersALaterPoll)
 {
     // A name the host resolver must be asked for (this machine's own name): whatever it answers,
     // the first call is EAI_INPROGRESS with nothing written, and a later poll answers.
-    char host[256] = {};
-    ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+    const std::string host = boost::asio::ip::host_name();
+    ASSERT_FALSE(host.empty());
     NetGuest g;
-    const auto name = g.putString(std::string(host) + ".");  // never a name the module answers itself
+    const auto name = g.putString(host + ".");  // never a name the module answers itself
     const auto res = g.put(guest::be32(0xAAAAAAAA)).address;
     EXPECT_EQ(g.net("getaddrinfo_async", {name.address, 0, 0, res}), kEaiInProgress);
     EXPECT_EQ(g.readBe32(res), 0xAAAAAAAAu);
