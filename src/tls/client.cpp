@@ -119,7 +119,11 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
         identity_ = std::move(config.identity);
         identity_->install(cc_);
     }
-    br_ssl_engine_set_buffer(eng(), iobuf_, sizeof iobuf_, 1);
+    // The two halves by hand: BearSSL 0.6's br_ssl_engine_set_buffer(.., bidi = 1) starts the
+    // output half 240 bytes inside the input half (at the output size rather than the input
+    // size), so an incoming record over 16,464 bytes (CBC with a large MAC or padding) could
+    // overwrite a record waiting to go out.
+    br_ssl_engine_set_buffers_bidi(eng(), iobuf_, kInputSize, iobuf_ + kInputSize, BR_SSL_BUFSIZE_OUTPUT);
 
     const bool resume = config.resume && !config.resume->sessionId().empty();
     if (resume) {
@@ -156,9 +160,37 @@ IoResult TlsClient::receiveIntoEngine()
 {
     std::size_t len = 0;
     unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
-    IoResult r = transport_->receive({buf, len});
-    if (r.status == IoStatus::Ok && r.bytes > 0) br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
+    if (!buf || len == 0) return IoResult::ok(0);
+    if (!ahead_.empty()) return IoResult::ok(feedAhead(buf, len));
+    // Read up to one record header past what the engine asked for: the next record's header
+    // then comes with this record's body, one receive per record instead of two. Never more,
+    // so the bytes kept back are never a whole record: a guest that waits for the socket to
+    // be readable before NSSLRead is not left waiting on data we hold.
+    const std::size_t room = std::min(kReadAhead, static_cast<std::size_t>(iobuf_ + kInputSize - (buf + len)));
+    IoResult r = transport_->receive({buf, len + room});
+    if (r.status == IoStatus::Ok && r.bytes > len) {
+        ahead_ = {buf + len, r.bytes - len};
+        r.bytes = len;
+    }
+    if (r.status == IoStatus::Ok && r.bytes > 0) br_ssl_engine_recvrec_ack(eng(), r.bytes);
     return r;
+}
+
+std::size_t TlsClient::feedAhead(unsigned char* buf, std::size_t len)
+{
+    // The engine asks for the bytes right after the last ones it took, or starts its buffer
+    // again (offset 0 for the next record, 5 for the next chunk of an unencrypted one): then the
+    // bytes read ahead (at most a header) move there. Were they ever not to fit, the clamp drops
+    // bytes and the engine fails the record; it never writes past the input half.
+    if (ahead_.data() != buf) {
+        const auto space = static_cast<std::size_t>(iobuf_ + kInputSize - buf);
+        ahead_ = ahead_.first(std::min(ahead_.size(), space));
+        std::memmove(buf, ahead_.data(), ahead_.size());
+    }
+    const std::size_t n = std::min(ahead_.size(), len);
+    ahead_ = {buf + n, ahead_.size() - n};
+    br_ssl_engine_recvrec_ack(eng(), n);
+    return n;
 }
 
 bool TlsClient::salvageAlert()
@@ -372,13 +404,8 @@ TlsStatus TlsClient::close()
             return TlsStatus::WantWrite;
         }
         if (st & BR_SSL_RECVREC) {
-            std::size_t len = 0;
-            unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
-            IoResult r = transport_->receive({buf, len});
-            if (r.status == IoStatus::Ok && r.bytes > 0) {
-                br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
-                continue;
-            }
+            const IoResult r = receiveIntoEngine();
+            if (r.status == IoStatus::Ok && r.bytes > 0) continue;
             if (r.status == IoStatus::WouldBlock) return TlsStatus::WantRead;
             // Our close_notify is out; a peer that hangs up instead of answering is fine.
             terminal_ = TlsStatus::Closed;

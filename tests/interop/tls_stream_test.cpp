@@ -2,6 +2,9 @@
 // partial writes, how the peer's ending is reported, stalls, resumption, memory per connection.
 #include <malloc.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -162,6 +165,51 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
     EXPECT_GT(partialWrites + wantWrites, 0u) << "the slow reader never pushed back";
     std::printf("[ bulk     ] 16 MiB each way: %zu partial writes, %zu WantWrite, %zu WantRead\n",
                 partialWrites, wantWrites, wantReads);
+}
+
+// The engine reads the next record's header with the current record's body: one receive per
+// record where BearSSL on its own makes two (header, then body). Counted with the records
+// already waiting in the socket, so the count does not depend on how the peer is scheduled.
+TEST(tls_stream, WaitingRecordsTakeOneReceiveEach)
+{
+    constexpr std::size_t kRecords = 4;
+    auto o = serverOptions(Behavior::SendThenCloseNotify);
+    const std::string payload(kRecords * 16384, 'r');
+    o.payload = payload;
+    auto server = startServer(std::move(o));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig());
+    ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    int queued = 0;
+    while ((::ioctl(c.socket->fd(), FIONREAD, &queued) != 0 || queued < int(kRecords * (16384 + 16))) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_GE(queued, int(kRecords * (16384 + 16))) << "the records never all arrived";
+    const std::size_t before = c.socket->receiveCount();
+    std::string got;
+    ASSERT_EQ(c.readExactly(payload.size(), got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, payload);
+    EXPECT_LE(c.socket->receiveCount() - before, kRecords + 1);
+}
+
+// What is read ahead is never a whole record: once the guest has read one record, the next is
+// still (mostly) in the socket, so a guest that waits for readability before reading sees it.
+TEST(tls_stream, AnUnreadRecordLeavesTheSocketReadable)
+{
+    auto o = serverOptions(Behavior::SendThenCloseNotify);
+    o.payload = std::string(16384, 'a') + std::string(100, 'b');  // two records
+    auto server = startServer(std::move(o));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig());
+    std::string got;
+    ASSERT_EQ(c.readExactly(16384, got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, std::string(16384, 'a'));
+    ASSERT_EQ(c.tls->pending(), 0u);
+    EXPECT_TRUE(c.socket->wait(false, std::chrono::seconds(5))) << "the second record is held back, the socket idle";
+    std::string rest;
+    ASSERT_EQ(c.readExactly(100, rest), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(rest, std::string(100, 'b'));
 }
 
 TEST(tls_stream, ResumptionAgainstBearSsl)

@@ -63,6 +63,7 @@ TcpTransport::~TcpTransport()
 IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
 {
     for (;;) {
+        ++receives_;
         ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
         if (n > 0) return IoResult::ok(static_cast<std::size_t>(n));
         if (n == 0) return IoResult::closed();
