@@ -31,6 +31,26 @@ TlsFailure configError(std::string text)
     return TlsFailure{FailureReason::BadConfig, 0, -1, std::move(text)};
 }
 
+/// br_ssl_client_init_full's work, done once per process. It picks the fastest implementation
+/// of each primitive (AES-NI, PCLMUL, SSE2 ChaCha20, i62 RSA, m31 curves) by asking the CPU,
+/// and CPUID traps to the hypervisor in a VM: a few percent of every full handshake. In 0.6 the
+/// function only zeroes the contexts and stores pointers to static tables and vtables, so a
+/// copy of its result is the same as running it again.
+struct EngineDefaults {
+    br_ssl_client_context client;
+    br_x509_minimal_context x509;
+};
+
+const EngineDefaults& engineDefaults()
+{
+    static const EngineDefaults defaults = [] {
+        EngineDefaults d;
+        br_ssl_client_init_full(&d.client, &d.x509, nullptr, 0);
+        return d;
+    }();
+    return defaults;
+}
+
 }  // namespace
 
 std::string_view tlsStatusName(TlsStatus status)
@@ -111,7 +131,8 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
     hostName_ = config.hostName;
     verifier_.setPolicy(std::move(*policy));
 
-    br_ssl_client_init_full(&cc_, &verifier_.minimal(), nullptr, 0);
+    cc_ = engineDefaults().client;
+    verifier_.minimal() = engineDefaults().x509;
     br_ssl_engine_set_versions(eng(), minV, maxV);
     br_ssl_engine_set_suites(eng(), suites.data(), suites.size());
     br_ssl_engine_set_x509(eng(), verifier_.vtable());
