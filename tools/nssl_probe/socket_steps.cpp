@@ -62,7 +62,7 @@ std::string SocketSteps::connect(std::int32_t fd, u32 address, const std::string
     const auto sa = guest_.put(peerAddress);
     std::string error;
     if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, peer) != 0) {
-        const std::string result = guest_.calls().back().resultName;
+        const std::string result = guest_.lastCall().resultName;
         if (result.find("SO_EINPROGRESS") == std::string::npos)
             error = fmt::format("connect to {} failed: {}", peer, result);
         else if (!wait(fd, true))
@@ -86,7 +86,7 @@ bool SocketSteps::wait(std::int32_t fd, bool forWrite)
         fmt::format("{}fds {{{}}}, timeout {} s", forWrite ? "write" : "read", fd, s_.ioTimeout.count()));
     if (r <= 0)
         waitFailed_ = r == 0 ? fmt::format("timed out after {} s in select()", s_.ioTimeout.count())
-                             : "select() failed: " + guest_.calls().back().resultName;
+                             : "select() failed: " + guest_.lastCall().resultName;
     return r > 0;
 }
 
