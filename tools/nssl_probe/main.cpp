@@ -38,10 +38,10 @@ constexpr const char* kFooter = R"(Examples:
              --firmware 5.5.4        (would a console before 5.5.5 take this chain?)
 
 --http-get and --send stream: the reply is counted and hashed (SHA-256 of the HTTP body, or of
-everything received when it is not an HTTP reply), and only its first 4 KiB are kept to show.
-The call log folds repeated calls: consecutive calls with the same text (export, arguments) are
-one entry, printed as the first call and then "... N calls in a row, B bytes: RESULT xN" (in
---json: count, bytes, results). A failing call is never folded; it stands on its own line.
+everything received when it is not an HTTP reply); only its first 4 KiB are kept, to show.
+The call log folds repeated calls: consecutive calls with the same text (export and arguments)
+are one entry, shown as its first call, then "... this call N times in a row, B bytes in all:
+RESULT xN" (--json: count, bytes, results). A failing call is never folded into a run.
 
 Exit codes: 0 ok, 2 the handshake (or a call, or the socket) failed, 1 usage or local error.
 See docs/server-operators.md for what each failure reason means.)";

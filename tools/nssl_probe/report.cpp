@@ -93,8 +93,8 @@ std::string runLine(const CallEntry& run)
     std::string results;
     for (const auto& [name, count] : run.results)
         results += fmt::format("{}{} x{}", results.empty() ? "" : ", ", name, count);
-    return fmt::format("... {} calls in a row{}: {}", run.count,
-                       run.dataCall() ? fmt::format(", {} bytes", run.bytes) : std::string(), results);
+    return fmt::format("... this call {} times in a row{}: {}", run.count,
+                       run.dataCall() ? fmt::format(", {} bytes in all", run.bytes) : std::string(), results);
 }
 
 std::string callLine(const CallRecord& call)
