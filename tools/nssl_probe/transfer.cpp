@@ -18,6 +18,11 @@ namespace {
 
 constexpr std::string_view kHttp = "HTTP/";
 
+std::span<const std::uint8_t> asBytes(std::string_view text)
+{
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
 /// `prefix` is lower case.
 bool startsWithNoCase(std::string_view text, std::string_view prefix)
 {
@@ -77,11 +82,6 @@ std::size_t Outgoing::read(std::span<std::uint8_t> into)
     return n;
 }
 
-Received::Received()
-{
-    br_sha256_init(&sha_);
-}
-
 void Received::append(std::span<const std::uint8_t> bytes)
 {
     size_ += bytes.size();
@@ -95,7 +95,7 @@ void Received::append(std::span<const std::uint8_t> bytes)
             bytes = bytes.subspan(take);
         }
     }
-    br_sha256_update(&sha_, bytes.data(), bytes.size());
+    sha_.update(bytes);
 }
 
 void Received::decide()
@@ -106,23 +106,21 @@ void Received::decide()
     } else if (const std::size_t end = k.find("\r\n\r\n"); k.size() >= kHttp.size() && end != k.npos) {
         scope_ = Scope::Body;
         headerEnd_ = end + 4;
-        br_sha256_update(&sha_, k.data() + headerEnd_, k.size() - headerEnd_);
+        sha_.update(asBytes(k.substr(headerEnd_)));
         return;
     } else if (k.size() >= kKept) {
         scope_ = Scope::All;
     }
     if (scope_ == Scope::All)
-        br_sha256_update(&sha_, k.data(), k.size());
+        sha_.update(asBytes(k));
 }
 
 std::string Received::sha256() const
 {
-    br_sha256_context copy = sha_;
+    Sha256 copy = sha_;
     if (scope_ == Scope::Undecided)  // ended before its first bytes told what they are: all of it
-        br_sha256_update(&copy, kept_.data(), kept_.size());
-    std::array<std::uint8_t, 32> out{};
-    br_sha256_out(&copy, out.data());
-    return pki::toHex(out);
+        copy.update(asBytes(kept_));
+    return pki::toHex(copy.digest());
 }
 
 std::string Received::statusLine() const

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/bearssl.h"
+#include "sha256.h"
 
 namespace wiiu::probe {
 
@@ -42,7 +42,6 @@ class Received {
 public:
     static constexpr std::size_t kKept = 4096;
 
-    Received();
     void append(std::span<const std::uint8_t> bytes);
 
     std::uint64_t size() const { return size_; }
@@ -56,7 +55,7 @@ private:
     enum class Scope { Undecided, Body, All };
     void decide();
 
-    br_sha256_context sha_;
+    Sha256 sha_;
     std::string kept_;
     std::uint64_t size_ = 0;
     std::uint64_t headerEnd_ = 0;  ///< where the HTTP body starts; 0 = not (yet) known
