@@ -89,9 +89,16 @@ bool Sha256::accelerated()
     return has;
 }
 
-Sha256::Sha256() : state_(kInitial), accelerated_(accelerated())
+Sha256::Sha256() : Sha256(accelerated()) {}
+
+Sha256::Sha256(bool useShaExtensions) : state_(kInitial), accelerated_(useShaExtensions)
 {
     br_sha256_init(&bear_);
+}
+
+Sha256 Sha256::portable()
+{
+    return Sha256(false);
 }
 
 void Sha256::update(std::span<const std::uint8_t> bytes)

@@ -14,14 +14,19 @@ namespace wiiu::probe {
 
 class Sha256 {
 public:
-    Sha256();
+    Sha256();  ///< with the CPU's SHA extensions where it has them
+    static Sha256 portable();  ///< always BearSSL's, so that tests cover the fallback on any CPU
     void update(std::span<const std::uint8_t> bytes);
     std::array<std::uint8_t, 32> digest() const;  ///< of everything so far; update may go on
 
     /// Whether this CPU hashes with its SHA extensions.
     static bool accelerated();
+    /// Whether this hasher uses them (false for portable()).
+    bool usesShaExtensions() const { return accelerated_; }
 
 private:
+    explicit Sha256(bool useShaExtensions);
+
     // Accelerated: the state, a partial block and the length, kept here.
     std::array<std::uint32_t, 8> state_{};
     std::array<std::uint8_t, 64> block_{};
