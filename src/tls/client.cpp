@@ -183,11 +183,15 @@ IoResult TlsClient::receiveIntoEngine()
     unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
     if (!buf || len == 0) return IoResult::ok(0);
     if (!ahead_.empty()) return IoResult::ok(feedAhead(buf, len));
-    // Read up to one record header past what the engine asked for: the next record's header
-    // then comes with this record's body, one receive per record instead of two. Never more,
-    // so the bytes kept back are never a whole record: a guest that waits for the socket to
-    // be readable before NSSLRead is not left waiting on data we hold.
-    const std::size_t room = std::min(kReadAhead, static_cast<std::size_t>(iobuf_ + kInputSize - (buf + len)));
+    // Inside an application-data record, read up to one record header past what the engine
+    // asked for: the next record's header then comes with this record's body, one receive per
+    // record instead of two. Never more, so the bytes kept back are never a whole record: a
+    // guest that waits for the socket to be readable before NSSLRead is not left waiting on
+    // data we hold. Not in handshake or alert records (the record type is byte 0 of the
+    // buffer): after a close_notify, what follows stays in the socket for the guest.
+    const bool applicationData = buf > iobuf_ && iobuf_[0] == kApplicationData;
+    const std::size_t room =
+        applicationData ? std::min(kReadAhead, static_cast<std::size_t>(iobuf_ + kInputSize - (buf + len))) : 0;
     IoResult r = transport_->receive({buf, len + room});
     if (r.status == IoStatus::Ok && r.bytes > len) {
         ahead_ = {buf + len, r.bytes - len};

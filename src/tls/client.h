@@ -164,6 +164,7 @@ private:
     br_ssl_client_context cc_{};
     static constexpr std::size_t kInputSize = BR_SSL_BUFSIZE_INPUT;  // iobuf_ = input, then output
     static constexpr std::size_t kReadAhead = 5;                     // one record header
+    static constexpr unsigned char kApplicationData = 23;            // TLS record type
     std::span<unsigned char> ahead_;  // received, not yet given to the engine (in iobuf_'s input half)
     unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI];  // not zeroed: BearSSL writes before it reads
 };

@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <thread>
 
@@ -210,6 +211,32 @@ TEST(tls_stream, AnUnreadRecordLeavesTheSocketReadable)
     std::string rest;
     ASSERT_EQ(c.readExactly(100, rest), TlsStatus::Ok) << describe(*c.tls);
     EXPECT_EQ(rest, std::string(100, 'b'));
+}
+
+// The read-ahead stops at a close_notify: what the peer sends after it stays in the socket, for
+// a guest that goes on with the descriptor in plain TCP.
+TEST(tls_stream, BytesAfterTheCloseNotifyStayInTheSocket)
+{
+    auto o = testServerOptions(TlsPeer::Kind::Python);
+    o.script = WIIU_NSSL_SOURCE_DIR "/tests/interop/plain_after_close_notify.py";
+    std::string why;
+    auto peer = TlsPeer::start(o, &why);
+    ASSERT_TRUE(peer) << why;
+    Conn c = connectTo(peer->port(), defaultConfig());
+    std::string got;
+    ASSERT_EQ(c.readExactly(5, got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, "hello");
+    std::string more;
+    ASSERT_EQ(c.readExactly(1, more), TlsStatus::ZeroReturn) << describe(*c.tls);
+    std::string plain;
+    char buf[16];
+    while (plain.size() < 5 && c.socket->wait(false, std::chrono::seconds(5))) {
+        const ssize_t n = ::recv(c.socket->fd(), buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        plain.append(buf, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(plain, "PLAIN");
 }
 
 TEST(tls_stream, ResumptionAgainstBearSsl)
