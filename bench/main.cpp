@@ -52,6 +52,7 @@ int main(int argc, char** argv)
     registerCallRow();
     registerBulkRows();
     registerHandshakeRows();
+    registerFloorRow();
     registerMemoryRow();
     registerStoreRow();
 

@@ -9,6 +9,7 @@ namespace wiiu::bench {
 void registerCallRow();       // 1. import-table call vs direct service call
 void registerBulkRows();      // 2. bulk receive / send
 void registerHandshakeRows(); // 3. full and resumed handshakes
+void registerFloorRow();      // 3. the public-key work under a full handshake
 void registerMemoryRow();     // 4. heap per live connection
 void registerStoreRow();      // 5. portable store load + context with every group
 

@@ -16,8 +16,8 @@ packages=(
   ca-certificates
   # PowerPC guest programs under Unicorn
   libunicorn-dev gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu
-  # benchmarks
-  libbenchmark-dev libssl-dev
+  # benchmarks (bench/probe_vs_curl.sh: Debian's curl, GNU time for the peak RSS)
+  libbenchmark-dev libssl-dev curl time
   # the nlibcurl bridge test: a host libcurl with the OpenSSL backend
   libcurl4-openssl-dev
 )

@@ -65,6 +65,9 @@ wiiu_nssl_test(nssl_tests
 add_test(NAME ProbeDemo.EveryStepAsExpected COMMAND nssl-probe --demo)
 set_tests_properties(ProbeDemo.EveryStepAsExpected PROPERTIES
   TIMEOUT 300 LABELS tools PASS_REGULAR_EXPRESSION "demo: every step behaved as expected")
+# The probe's SHA-256 as MinGW builds it (cpuid, SHA intrinsics under target attributes), both paths.
+wiiu_nssl_test(probe_sha256_tests SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/tools/probe_sha256_test.cpp
+  LIBS nssl_probe_sha256 LABELS tools)
 
 # Host-side scripts: the COMMAND is a shell script, so ctest runs it natively (no emulator); the
 # script starts the Windows program under Wine itself.

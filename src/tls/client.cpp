@@ -31,6 +31,26 @@ TlsFailure configError(std::string text)
     return TlsFailure{FailureReason::BadConfig, 0, -1, std::move(text)};
 }
 
+/// br_ssl_client_init_full's work, done once per process. It picks the fastest implementation
+/// of each primitive (AES-NI, PCLMUL, SSE2 ChaCha20, i62 RSA, m31 curves) by asking the CPU,
+/// and CPUID traps to the hypervisor in a VM: a few percent of every full handshake. In 0.6 the
+/// function only zeroes the contexts and stores pointers to static tables and vtables, so a
+/// copy of its result is the same as running it again.
+struct EngineDefaults {
+    br_ssl_client_context client;
+    br_x509_minimal_context x509;
+};
+
+const EngineDefaults& engineDefaults()
+{
+    static const EngineDefaults defaults = [] {
+        EngineDefaults d;
+        br_ssl_client_init_full(&d.client, &d.x509, nullptr, 0);
+        return d;
+    }();
+    return defaults;
+}
+
 }  // namespace
 
 std::string_view tlsStatusName(TlsStatus status)
@@ -111,7 +131,8 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
     hostName_ = config.hostName;
     verifier_.setPolicy(std::move(*policy));
 
-    br_ssl_client_init_full(&cc_, &verifier_.minimal(), nullptr, 0);
+    cc_ = engineDefaults().client;
+    verifier_.minimal() = engineDefaults().x509;
     br_ssl_engine_set_versions(eng(), minV, maxV);
     br_ssl_engine_set_suites(eng(), suites.data(), suites.size());
     br_ssl_engine_set_x509(eng(), verifier_.vtable());
@@ -119,7 +140,11 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
         identity_ = std::move(config.identity);
         identity_->install(cc_);
     }
-    br_ssl_engine_set_buffer(eng(), iobuf_, sizeof iobuf_, 1);
+    // The two halves by hand: BearSSL 0.6's br_ssl_engine_set_buffer(.., bidi = 1) starts the
+    // output half 240 bytes inside the input half (at the output size rather than the input
+    // size), so an incoming record over 16,464 bytes (CBC with a large MAC or padding) could
+    // overwrite a record waiting to go out.
+    br_ssl_engine_set_buffers_bidi(eng(), iobuf_, kInputSize, iobuf_ + kInputSize, BR_SSL_BUFSIZE_OUTPUT);
 
     const bool resume = config.resume && !config.resume->sessionId().empty();
     if (resume) {
@@ -156,9 +181,41 @@ IoResult TlsClient::receiveIntoEngine()
 {
     std::size_t len = 0;
     unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
-    IoResult r = transport_->receive({buf, len});
-    if (r.status == IoStatus::Ok && r.bytes > 0) br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
+    if (!buf || len == 0) return IoResult::ok(0);
+    if (!ahead_.empty()) return IoResult::ok(feedAhead(buf, len));
+    // Inside an application-data record, read up to one record header past what the engine
+    // asked for: the next record's header then comes with this record's body, one receive per
+    // record instead of two. Never more, so the bytes kept back are never a whole record: a
+    // guest that waits for the socket to be readable before NSSLRead is not left waiting on
+    // data we hold. Not in handshake or alert records (the record type is byte 0 of the
+    // buffer): after a close_notify, what follows stays in the socket for the guest.
+    const bool applicationData = buf > iobuf_ && iobuf_[0] == kApplicationData;
+    const std::size_t room =
+        applicationData ? std::min(kReadAhead, static_cast<std::size_t>(iobuf_ + kInputSize - (buf + len))) : 0;
+    IoResult r = transport_->receive({buf, len + room});
+    if (r.status == IoStatus::Ok && r.bytes > len) {
+        ahead_ = {buf + len, r.bytes - len};
+        r.bytes = len;
+    }
+    if (r.status == IoStatus::Ok && r.bytes > 0) br_ssl_engine_recvrec_ack(eng(), r.bytes);
     return r;
+}
+
+std::size_t TlsClient::feedAhead(unsigned char* buf, std::size_t len)
+{
+    // The engine asks for the bytes right after the last ones it took, or starts its buffer
+    // again (offset 0 for the next record, 5 for the next chunk of an unencrypted one): then the
+    // bytes read ahead (at most a header) move there. Were they ever not to fit, the clamp drops
+    // bytes and the engine fails the record; it never writes past the input half.
+    if (ahead_.data() != buf) {
+        const auto space = static_cast<std::size_t>(iobuf_ + kInputSize - buf);
+        ahead_ = ahead_.first(std::min(ahead_.size(), space));
+        std::memmove(buf, ahead_.data(), ahead_.size());
+    }
+    const std::size_t n = std::min(ahead_.size(), len);
+    ahead_ = {buf + n, ahead_.size() - n};
+    br_ssl_engine_recvrec_ack(eng(), n);
+    return n;
 }
 
 bool TlsClient::salvageAlert()
@@ -372,13 +429,8 @@ TlsStatus TlsClient::close()
             return TlsStatus::WantWrite;
         }
         if (st & BR_SSL_RECVREC) {
-            std::size_t len = 0;
-            unsigned char* buf = br_ssl_engine_recvrec_buf(eng(), &len);
-            IoResult r = transport_->receive({buf, len});
-            if (r.status == IoStatus::Ok && r.bytes > 0) {
-                br_ssl_engine_recvrec_ack(eng(), std::min(r.bytes, len));
-                continue;
-            }
+            const IoResult r = receiveIntoEngine();
+            if (r.status == IoStatus::Ok && r.bytes > 0) continue;
             if (r.status == IoStatus::WouldBlock) return TlsStatus::WantRead;
             // Our close_notify is out; a peer that hangs up instead of answering is fine.
             terminal_ = TlsStatus::Closed;

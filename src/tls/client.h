@@ -138,8 +138,10 @@ private:
     Expected<void, TlsFailure> setup(ClientConfig& config);
     Io sendRecords();
     Io receiveRecords();
-    /// One receive from the transport straight into the engine's record buffer (acked when data came).
+    /// Feeds the engine's record buffer: from the bytes read ahead, or one receive from the
+    /// transport straight into it (acked when data came; `bytes` counts what the engine took).
     IoResult receiveIntoEngine();
+    std::size_t feedAhead(unsigned char* buf, std::size_t len);
     bool salvageAlert();
     TlsStatus finishClosed();
     TlsStatus failIo(const IoResult& result, bool sending);
@@ -160,6 +162,10 @@ private:
     TlsFailure failure_;
     X509Verifier verifier_;
     br_ssl_client_context cc_{};
+    static constexpr std::size_t kInputSize = BR_SSL_BUFSIZE_INPUT;  // iobuf_ = input, then output
+    static constexpr std::size_t kReadAhead = 5;                     // one record header
+    static constexpr unsigned char kApplicationData = 23;            // TLS record type
+    std::span<unsigned char> ahead_;  // received, not yet given to the engine (in iobuf_'s input half)
     unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI];  // not zeroed: BearSSL writes before it reads
 };
 

@@ -1,6 +1,10 @@
 // Stream behaviour against the in-process BearSSL server: non-blocking bulk transfer with honest
 // partial writes, how the peer's ending is reported, stalls, resumption, memory per connection.
 #include <malloc.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -161,6 +165,77 @@ TEST(tls_stream, SixteenMiBBothWaysNonBlockingWithSlowReader)
     EXPECT_GT(partialWrites + wantWrites, 0u) << "the slow reader never pushed back";
     std::printf("[ bulk     ] 16 MiB each way: %zu partial writes, %zu WantWrite, %zu WantRead\n",
                 partialWrites, wantWrites, wantReads);
+}
+
+// The engine reads the next record's header with the current record's body: one receive per
+// record where BearSSL on its own makes two (header, then body). Counted with the records
+// already waiting in the socket, so the count does not depend on how the peer is scheduled.
+TEST(tls_stream, WaitingRecordsTakeOneReceiveEach)
+{
+    constexpr std::size_t kRecords = 4;
+    auto o = serverOptions(Behavior::SendThenCloseNotify);
+    const std::string payload(kRecords * 16384, 'r');
+    o.payload = payload;
+    auto server = startServer(std::move(o));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig());
+    ASSERT_EQ(c.handshake(), TlsStatus::Ok) << describe(*c.tls);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    int queued = 0;
+    while ((::ioctl(c.socket->fd(), FIONREAD, &queued) != 0 || queued < int(kRecords * (16384 + 16))) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_GE(queued, int(kRecords * (16384 + 16))) << "the records never all arrived";
+    const std::size_t before = c.socket->receiveCount();
+    std::string got;
+    ASSERT_EQ(c.readExactly(payload.size(), got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, payload);
+    EXPECT_LE(c.socket->receiveCount() - before, kRecords + 1);
+}
+
+// What is read ahead is never a whole record: once the guest has read one record, the next is
+// still (mostly) in the socket, so a guest that waits for readability before reading sees it.
+TEST(tls_stream, AnUnreadRecordLeavesTheSocketReadable)
+{
+    auto o = serverOptions(Behavior::SendThenCloseNotify);
+    o.payload = std::string(16384, 'a') + std::string(100, 'b');  // two records
+    auto server = startServer(std::move(o));
+    ASSERT_TRUE(server);
+    Conn c = connectTo(server->port(), defaultConfig());
+    std::string got;
+    ASSERT_EQ(c.readExactly(16384, got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, std::string(16384, 'a'));
+    ASSERT_EQ(c.tls->pending(), 0u);
+    EXPECT_TRUE(c.socket->wait(false, std::chrono::seconds(5))) << "the second record is held back, the socket idle";
+    std::string rest;
+    ASSERT_EQ(c.readExactly(100, rest), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(rest, std::string(100, 'b'));
+}
+
+// The read-ahead stops at a close_notify: what the peer sends after it stays in the socket, for
+// a guest that goes on with the descriptor in plain TCP.
+TEST(tls_stream, BytesAfterTheCloseNotifyStayInTheSocket)
+{
+    auto o = testServerOptions(TlsPeer::Kind::Python);
+    o.script = WIIU_NSSL_SOURCE_DIR "/tests/interop/plain_after_close_notify.py";
+    std::string why;
+    auto peer = TlsPeer::start(o, &why);
+    ASSERT_TRUE(peer) << why;
+    Conn c = connectTo(peer->port(), defaultConfig());
+    std::string got;
+    ASSERT_EQ(c.readExactly(5, got), TlsStatus::Ok) << describe(*c.tls);
+    EXPECT_EQ(got, "hello");
+    std::string more;
+    ASSERT_EQ(c.readExactly(1, more), TlsStatus::ZeroReturn) << describe(*c.tls);
+    std::string plain;
+    char buf[16];
+    while (plain.size() < 5 && c.socket->wait(false, std::chrono::seconds(5))) {
+        const ssize_t n = ::recv(c.socket->fd(), buf, sizeof buf, 0);
+        if (n <= 0)
+            break;
+        plain.append(buf, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(plain, "PLAIN");
 }
 
 TEST(tls_stream, ResumptionAgainstBearSsl)

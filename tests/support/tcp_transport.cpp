@@ -75,6 +75,7 @@ platform::NativeSocket TcpTransport::fd() const
 
 IoResult TcpTransport::receive(std::span<std::uint8_t> buffer)
 {
+    ++receives_;
     error_code ec;
     const std::size_t n = socket_->socket.receive(asio::buffer(buffer.data(), buffer.size()), 0, ec);
     if (!ec) return n == 0 && !buffer.empty() ? IoResult::closed() : IoResult::ok(n);

@@ -31,12 +31,15 @@ public:
     bool wait(bool forWrite, std::chrono::milliseconds timeout) const;
 
     std::size_t wouldBlockCount() const { return wouldBlock_; }
+    /// recv() calls made (each is a system call).
+    std::size_t receiveCount() const { return receives_; }
 
 private:
     struct Socket;
     explicit TcpTransport(std::unique_ptr<Socket> socket);
     std::unique_ptr<Socket> socket_;
     std::size_t wouldBlock_ = 0;
+    std::size_t receives_ = 0;
 };
 
 /// Repeats `step` (a callable returning nssl::TlsStatus) while it returns WantRead/WantWrite,

@@ -2,6 +2,8 @@
 # transfer tests. Python's ssl (OpenSSL) is the peer; the misbehaviour is at the TCP level.
 #
 #   http_peer.py PORT CERT KEY CHAIN MODE BODY_BYTES
+#   http_peer.py PORT CERT KEY CHAIN MODE @FILE     the body is FILE's content, sent in the same
+#                                                   record as the headers (and read as it goes)
 #
 # MODE: clean      headers + body, then close_notify
 #       full-fin   headers + body, then FIN without close_notify
@@ -10,10 +12,12 @@
 #       stall      headers + half the body, then silence until killed
 #       no-tls     accept TCP, never answer (the handshake stalls)
 #       no-read    handshake, then never read (the client's writes fill the buffers)
-import socket, ssl, struct, sys, threading, time
+#       echo       read BODY_BYTES bytes (no HTTP), send them back, then close_notify
+import os, socket, ssl, struct, sys, threading, time
 
 port, cert, key, chain, mode, body = sys.argv[1:7]
-body = int(body)
+body_file = body[1:] if body.startswith("@") else None
+body = os.path.getsize(body_file) if body_file else int(body)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.set_ciphers("DEFAULT@SECLEVEL=0")
 if chain:
@@ -37,9 +41,19 @@ def reply(s):
         if not d:
             return False
         request += d
-    s.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n"
-              b"Content-Length: %d\r\n\r\n" % body)
+    headers = (b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n"
+               b"Content-Length: %d\r\n\r\n" % body)
     sent = body if mode in ("clean", "full-fin") else body // 2
+    if body_file:
+        with open(body_file, "rb") as f:
+            data = headers + f.read(min(sent, 65536))
+            while data:
+                s.sendall(data)
+                sent -= len(data) - len(headers)
+                headers = b""
+                data = f.read(min(sent, 65536)) if sent > 0 else b""
+        return True
+    s.sendall(headers)
     chunk = b"x" * 65536
     while sent > 0:
         n = min(sent, len(chunk))
@@ -56,6 +70,17 @@ def serve(c):
         print("HANDSHAKE", flush=True)
         if mode == "no-read":
             time.sleep(3600)
+        if mode == "echo":
+            data = bytearray()
+            while len(data) < body:
+                d = s.recv(min(body - len(data), 1 << 20))
+                if not d:
+                    break
+                data += d
+            s.sendall(data)
+            s.unwrap().close()
+            print("DONE", mode, len(data), flush=True)
+            return
         if not reply(s):
             return
         if mode == "clean":

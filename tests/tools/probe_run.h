@@ -14,6 +14,7 @@ struct ProbeRun {
     int exitCode = -1;
     std::string out;  ///< stdout
     std::string err;  ///< stderr
+    long peakRssKiB = 0;  ///< the probe's maximum resident set size (getrusage's ru_maxrss)
     /// stdout parsed as JSON (null when it is not JSON).
     nlohmann::json json() const;
 };

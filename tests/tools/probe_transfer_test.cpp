@@ -1,6 +1,7 @@
-// nssl-probe's verdict on transfers that end badly, against real servers on 127.0.0.1: a Python
-// ssl server that cuts, resets or stalls its reply (tests/tools/http_peer.py), and openssl
-// s_server renegotiating in the middle of a body. The verdict is what the guest's NSSLRead saw.
+// nssl-probe's transfers against real servers on 127.0.0.1: a Python ssl server that serves,
+// echoes, cuts, resets or stalls its reply (tests/tools/http_peer.py), and openssl s_server
+// renegotiating in the middle of a body. The verdict is what the guest's NSSLRead saw; the data is
+// streamed (counted, hashed, never held whole) and the call log folds the repeated calls.
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -29,8 +30,8 @@ constexpr int kBody = 2 << 20;  // 2 MiB, as in the report that found the bug
 
 std::string path(const char* name) { return pkiPath(name).string(); }
 
-/// http_peer.py in `mode` (see the script), serving a body of kBody bytes.
-std::unique_ptr<TlsPeer> httpPeer(const char* mode)
+/// http_peer.py in `mode` (see the script), serving a body of `body` bytes ("@FILE": that file).
+std::unique_ptr<TlsPeer> httpPeer(const char* mode, std::string body = std::to_string(kBody))
 {
     TlsPeer::Options o;
     o.kind = TlsPeer::Kind::Python;
@@ -38,7 +39,7 @@ std::unique_ptr<TlsPeer> httpPeer(const char* mode)
     o.key = path("server.key");
     o.chain = path("int.pem");
     o.script = WIIU_NSSL_SOURCE_DIR "/tests/tools/http_peer.py";
-    o.extraArgs = {mode, std::to_string(kBody)};
+    o.extraArgs = {mode, std::move(body)};
     std::string why;
     auto peer = TlsPeer::start(o, &why);
     if (!peer)
@@ -78,6 +79,16 @@ void expectIo(const ProbeRun& r, std::initializer_list<std::string> words)
 
 std::string incomplete() { return std::to_string(kBody / 2) + " of " + std::to_string(kBody); }
 
+/// The entries of the (folded) JSON call log for export `name`.
+std::vector<nlohmann::json> entriesOf(const nlohmann::json& j, const std::string& name)
+{
+    std::vector<nlohmann::json> out;
+    for (const auto& c : j["calls"])
+        if (c["call"].get<std::string>().starts_with(name + "("))
+            out.push_back(c);
+    return out;
+}
+
 TEST(ProbeTransfer, HalfBodyThenFinIsAnIoError)
 {
     auto peer = httpPeer("half-fin");
@@ -86,6 +97,14 @@ TEST(ProbeTransfer, HalfBodyThenFinIsAnIoError)
     expectIo(r, {"NSSLRead", "closed without close_notify", "body incomplete", incomplete()});
     EXPECT_GT(r.json()["bytes_read"].get<int>(), kBody / 2);
     EXPECT_LT(r.json()["bytes_read"].get<int>(), kBody);
+    // The good reads are one entry; the failing one stands alone after them.
+    const auto reads = entriesOf(r.json(), "NSSLRead");
+    ASSERT_EQ(reads.size(), 2u) << r.json()["calls"].dump(1);
+    EXPECT_GT(reads[0]["count"].get<int>(), 1);
+    EXPECT_EQ(reads[0]["bytes"], r.json()["bytes_read"]);
+    EXPECT_EQ(reads[1]["count"], 1);
+    EXPECT_EQ(reads[1]["result_name"], "NSSL_ERROR_IO_ERROR");
+    EXPECT_EQ(reads[1]["results"], nlohmann::json({{"NSSL_ERROR_IO_ERROR", 1}}));
 }
 
 TEST(ProbeTransfer, FullBodyThenFinWithoutCloseNotifyIsAnIoError)
@@ -193,6 +212,106 @@ TEST(ProbeTimeout, ConnectNamesTheStepAndTheTime)
     EXPECT_EQ(j["result"], "SOCKET_ERROR");
     EXPECT_EQ(j["failure"], "Io");
     EXPECT_NE(j["reason"].get<std::string>().find("timed out after 1 s"), std::string::npos) << j["reason"];
+}
+
+/// A file of `bytes` random bytes, and its SHA-256 as openssl computes it.
+struct RandomFile {
+    fs::path path;
+    std::uint64_t size = 0;
+    std::string sha256;
+};
+
+RandomFile randomFile(const std::string& name, std::uint64_t bytes)
+{
+    const fs::path file = scratch(name) / "data.bin";
+    runCommand("head -c " + std::to_string(bytes) + " /dev/urandom > " + file.string());
+    return {file, bytes, runCommand("openssl dgst -sha256 -r " + file.string() + " | cut -d' ' -f1")};
+}
+
+TEST(ProbeStream, DownloadIsCountedAndHashedNotKept)
+{
+    const RandomFile file = randomFile("download", (3 << 20) + 7);
+    auto peer = httpPeer("clean", "@" + file.path.string());  // headers and body share a record
+    ASSERT_TRUE(peer);
+    const ProbeRun r = get(*peer);
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    const auto j = r.json();
+    const auto& got = j["received"];
+    EXPECT_EQ(got["http_status"], "HTTP/1.0 200 OK");
+    EXPECT_EQ(got["body_bytes"], file.size);
+    EXPECT_EQ(got["sha256_of"], "body");
+    EXPECT_EQ(got["sha256"], file.sha256);
+    EXPECT_EQ(got["bytes"], j["bytes_read"]);
+    EXPECT_GT(got["bytes"].get<std::uint64_t>(), file.size);
+    EXPECT_EQ(got["kept_bytes"], 4096);
+    const std::string kept = got["kept"];
+    EXPECT_TRUE(kept.starts_with("HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n")) << kept;
+    EXPECT_NE(kept.find("\\x"), std::string::npos) << "random bytes are shown escaped";
+
+    // 3 MiB in 16 KiB reads: one entry for the reads, one for the ZERO_RETURN that ends them.
+    const auto reads = entriesOf(j, "NSSLRead");
+    ASSERT_EQ(reads.size(), 2u) << j["calls"].dump(1);
+    EXPECT_GE(reads[0]["count"].get<int>(), 192);
+    EXPECT_EQ(reads[0]["bytes"], j["bytes_read"]);
+    EXPECT_EQ(reads[0]["results"], nlohmann::json({{"NSSL_ERROR_OK", reads[0]["count"]}}));
+    EXPECT_EQ(reads[1]["result_name"], "NSSL_ERROR_ZERO_RETURN");
+    EXPECT_LT(j["calls"].size(), 30u);
+
+    auto a = args(peer->port(), {"--http-get", "/"});
+    a.erase(std::find(a.begin(), a.end(), "--json"));
+    const ProbeRun text = runProbe(a, std::chrono::seconds(20));
+    ASSERT_EQ(text.exitCode, 0) << text.out << text.err;
+    EXPECT_NE(text.out.find("sha256 of the body (" + std::to_string(file.size) + " bytes): " + file.sha256),
+              std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("  reply: HTTP/1.0 200 OK\n"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("    | Content-Length: " + std::to_string(file.size) + "\n"), std::string::npos);
+    EXPECT_NE(text.out.find(" bytes in all: NSSL_ERROR_OK x"), std::string::npos) << text.out;
+    EXPECT_LT(std::count(text.out.begin(), text.out.end(), '\n'), 120) << "one line per call would be 200+";
+}
+
+TEST(ProbeStream, MemoryDoesNotGrowWithTheBody)
+{
+    // Holding the body (as the probe once did) costs at least its size in resident memory.
+    auto small = httpPeer("clean", "65536");
+    auto big = httpPeer("clean", std::to_string(64 << 20));
+    ASSERT_TRUE(small && big);
+    const ProbeRun base = get(*small);
+    const ProbeRun r = runProbe(args(big->port(), {"--http-get", "/", "--timeout", "10"}), std::chrono::seconds(60));
+    ASSERT_EQ(base.exitCode, 0) << base.out << base.err;
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_EQ(r.json()["received"]["body_bytes"], 64 << 20);
+    EXPECT_LT(r.peakRssKiB - base.peakRssKiB, 16 * 1024)
+        << "peak RSS " << base.peakRssKiB << " KiB for 64 KiB, " << r.peakRssKiB << " KiB for 64 MiB";
+}
+
+TEST(ProbeStream, SendStreamsAFileAndItsEchoHashesTheSame)
+{
+    const RandomFile file = randomFile("send-echo", (24 << 20) + 3);
+    const RandomFile tiny = randomFile("send-echo-tiny", 16);
+    auto peer = httpPeer("echo", std::to_string(file.size));
+    auto tinyPeer = httpPeer("echo", "16");
+    ASSERT_TRUE(peer && tinyPeer);
+    const ProbeRun base = runProbe(args(tinyPeer->port(), {"--send", tiny.path.string()}), std::chrono::seconds(20));
+    const ProbeRun r =
+        runProbe(args(peer->port(), {"--send", file.path.string(), "--timeout", "10"}), std::chrono::seconds(60));
+    ASSERT_EQ(base.exitCode, 0) << base.out << base.err;
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    const auto j = r.json();
+    EXPECT_EQ(j["bytes_sent"], file.size);
+    EXPECT_EQ(j["received"]["bytes"], file.size);
+    EXPECT_EQ(j["received"]["sha256_of"], "all");
+    EXPECT_EQ(j["received"]["sha256"], file.sha256);
+    EXPECT_TRUE(j["received"]["http_status"].is_null());
+    // Whole 16 KiB chunks are one entry; the short last one has other arguments, so its own.
+    const auto writes = entriesOf(j, "NSSLWrite");
+    ASSERT_EQ(writes.size(), 2u) << j["calls"].dump(1);
+    EXPECT_EQ(writes[0]["count"], file.size / 16384);
+    EXPECT_EQ(writes[0]["bytes"], file.size / 16384 * 16384);
+    EXPECT_EQ(writes[1]["count"], 1);
+    EXPECT_EQ(writes[1]["bytes"], file.size % 16384);
+    EXPECT_EQ(base.json()["received"]["sha256"], tiny.sha256);
+    EXPECT_LT(r.peakRssKiB - base.peakRssKiB, 16 * 1024)
+        << "peak RSS " << base.peakRssKiB << " KiB for 16 bytes, " << r.peakRssKiB << " KiB for 24 MiB";
 }
 
 std::vector<std::string> keyLines(const fs::path& file)

@@ -112,7 +112,8 @@ bool runDemo(const DemoOptions& options)
         say("\n== " + step.title + " ==");
         ProbeObserver observer;
         if (text) {
-            observer.onCall = [](const CallRecord& c) { std::cout << "  " << c.text << " -> " << c.resultName << std::endl; };
+            observer.onCall = [](const CallRecord& c) { std::cout << "  " << callLine(c) << std::endl; };
+            observer.onRun = [](const CallEntry& run) { std::cout << "    " << runLine(run) << std::endl; };
             observer.onNote = [](const std::string& n) { std::cout << "  # " << n << std::endl; };
         }
         const ProbeReport report = runProbe(step.settings, observer);
@@ -123,9 +124,6 @@ bool runDemo(const DemoOptions& options)
             ok = ok && report.connections.size() == 2 && report.connections[1].resumed;
         if (text) {
             printSummary(std::cout, report);
-            if (!report.connections.empty() && !report.connections[0].received.empty())
-                std::cout << "  server replied:\n    "
-                          << report.connections[0].received.substr(report.connections[0].received.find("\r\n\r\n") + 4);
             std::cout << (ok ? "  => as expected\n" : "  => UNEXPECTED (expected " + step.expectResult + ")\n");
         }
         auto j = toJson(report);

@@ -22,7 +22,8 @@ GuestProcess::GuestProcess(std::shared_ptr<const certstore::CertStore> store, ns
 GuestProcess::~GuestProcess() = default;
 
 std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
-                                std::initializer_list<std::uint32_t> args, std::string_view note)
+                                std::initializer_list<std::uint32_t> args, std::string_view note,
+                                std::optional<guest::GuestAddress> movedAt)
 {
     const auto index = importTable().find(library, name);
     if (!index)
@@ -39,7 +40,9 @@ std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
     std::string text = fmt::format("{}({})", name, trace.arguments);
     if (!note.empty())
         text += fmt::format(" [{}]", note);
-    CallRecord record{std::move(text), result, std::move(trace.result)};
+    CallRecord record{std::move(text), result, std::move(trace.result), std::nullopt};
+    if (movedAt)
+        record.bytes = result == 0 ? loadBe32(*movedAt) : 0;
     if (result == -1 && importTable().entry(*index).fail == failure::minusOne) {
         // A socket call's -1 means "see socketlasterr"; reading it is part of this call's answer.
         guest::CallFrame errFrame;
@@ -49,9 +52,7 @@ std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
         const auto err = static_cast<nsysnet::SoError>(static_cast<std::int32_t>(errFrame.result()));
         record.resultName += fmt::format(" ({})", nsysnet::errorName(err));
     }
-    calls_.push_back(record);
-    if (sink_)
-        sink_(calls_.back());
+    log_.add(std::move(record));
     return result;
 }
 

@@ -1,6 +1,6 @@
 // The probe's own small "guest process": flat guest memory, embedding hooks with a settable
 // console clock, a wiiu::Process, and calls made exactly as an emulator makes them — argument
-// words in r3..r10 through wiiu::importTable(). Every call is recorded for the call log.
+// words in r3..r10 through wiiu::importTable(). Every call goes to the (folded) call log.
 #pragma once
 
 #include <chrono>
@@ -19,6 +19,7 @@
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/nssl_config.h>
 #include <wiiu_nssl/process.h>
+#include "call_log.h"
 
 namespace wiiu::probe {
 
@@ -39,13 +40,6 @@ private:
     std::optional<std::chrono::system_clock::time_point> clock_;
 };
 
-/// One guest call as the call log shows it.
-struct CallRecord {
-    std::string text;    ///< the module's trace of the call, "NSSLDoHandshake(conn=0)", plus the probe's note
-    std::int32_t result = 0;
-    std::string resultName;  ///< "NSSL_ERROR_OK", "3", "-1 (SO_ECONNREFUSED)", as the module traces it
-};
-
 class GuestProcess {
 public:
     static constexpr guest::GuestAddress kBase = 0x10000000;
@@ -62,9 +56,11 @@ public:
 
     /// Calls library::name with the raw argument words `args` and records the call as the module's
     /// own trace describes it, "name(arguments) -> result". `note` adds what the trace cannot see
-    /// behind a pointer (a host name, a socket address, an fd set).
+    /// behind a pointer (a host name, a socket address, an fd set). `movedAt` is where a data call
+    /// stores how many bytes it moved (NSSLRead's, NSSLWrite's last argument), read back when it
+    /// succeeds.
     std::int32_t call(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,
-                      std::string_view note = {});
+                      std::string_view note = {}, std::optional<guest::GuestAddress> movedAt = std::nullopt);
 
     /// Reserves `size` zeroed guest bytes (bump allocation; reset() frees them all).
     guest::GuestAddress alloc(std::uint32_t size);
@@ -88,9 +84,8 @@ public:
     std::uint32_t loadBe32(guest::GuestAddress at);
     void storeBe32(guest::GuestAddress at, std::uint32_t value);
 
-    const std::vector<CallRecord>& calls() const { return calls_; }
-    /// Called with every new record (the text output prints the log as it happens).
-    void onCall(std::function<void(const CallRecord&)> sink) { sink_ = std::move(sink); }
+    CallLog& log() { return log_; }
+    const CallRecord& lastCall() const { return log_.last(); }
 
 private:
     std::vector<std::byte> ram_;
@@ -98,8 +93,7 @@ private:
     ProbeHooks hooks_;
     std::unique_ptr<Process> process_;
     guest::GuestAddress next_ = kDataBase;
-    std::vector<CallRecord> calls_;
-    std::function<void(const CallRecord&)> sink_;
+    CallLog log_;
 };
 
 }  // namespace wiiu::probe

@@ -3,11 +3,7 @@
 // reports each call, the handshake result with its precise reason, the peer chain and more.
 //
 // Exit codes: 0 success, 2 an NSSL (or socket) failure, 1 usage or local errors.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -21,6 +17,7 @@
 #include "inputs.h"
 #include "probe.h"
 #include "report.h"
+#include "transfer.h"
 
 namespace {
 
@@ -39,6 +36,12 @@ constexpr const char* kFooter = R"(Examples:
   nssl-probe --store ~/wiiu_certs --groups 3 --connect example.net:443 --time 2017-06-01
   nssl-probe --ca-file nintendo-ca-g3.der --connect 127.0.0.1:8443 --host account.nintendo.net \
              --firmware 5.5.4        (would a console before 5.5.5 take this chain?)
+
+--http-get and --send stream: the reply is counted and hashed (SHA-256 of the HTTP body, or of
+everything received when it is not an HTTP reply); only its first 4 KiB are kept, to show.
+The call log folds repeated calls: consecutive calls with the same text (export and arguments)
+are one entry, shown as its first call, then "... this call N times in a row, B bytes in all:
+RESULT xN" (--json: count, bytes, results). A failing call is never folded into a run.
 
 Exit codes: 0 ok, 2 the handshake (or a call, or the socket) failed, 1 usage or local error.
 See docs/server-operators.md for what each failure reason means.)";
@@ -132,10 +135,10 @@ ProbeSettings buildSettings(const Cli& o)
     if (!o.sendFile.empty() && !o.httpGet.empty())
         throw UsageError{"--send and --http-get exclude each other"};
     if (!o.sendFile.empty()) {
-        std::ifstream in(o.sendFile, std::ios::binary);
-        if (!in)
-            throw UsageError{fmt::format("--send {}: cannot open ({})", o.sendFile, std::strerror(errno))};
-        s.send = std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string error;
+        if (!Outgoing::open(o.sendFile, &error))  // checked now; sent from disk a chunk at a time
+            throw UsageError{fmt::format("--send {}: {}", o.sendFile, error)};
+        s.sendFile = o.sendFile;
     }
     if (!o.httpGet.empty())
         s.send = fmt::format("GET {} HTTP/1.0\r\nHost: {}\r\nUser-Agent: nssl-probe\r\nConnection: close\r\n\r\n",
@@ -153,7 +156,8 @@ int runProbeCommand(const Cli& o)
     warnDebugOutputs(settings.config);
     ProbeObserver observer;
     if (!o.json) {
-        observer.onCall = [](const CallRecord& c) { std::cout << c.text << " -> " << c.resultName << std::endl; };
+        observer.onCall = [](const CallRecord& c) { std::cout << callLine(c) << std::endl; };
+        observer.onRun = [](const CallEntry& run) { std::cout << "  " << runLine(run) << std::endl; };
         observer.onNote = [](const std::string& n) { std::cout << "# " << n << std::endl; };
     }
     const ProbeReport report = runProbe(settings, observer);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -34,7 +35,8 @@ public:
     Flow(const ProbeSettings& s, const ProbeObserver& o)
         : s_(s), o_(o), guest_(s.store, s.config, s.clock), sockets_(guest_, s)
     {
-        guest_.onCall(o.onCall);
+        guest_.log().onCall(o.onCall);
+        guest_.log().onRun(o.onRun);
         io_ = guest_.alloc(kIoChunk);
         word_ = guest_.alloc(4);
         word2_ = guest_.alloc(4);
@@ -71,8 +73,7 @@ public:
         nsslCall("NSSLDestroyContext", {w(ctx)});
         nsslCall("NSSLFinish", {});
         guest_.call("nsysnet", "socket_lib_finish", {});
-        report_.calls = guest_.calls();
-        return std::move(report_);
+        return finish();
     }
 
 private:
@@ -94,7 +95,13 @@ private:
         report_.code = nssl::code(e);
         report_.reason = std::move(reason);
         report_.failure = kRefused;
-        report_.calls = guest_.calls();
+        return finish();
+    }
+
+    ProbeReport finish()
+    {
+        guest_.log().finish();
+        report_.calls = guest_.log().entries();
         return std::move(report_);
     }
 
@@ -189,7 +196,7 @@ private:
             return socketFailure(fmt::format("cannot resolve '{}'", s_.connectHost));
         const std::int32_t fd = sockets_.open();
         if (fd < 0)
-            return socketFailure("socket() failed: " + guest_.calls().back().resultName);
+            return socketFailure("socket() failed: " + guest_.lastCall().resultName);
         ConnectionReport c = connectAndHandshake(ctx, fd, *address, attempt, session);
         guest_.call("nsysnet", "socketclose", {w(fd)});
         return c;
@@ -234,7 +241,7 @@ private:
             nsslCall("NSSLGetPeerCertSize", {w(conn), word_});
             if (attempt == 0 && s_.resume > 0)
                 session = guest_.call("nsysnet", "NSSLGetSession", {w(conn)});
-            if (attempt == 0 && s_.send)
+            if (attempt == 0 && (s_.send || !s_.sendFile.empty()))
                 e = exchange(fd, conn, c);
         }
         if (e != NsslError::OK)
@@ -274,24 +281,33 @@ private:
 
     /// Sends the request, then reads until the server closes (or a call fails). Only close_notify
     /// (ZERO_RETURN) ends a reply well: a bare FIN is IO_ERROR to the guest, body complete or not.
+    /// Both directions go through the one guest buffer io_, a chunk at a time.
     NsslError exchange(std::int32_t fd, std::int32_t conn, ConnectionReport& c)
     {
-        const std::string& data = *s_.send;
-        while (c.bytesSent < data.size()) {
-            const auto chunk = static_cast<u32>(std::min<std::size_t>(data.size() - c.bytesSent, kIoChunk));
-            std::memcpy(guest_.bytes(io_, chunk).data(), data.data() + c.bytesSent, chunk);
-            const NsslError e = retry(fd, [&] {
-                return nsslCall("NSSLWrite", {w(conn), io_, chunk, word_});
-            });
-            if (e != NsslError::OK) {
-                step_ = fmt::format("NSSLWrite after {} of {} bytes sent", c.bytesSent, data.size());
-                return e;
+        c.exchanged = true;
+        Outgoing out = openOutgoing();
+        for (;;) {
+            const auto chunk = static_cast<u32>(out.read(guest_.bytes(io_, kIoChunk)));
+            if (chunk == 0)
+                break;
+            for (u32 done = 0; done < chunk;) {
+                const NsslError e = retry(fd, [&] {
+                    return static_cast<NsslError>(guest_.call(
+                        "nsysnet", "NSSLWrite", {w(conn), io_ + done, chunk - done, word_}, {}, word_));
+                });
+                if (e != NsslError::OK) {
+                    step_ = fmt::format("NSSLWrite after {} of {} bytes sent", c.bytesSent, out.size());
+                    return e;
+                }
+                const u32 sent = guest_.loadBe32(word_);
+                done += sent;
+                c.bytesSent += sent;
             }
-            c.bytesSent += guest_.loadBe32(word_);
         }
         for (;;) {
             const NsslError e = retry(fd, [&] {
-                return nsslCall("NSSLRead", {w(conn), io_, kIoChunk, word_});
+                return static_cast<NsslError>(
+                    guest_.call("nsysnet", "NSSLRead", {w(conn), io_, kIoChunk, word_}, {}, word_));
             });
             if (e == NsslError::ZERO_RETURN)
                 return NsslError::OK;
@@ -299,11 +315,19 @@ private:
                 step_ = "NSSLRead after " + describeReceived(c.received);
                 return e;
             }
-            const u32 got = guest_.loadBe32(word_);
-            auto bytes = guest_.bytes(io_, got);
-            c.received.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-            c.bytesRead += got;
+            c.received.append(guest_.bytes(io_, guest_.loadBe32(word_)));
         }
+    }
+
+    Outgoing openOutgoing() const
+    {
+        if (s_.sendFile.empty())
+            return Outgoing(*s_.send);
+        std::string error;
+        auto file = Outgoing::open(s_.sendFile, &error);
+        if (!file)
+            throw std::runtime_error(fmt::format("--send {}: {}", s_.sendFile, error));
+        return std::move(*file);
     }
 
     const ProbeSettings& s_;

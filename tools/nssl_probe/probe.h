@@ -15,6 +15,7 @@
 #include "guest_process.h"
 #include <wiiu_nssl/nssl_config.h>
 #include "pki/types.h"
+#include "transfer.h"
 
 namespace wiiu::probe {
 
@@ -35,6 +36,7 @@ struct ProbeSettings {
     std::string connectHost;   ///< resolved through inet_aton, then getaddrinfo
     std::uint16_t port = 0;
     std::optional<std::string> send;  ///< bytes to send after the handshake, then read until close
+    std::string sendFile;  ///< or a file to send, read a chunk at a time (--send)
     int resume = 0;
     bool nonBlocking = false;
     std::optional<std::chrono::system_clock::time_point> clock;
@@ -56,8 +58,8 @@ struct ConnectionReport {
     bool resumed = false;
     std::vector<PeerCert> peerChain;
     std::uint64_t bytesSent = 0;
-    std::uint64_t bytesRead = 0;
-    std::string received;  ///< application data read (first connection)
+    bool exchanged = false;  ///< whether this connection sent and read application data
+    Received received;  ///< counted, hashed, its first KiB kept (first connection)
     std::uint32_t quirks = 0;  ///< tls::quirk bits the accepted chain relied on
 };
 
@@ -67,7 +69,7 @@ struct ProbeReport {
     std::string reason;
     std::string failure;  ///< as ConnectionReport::failure
     std::vector<ConnectionReport> connections;  ///< the first one, then each reconnect
-    std::vector<CallRecord> calls;
+    std::vector<CallEntry> calls;  ///< the folded call log (call_log.h)
     std::string statusTable;  ///< nssl::Service status before each connection was destroyed
     std::optional<std::string> firmware;  ///< the emulated firmware ("5.5.6"); nullopt = --strict
 
@@ -76,7 +78,8 @@ struct ProbeReport {
 
 /// Hooks a run calls back into (all optional).
 struct ProbeObserver {
-    std::function<void(const CallRecord&)> onCall;
+    std::function<void(const CallRecord&)> onCall;  ///< each call that opens a log entry
+    std::function<void(const CallEntry&)> onRun;    ///< a run of repeated calls, once it ended
     std::function<void(const std::string&)> onNote;  ///< a step of the flow, for text output
 };
 

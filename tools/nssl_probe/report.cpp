@@ -28,6 +28,29 @@ void printChain(std::ostream& out, const std::vector<PeerCert>& chain)
     }
 }
 
+void printReceived(std::ostream& out, const ConnectionReport& c)
+{
+    const Received& r = c.received;
+    out << fmt::format("  application data: {} bytes sent, {} bytes received\n", c.bytesSent, r.size());
+    if (const std::string status = r.statusLine(); !status.empty())
+        out << "  reply: " << printable(status) << "\n";
+    out << fmt::format("  sha256 of {}: {}\n",
+                       r.hashesBody() ? fmt::format("the body ({} bytes)", r.bodySize()) : std::string("all of it"),
+                       r.sha256());
+    if (r.size() == 0)
+        return;
+    out << fmt::format("  first {} bytes{}:\n", r.kept().size(),
+                       r.kept().size() < r.size() ? " (the rest was counted and hashed, not kept)" : "");
+    for (std::string_view text = r.kept(); !text.empty();) {
+        const std::size_t newline = text.find('\n');
+        std::string_view line = text.substr(0, newline);
+        text.remove_prefix(newline == text.npos ? text.size() : newline + 1);
+        if (line.ends_with('\r'))
+            line.remove_suffix(1);
+        out << "    | " << printable(line) << "\n";
+    }
+}
+
 std::string verifiedAs(const ProbeReport& report)
 {
     return report.firmware ? "firmware " + *report.firmware : std::string("--strict (no console quirks)");
@@ -41,7 +64,44 @@ nlohmann::json quirkArray(std::uint32_t quirks)
     return out;
 }
 
+nlohmann::json receivedJson(const Received& r)
+{
+    using nlohmann::json;
+    return {{"bytes", r.size()},
+            {"http_status", r.statusLine().empty() ? json(nullptr) : json(printable(r.statusLine()))},
+            {"body_bytes", r.hashesBody() ? json(r.bodySize()) : json(nullptr)},
+            {"sha256", r.sha256()},
+            {"sha256_of", r.hashesBody() ? "body" : "all"},
+            {"kept_bytes", r.kept().size()},
+            {"kept", printable(r.kept())}};
+}
+
+/// One entry of the folded call log: its first call as before, and what the run added up to.
+nlohmann::json callJson(const CallEntry& c)
+{
+    nlohmann::json j{{"call", c.first.text}, {"result", c.first.result}, {"result_name", c.first.resultName},
+                     {"count", c.count}, {"results", c.results}};
+    if (c.dataCall())
+        j["bytes"] = c.bytes;
+    return j;
+}
+
 }  // namespace
+
+std::string runLine(const CallEntry& run)
+{
+    std::string results;
+    for (const auto& [name, count] : run.results)
+        results += fmt::format("{}{} x{}", results.empty() ? "" : ", ", name, count);
+    return fmt::format("... this call {} times in a row{}: {}", run.count,
+                       run.dataCall() ? fmt::format(", {} bytes in all", run.bytes) : std::string(), results);
+}
+
+std::string callLine(const CallRecord& call)
+{
+    return fmt::format("{} -> {}{}", call.text, call.resultName,
+                       call.bytes ? fmt::format(" ({} bytes)", *call.bytes) : std::string());
+}
 
 std::string verdictLine(const ProbeReport& report)
 {
@@ -69,8 +129,8 @@ void printSummary(std::ostream& out, const ProbeReport& report)
                                c.failure.empty() ? "-" : c.failure, c.reason);
         if (i == 0 || c.result != "OK")
             printChain(out, c.peerChain);
-        if (i == 0 && (c.bytesSent || c.bytesRead))
-            out << fmt::format("  application data: {} bytes sent, {} bytes received\n", c.bytesSent, c.bytesRead);
+        if (i == 0 && c.exchanged)
+            printReceived(out, c);
     }
     out << verdictLine(report) << "\n";
     out << (report.ok() ? std::string("result: OK\n")
@@ -99,7 +159,8 @@ nlohmann::json toJson(const ProbeReport& report)
         resumed.push_back(report.connections[i].resumed);
     j["resumed"] = resumed;
     j["bytes_sent"] = first.bytesSent;
-    j["bytes_read"] = first.bytesRead;
+    j["bytes_read"] = first.received.size();
+    j["received"] = first.exchanged ? receivedJson(first.received) : json(nullptr);
     j["firmware"] = report.firmware ? json(*report.firmware) : json(nullptr);
     j["strict"] = !report.firmware;
     j["quirks"] = quirkArray(first.quirks);
@@ -109,12 +170,12 @@ nlohmann::json toJson(const ProbeReport& report)
     for (const auto& c : report.connections)
         connections.push_back({{"result", c.result}, {"code", c.code}, {"reason", c.reason}, {"failure", c.failure},
                                {"version", c.version}, {"suite", c.suite}, {"resumed", c.resumed},
-                               {"bytes_sent", c.bytesSent}, {"bytes_read", c.bytesRead},
+                               {"bytes_sent", c.bytesSent}, {"bytes_read", c.received.size()},
                                {"quirks", quirkArray(c.quirks)}});
     j["connections"] = connections;
     json calls = json::array();
     for (const auto& c : report.calls)
-        calls.push_back({{"call", c.text}, {"result", c.result}, {"result_name", c.resultName}});
+        calls.push_back(callJson(c));
     j["calls"] = calls;
     return j;
 }

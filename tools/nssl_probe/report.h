@@ -17,6 +17,12 @@ void printSummary(std::ostream& out, const ProbeReport& report);
 /// the server's chain and which console quirk (if any) that relied on.
 std::string verdictLine(const ProbeReport& report);
 
+/// A call as the text output prints it: "NSSLRead(conn=0, ...) -> NSSL_ERROR_OK (16384 bytes)".
+std::string callLine(const CallRecord& call);
+/// A run of repeated calls, printed after its first call once it ended:
+/// "... this call 16384 times in a row, 268435456 bytes in all: NSSL_ERROR_OK x16384".
+std::string runLine(const CallEntry& run);
+
 /// The --json object (docs/server-operators.md lists the fields).
 nlohmann::json toJson(const ProbeReport& report);
 

@@ -20,7 +20,7 @@ u32 w(std::int64_t v) { return static_cast<u32>(v); }
 }  // namespace
 
 SocketSteps::SocketSteps(GuestProcess& guest, const ProbeSettings& settings)
-    : guest_(guest), s_(settings), word_(guest.alloc(4))
+    : guest_(guest), s_(settings), word_(guest.alloc(4)), fdSet_(guest.alloc(4)), timeout_(guest.alloc(8))
 {
 }
 
@@ -62,7 +62,7 @@ std::string SocketSteps::connect(std::int32_t fd, u32 address, const std::string
     const auto sa = guest_.put(peerAddress);
     std::string error;
     if (guest_.call("nsysnet", "connect", {w(fd), sa, 16}, peer) != 0) {
-        const std::string result = guest_.calls().back().resultName;
+        const std::string result = guest_.lastCall().resultName;
         if (result.find("SO_EINPROGRESS") == std::string::npos)
             error = fmt::format("connect to {} failed: {}", peer, result);
         else if (!wait(fd, true))
@@ -77,16 +77,15 @@ std::string SocketSteps::connect(std::int32_t fd, u32 address, const std::string
 
 bool SocketSteps::wait(std::int32_t fd, bool forWrite)
 {
-    const auto set = guest_.alloc(4);
-    const auto timeout = guest_.alloc(8);
-    guest_.storeBe32(set, 1u << fd);
-    guest_.storeBe32(timeout, static_cast<u32>(s_.ioTimeout.count()));
+    guest_.storeBe32(fdSet_, 1u << fd);
+    guest_.storeBe32(timeout_, static_cast<u32>(s_.ioTimeout.count()));
+    guest_.storeBe32(timeout_ + 4, 0);  // both fields: a select may leave the time that was left
     const std::int32_t r = guest_.call(
-        "nsysnet", "select", {w(fd + 1), forWrite ? 0 : set, forWrite ? set : 0, 0, timeout},
+        "nsysnet", "select", {w(fd + 1), forWrite ? 0 : fdSet_, forWrite ? fdSet_ : 0, 0, timeout_},
         fmt::format("{}fds {{{}}}, timeout {} s", forWrite ? "write" : "read", fd, s_.ioTimeout.count()));
     if (r <= 0)
         waitFailed_ = r == 0 ? fmt::format("timed out after {} s in select()", s_.ioTimeout.count())
-                             : "select() failed: " + guest_.calls().back().resultName;
+                             : "select() failed: " + guest_.lastCall().resultName;
     return r > 0;
 }
 

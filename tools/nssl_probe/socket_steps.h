@@ -35,6 +35,7 @@ private:
     GuestProcess& guest_;
     const ProbeSettings& s_;
     guest::GuestAddress word_ = 0;
+    guest::GuestAddress fdSet_ = 0, timeout_ = 0;  ///< select's arguments, reused: a long transfer waits often
     std::optional<std::uint32_t> address_;
     std::string waitFailed_;
 };
