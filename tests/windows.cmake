@@ -6,8 +6,11 @@
 #  - support/ pieces that need a POSIX host: the TLS peers (tls_peer: posix_spawn of openssl,
 #    gnutls-serv, python) and the fiber scheduler (ucontext). So the programs built on them stay
 #    Linux-only: tls_peers, tls_stream, nssl_handshake and nssl_io (TLS peers), reliability and
-#    embedding (TLS peers, fibers).
-#    NSSL against openssl s_server runs through tests/windows/probe_s_server.sh.
+#    embedding (TLS peers, fibers), and the nssl-probe end-to-end tests in tools/ (TLS peers;
+#    NSSL against openssl s_server runs through tests/windows/probe_s_server.sh instead).
+#  - The certificate-store tests on unit/certstore_fixture.cpp (console dump, portable store,
+#    dump_certs CLI, public CAs): the fixture runs make_console_dump.sh and uses mkdtemp/getpid.
+#    dump_certs.exe on a console dump runs through tests/windows/dump_certs_wine.sh instead.
 #  - The PowerPC guests under Unicorn (a Linux library).
 #  - Tests that compare with the host's openssl output (runCommand), or start python3
 #    (NsysnetIo.TcpEchoWithExternalPython): a Windows program under Wine cannot start them.
