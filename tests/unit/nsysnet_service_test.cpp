@@ -88,6 +88,20 @@ TEST_F(SocketService, ConnectRefused)
     EXPECT_EQ(table.connect(99, ep).error(), SoError::SO_EBADF);
 }
 
+// A stream socket that never connected has no peer: BSD's SO_ENOTCONN both ways, on every host
+// (Linux alone would answer a send with EPIPE).
+TEST_F(SocketService, NeverConnectedStreamIsNotConnected)
+{
+    const std::int32_t fd = open();
+    std::uint8_t buf[4];
+    auto r = table.receive(fd, buf, IoFlags{.dontWait = true});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), SoError::SO_ENOTCONN);
+    auto s = table.send(fd, bytes("hi"), IoFlags{.dontWait = true});
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error(), SoError::SO_ENOTCONN);
+}
+
 TEST_F(SocketService, NonBlockingConnectInProgressThenDone)
 {
     auto [listener, ep] = bound();
