@@ -35,12 +35,12 @@ for t in "${targets[@]}"; do
   rc=0
   "$build/bin/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2560 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$artifacts" "$work" "$seeds" >"$log" 2>&1 || rc=$?
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+  runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
   found=$(find "$artifacts" -type f | wc -l)
   if [[ $rc -ne 0 || $found -ne 0 ]]; then
     failed=1
     echo "fuzz_$t: FINDING (exit $rc); artifacts in $artifacts; log $log"
-    grep -m1 -A25 'ERROR: \|runtime error\|==ERROR' "$log" || tail -30 "$log"
+    grep -a -m1 -A25 'ERROR: \|runtime error\|==ERROR' "$log" || tail -30 "$log"
   fi
   summary+=("$(printf '%-12s %6ss %12s executions  %s findings  corpus %s' "$t" "$secs" "${runs:-?}" "$found" "$(ls "$work" | wc -l)")")
 done
