@@ -24,11 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 enum class WaitStyle { Park, PollThenSleep };
 
 std::string styleName(const testing::TestParamInfo<WaitStyle>& info)

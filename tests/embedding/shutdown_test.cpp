@@ -20,11 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 TEST(Teardown, ShutdownWakesBlockedHostThreadsAtOnceAndLaterCallsAreRefused)
 {
     std::string why;

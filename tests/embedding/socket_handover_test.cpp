@@ -17,11 +17,6 @@ using nsysnet::SoError;
 
 namespace {
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 bool isOpen(int fd)
 {
     return ::fcntl(fd, F_GETFD) != -1;

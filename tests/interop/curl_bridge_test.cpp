@@ -23,11 +23,6 @@ using tls::FailureReason;
 
 namespace {
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 
 class CurlBridge : public ::testing::Test {
 protected:

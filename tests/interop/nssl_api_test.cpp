@@ -11,11 +11,6 @@ using nssl::NsslError;
 
 namespace {
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 constexpr std::uint32_t kBad = 0xFFFFFFF0;  ///< outside guest memory
 constexpr std::uint32_t kStraddle = GuestEnv::kBase + GuestEnv::kSize - 2;
 

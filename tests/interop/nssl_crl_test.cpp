@@ -17,11 +17,6 @@ namespace {
 constexpr std::uint32_t kCheckRevocation = 0x1;
 constexpr std::uint32_t kRequireCrl = 0x2;
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 std::unique_ptr<BearSslServer> serverPresenting(const std::string& leaf)
 {
     BearSslServer::Options o;

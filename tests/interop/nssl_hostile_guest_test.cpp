@@ -18,11 +18,6 @@ using nssl::NsslError;
 
 namespace {
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 /// Serves each connection a short payload and a FIN (no close_notify to wait for), so handshaken
 /// connections stay open on the client side while the server moves on to the next one.
 std::unique_ptr<BearSslServer> startServer()

@@ -33,11 +33,6 @@ std::unique_ptr<BearSslServer> startServer(BearSslServer::Behavior behavior, std
     return server;
 }
 
-std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 /// select() on one guest descriptor for reading or writing, up to 5 s; the ready count.
 std::int32_t selectOne(NsslGuest& g, std::int32_t fd, bool forRead)
 {

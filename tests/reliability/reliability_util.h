@@ -20,11 +20,6 @@
 
 namespace wiiu::test::reliability {
 
-inline std::uint32_t u(std::int32_t v)
-{
-    return static_cast<std::uint32_t>(v);
-}
-
 /// Runs `fn` on its own thread and waits at most `limit` for it. A thread still running after
 /// that is a stuck guest thread: the program aborts with a message (a join cannot be bounded
 /// otherwise, and returning would free state the thread still uses).

@@ -20,7 +20,6 @@
 
 namespace wiiu::test::stress {
 
-using reliability::u;
 using E = nssl::NsslError;
 
 constexpr int kThreads = 3, kContexts = 2, kConnections = 4;

@@ -20,6 +20,12 @@
 
 namespace wiiu::test {
 
+/// A signed value as the 32-bit argument word it travels in (handles, descriptors, lengths).
+inline std::uint32_t u(std::int32_t v)
+{
+    return static_cast<std::uint32_t>(v);
+}
+
 class GuestEnv {
 public:
     static constexpr guest::GuestAddress kBase = 0x10000000;

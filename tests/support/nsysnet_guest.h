@@ -96,7 +96,6 @@ public:
         return out;
     }
 
-    static std::uint32_t u(std::int32_t v) { return static_cast<std::uint32_t>(v); }
 };
 
 /// Polls `condition` every millisecond until it holds or `timeout` passes.

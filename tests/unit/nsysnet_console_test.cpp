@@ -29,7 +29,7 @@ std::int32_t getInt(NetGuest& g, std::int32_t fd, std::uint32_t level, std::uint
 {
     const auto value = g.alloc(8);
     const auto len = g.put(guest::bei32(8)).address;
-    const std::int32_t r = g.net("getsockopt", {NetGuest::u(fd), level, name, value, len});
+    const std::int32_t r = g.net("getsockopt", {u(fd), level, name, value, len});
     return r == 0 ? static_cast<std::int32_t>(g.readBe32(value)) : -1000 - g.lastError();
 }
 
@@ -37,7 +37,7 @@ std::int32_t getInt(NetGuest& g, std::int32_t fd, std::uint32_t level, std::uint
 std::int32_t setInt(NetGuest& g, std::int32_t fd, std::uint32_t level, std::uint32_t name, std::int32_t v)
 {
     const auto value = g.put(guest::bei32(v)).address;
-    const std::int32_t r = g.net("setsockopt", {NetGuest::u(fd), level, name, value, 4});
+    const std::int32_t r = g.net("setsockopt", {u(fd), level, name, value, 4});
     return r == 0 ? 0 : -1000 - g.lastError();
 }
 
@@ -125,16 +125,16 @@ TEST(NsysnetConsole, LingerReadsBackOnAs0x80AndRefusesANegativeTime)
     NetGuest g;
     const std::int32_t t = g.tcp();
     const auto on = g.put(nsysnet::GuestLinger{guest::bei32(1), guest::bei32(2)}).address;
-    ASSERT_EQ(g.net("setsockopt", {NetGuest::u(t), kSolSocket, 0x80, on, 8}), 0);
+    ASSERT_EQ(g.net("setsockopt", {u(t), kSolSocket, 0x80, on, 8}), 0);
     const auto out = g.alloc(8);
     const auto len = g.put(guest::bei32(8)).address;
-    ASSERT_EQ(g.net("getsockopt", {NetGuest::u(t), kSolSocket, 0x80, out, len}), 0);
+    ASSERT_EQ(g.net("getsockopt", {u(t), kSolSocket, 0x80, out, len}), 0);
     EXPECT_EQ(g.readBe32(out), 0x80u);
     EXPECT_EQ(g.readBe32(out + 4), 2u);
     const auto negative = g.put(nsysnet::GuestLinger{guest::bei32(1), guest::bei32(-1)}).address;
-    EXPECT_EQ(g.net("setsockopt", {NetGuest::u(t), kSolSocket, 0x80, negative, 8}), -1);
+    EXPECT_EQ(g.net("setsockopt", {u(t), kSolSocket, 0x80, negative, 8}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EINVAL));
-    ASSERT_EQ(g.net("getsockopt", {NetGuest::u(t), kSolSocket, 0x80, out, len}), 0);
+    ASSERT_EQ(g.net("getsockopt", {u(t), kSolSocket, 0x80, out, len}), 0);
     EXPECT_EQ(g.readBe32(out + 4), 2u);  // the refused set changed nothing
 }
 
@@ -162,15 +162,15 @@ TEST(NsysnetConsole, TuningOptionsAreAcceptedAndRecorded)
 TEST(NsysnetConsole, MyAddrIsTheLocalIpv4Address)
 {
     NetGuest g;
-    const std::int32_t u = g.udp();
-    ASSERT_EQ(g.bindLoopback(u), 0);
-    EXPECT_EQ(static_cast<std::uint32_t>(getInt(g, u, kSolSocket, 0x1013)), NetGuest::kLoopback);
-    EXPECT_EQ(setInt(g, u, kSolSocket, 0x1013, 1), refused(SoError::SO_ENOPROTOOPT));
+    const std::int32_t udp = g.udp();
+    ASSERT_EQ(g.bindLoopback(udp), 0);
+    EXPECT_EQ(static_cast<std::uint32_t>(getInt(g, udp, kSolSocket, 0x1013)), NetGuest::kLoopback);
+    EXPECT_EQ(setInt(g, udp, kSolSocket, 0x1013, 1), refused(SoError::SO_ENOPROTOOPT));
     // Unbound: the host's own address (or 0 where it has no route out); never an error.
     const std::int32_t fresh = g.udp();
     const auto value = g.alloc(4);
     const auto len = g.put(guest::bei32(4)).address;
-    EXPECT_EQ(g.net("getsockopt", {NetGuest::u(fresh), kSolSocket, 0x1013, value, len}), 0);
+    EXPECT_EQ(g.net("getsockopt", {u(fresh), kSolSocket, 0x1013, value, len}), 0);
 }
 
 TEST(NsysnetConsole, UdpBroadcastIsSentWithoutSoBroadcast)
@@ -182,10 +182,10 @@ TEST(NsysnetConsole, UdpBroadcastIsSentWithoutSoBroadcast)
     const std::uint16_t port = receiver.local_endpoint().port();
 
     NetGuest g;
-    const std::int32_t u = g.udp();
-    EXPECT_EQ(getInt(g, u, kSolSocket, 0x20), 0);  // the guest never set SO_BROADCAST
+    const std::int32_t udp = g.udp();
+    EXPECT_EQ(getInt(g, udp, kSolSocket, 0x20), 0);  // the guest never set SO_BROADCAST
     const auto data = g.putString("whb-log");
-    EXPECT_EQ(g.net("sendto", {NetGuest::u(u), data.address, 7, 0, g.sockaddr(0x7FFFFFFF, port), 16}), 7);
+    EXPECT_EQ(g.net("sendto", {u(udp), data.address, 7, 0, g.sockaddr(0x7FFFFFFF, port), 16}), 7);
     EXPECT_EQ(g.lastError(), 0);
     platform::PollEntry p{.socket = static_cast<platform::NativeSocket>(receiver.native_handle()), .read = true};
     ASSERT_EQ(platform::poll({&p, 1}, 2000), 1);

@@ -63,7 +63,7 @@ TEST(NsysnetHostileGuest, SocketLibFinishWakesBlockedCallsAndClosesTheSockets)
     HostListener peer;
     const std::int32_t listener = g.tcp();
     ASSERT_EQ(g.bindLoopback(listener), 0);
-    ASSERT_EQ(g.net("listen", {NetGuest::u(listener), 1}), 0);
+    ASSERT_EQ(g.net("listen", {u(listener), 1}), 0);
     const std::int32_t stream = g.tcp();
     ASSERT_EQ(g.connect(stream, peer.port()), 0);
     auto accepted = peer.accept();
@@ -75,11 +75,11 @@ TEST(NsysnetHostileGuest, SocketLibFinishWakesBlockedCallsAndClosesTheSockets)
     const auto rset = g.put(guest::be32(1u << dgram)).address;
 
     auto accepter = std::async(std::launch::async, [&] {
-        const std::int32_t r = g.net("accept", {NetGuest::u(listener), 0, 0}, 2);
+        const std::int32_t r = g.net("accept", {u(listener), 0, 0}, 2);
         return std::pair(r, g.lastError(2));
     });
     auto receiver = std::async(std::launch::async, [&] {
-        const std::int32_t r = g.net("recv", {NetGuest::u(stream), buf, 64, 0}, 3);
+        const std::int32_t r = g.net("recv", {u(stream), buf, 64, 0}, 3);
         return std::pair(r, g.lastError(3));
     });
     auto selecter = std::async(std::launch::async, [&] {
@@ -87,7 +87,7 @@ TEST(NsysnetHostileGuest, SocketLibFinishWakesBlockedCallsAndClosesTheSockets)
         return std::pair(r, g.lastError(4));
     });
     auto datagram = std::async(std::launch::async, [&] {
-        const std::int32_t r = g.net("recvfrom", {NetGuest::u(dgram), buf2, 64, 0, 0, 0}, 5);
+        const std::int32_t r = g.net("recvfrom", {u(dgram), buf2, 64, 0, 0, 0}, 5);
         return std::pair(r, g.lastError(5));
     });
     // Should a call stay blocked (the failure this test looks for), close its socket at the end
@@ -112,11 +112,11 @@ TEST(NsysnetHostileGuest, SocketLibFinishWakesBlockedCallsAndClosesTheSockets)
     EXPECT_EQ(accepted->read_some(boost::asio::buffer(&c, 1), ec), 0u);
     EXPECT_EQ(ec, boost::asio::error::eof);
     // After socket_lib_init again the old descriptors are gone and new ones start afresh.
-    EXPECT_EQ(g.net("socketclose", {NetGuest::u(stream)}), -1);
+    EXPECT_EQ(g.net("socketclose", {u(stream)}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_ELIBNOTREADY));
     ASSERT_EQ(g.net("socket_lib_init", {}), 0);
     EXPECT_TRUE(g.process().sockets().descriptors().empty());
-    EXPECT_EQ(g.net("socketclose", {NetGuest::u(stream)}), -1);
+    EXPECT_EQ(g.net("socketclose", {u(stream)}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EBADF));
     EXPECT_EQ(g.tcp(), 1);
 }

@@ -38,7 +38,7 @@ TEST(NsysnetIo, TcpEchoWithInTestPeer)
     // getpeername reports the peer.
     const auto sa = g.alloc(16);
     const auto len = g.put(guest::bei32(16)).address;
-    EXPECT_EQ(g.net("getpeername", {NetGuest::u(fd), sa, len}), 0);
+    EXPECT_EQ(g.net("getpeername", {u(fd), sa, len}), 0);
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(sa).port, listener.port());
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(sa).address, NetGuest::kLoopback);
     // recvfrom with an address on a stream socket reports the peer too (plain recv skips it).
@@ -46,13 +46,13 @@ TEST(NsysnetIo, TcpEchoWithInTestPeer)
     const auto fromlen = g.put(guest::bei32(16)).address;
     EXPECT_EQ(g.send(fd, "?"), 1);  // one byte: the echo cannot arrive in pieces
     const auto buf = g.alloc(8);
-    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(fd), buf, 8, 0, from, fromlen}), 1);
+    EXPECT_EQ(g.net("recvfrom", {u(fd), buf, 8, 0, from, fromlen}), 1);
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).port, listener.port());
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).address, NetGuest::kLoopback);
     auto s = g.process().sockets().find(fd);
     EXPECT_EQ(s->bytesSent(), message.size() + 1);
     EXPECT_EQ(s->bytesReceived(), message.size() + 1);
-    EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}), 0);
+    EXPECT_EQ(g.net("socketclose", {u(fd)}), 0);
     peer.join();
 }
 
@@ -78,7 +78,7 @@ TEST(NsysnetIo, TcpEchoWithExternalPython)
     ASSERT_EQ(g.connect(fd, static_cast<std::uint16_t>(port)), 0);
     EXPECT_EQ(g.send(fd, "hello nsysnet"), 13);
     EXPECT_EQ(g.recvAll(fd, 13), "HELLO NSYSNET");
-    EXPECT_EQ(g.net("shutdown", {NetGuest::u(fd), 1}), 0);  // SHUT_WR: python sees EOF and exits
+    EXPECT_EQ(g.net("shutdown", {u(fd), 1}), 0);  // SHUT_WR: python sees EOF and exits
     EXPECT_TRUE(g.process().sockets().find(fd)->shutdownState().write);
     EXPECT_EQ(g.recv(fd, 16).first, 0);
     EXPECT_EQ(g.send(fd, "late"), -1);
@@ -95,18 +95,18 @@ TEST(NsysnetIo, UdpSendAndReceive)
     const std::uint16_t port = g.localPort(b);
     ASSERT_NE(port, 0);
     const auto data = g.putString("datagram");
-    EXPECT_EQ(g.net("sendto", {NetGuest::u(a), data.address, 8, 0, g.sockaddr(NetGuest::kLoopback, port), 16}), 8);
+    EXPECT_EQ(g.net("sendto", {u(a), data.address, 8, 0, g.sockaddr(NetGuest::kLoopback, port), 16}), 8);
     const auto buf = g.alloc(64);
     const auto from = g.alloc(16);
     const auto fromlen = g.put(guest::bei32(16)).address;
     // MSG_PEEK leaves the datagram queued.
-    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0x2, from, fromlen}), 8);
-    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0, from, fromlen}), 8);
+    EXPECT_EQ(g.net("recvfrom", {u(b), buf, 64, 0x2, from, fromlen}), 8);
+    EXPECT_EQ(g.net("recvfrom", {u(b), buf, 64, 0, from, fromlen}), 8);
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(g.host(buf)), 8), "datagram");
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).port, g.localPort(a));
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).family, 2);
     // Nothing queued now: MSG_DONTWAIT makes this one call non-blocking.
-    EXPECT_EQ(g.net("recvfrom", {NetGuest::u(b), buf, 64, 0x20, 0, 0}), -1);
+    EXPECT_EQ(g.net("recvfrom", {u(b), buf, 64, 0x20, 0, 0}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
     // A connected datagram socket uses send/recv.
     ASSERT_EQ(g.connect(a, port), 0);
@@ -148,11 +148,11 @@ TEST(NsysnetIo, NonBlockingConnectInProgressThenSelectThenConnected)
     }
     const auto wset = g.put(guest::be32(1u << fd)).address;
     const auto tv = g.put(nsysnet::GuestTimeval{guest::bei32(5), guest::bei32(0)}).address;
-    EXPECT_EQ(g.net("select", {NetGuest::u(fd) + 1, 0, wset, 0, tv}), 1);
+    EXPECT_EQ(g.net("select", {u(fd) + 1, 0, wset, 0, tv}), 1);
     EXPECT_EQ(g.readBe32(wset), 1u << fd);
     const auto value = g.alloc(4);
     const auto len = g.put(guest::bei32(4)).address;
-    EXPECT_EQ(g.net("getsockopt", {NetGuest::u(fd), kSolSocket, 0x1007, value, len}), 0);
+    EXPECT_EQ(g.net("getsockopt", {u(fd), kSolSocket, 0x1007, value, len}), 0);
     EXPECT_EQ(g.readBe32(value), 0u);  // SO_LASTERROR: no error
     EXPECT_EQ(g.connect(fd, listener.port()), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EISCONN));
@@ -177,10 +177,10 @@ TEST(NsysnetIo, ConnectionRefused)
         EXPECT_EQ(g.net("select", {32, 0, wset, 0, tv}), 1);
         const auto value = g.alloc(4);
         const auto len = g.put(guest::bei32(4)).address;
-        EXPECT_EQ(g.net("getsockopt", {NetGuest::u(nb), kSolSocket, 0x1007, value, len}), 0);
+        EXPECT_EQ(g.net("getsockopt", {u(nb), kSolSocket, 0x1007, value, len}), 0);
         EXPECT_EQ(g.readBe32(value), static_cast<std::uint32_t>(err(SoError::SO_ECONNREFUSED)));
         g.memory().store(guest::GuestPtr<guest::bei32>{len}, guest::bei32(4));
-        EXPECT_EQ(g.net("getsockopt", {NetGuest::u(nb), kSolSocket, 0x1007, value, len}), 0);
+        EXPECT_EQ(g.net("getsockopt", {u(nb), kSolSocket, 0x1007, value, len}), 0);
         EXPECT_EQ(g.readBe32(value), 0u);  // get-and-clear
     } else {
         EXPECT_EQ(g.lastError(), err(SoError::SO_ECONNREFUSED));
@@ -220,10 +220,10 @@ TEST(NsysnetIo, GuestListenAcceptAndHostClient)
     NetGuest g;
     const std::int32_t server = g.tcp();
     ASSERT_EQ(g.bindLoopback(server), 0);
-    ASSERT_EQ(g.net("listen", {NetGuest::u(server), 4}), 0);
+    ASSERT_EQ(g.net("listen", {u(server), 4}), 0);
     const std::uint16_t port = g.localPort(server);
     g.setNonBlocking(server, true);
-    EXPECT_EQ(g.net("accept", {NetGuest::u(server), 0, 0}), -1);
+    EXPECT_EQ(g.net("accept", {u(server), 0, 0}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EWOULDBLOCK));
     g.setNonBlocking(server, false);
     HostListener host;
@@ -231,7 +231,7 @@ TEST(NsysnetIo, GuestListenAcceptAndHostClient)
     ASSERT_TRUE(client);
     const auto peer = g.alloc(16);
     const auto len = g.put(guest::bei32(16)).address;
-    const std::int32_t conn = g.net("accept", {NetGuest::u(server), peer, len});
+    const std::int32_t conn = g.net("accept", {u(server), peer, len});
     ASSERT_GE(conn, 1);
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(peer).address, NetGuest::kLoopback);
     ASSERT_EQ(hostSend(*client, "ping"), 4u);
@@ -259,7 +259,7 @@ TEST(NsysnetIo, SelectReadinessTimeoutAndInvalidTimevals)
     EXPECT_EQ(g.lastError(), 0);
     // A datagram arrives: readable.
     const auto data = g.putString("x");
-    ASSERT_EQ(g.net("sendto", {NetGuest::u(a), data.address, 1, 0, g.sockaddr(NetGuest::kLoopback, g.localPort(b)), 16}), 1);
+    ASSERT_EQ(g.net("sendto", {u(a), data.address, 1, 0, g.sockaddr(NetGuest::kLoopback, g.localPort(b)), 16}), 1);
     g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32((1u << b) | (1u << a)));
     const auto wset = g.put(guest::be32(1u << a)).address;
     const auto eset = g.put(guest::be32(1u << a)).address;
@@ -270,7 +270,7 @@ TEST(NsysnetIo, SelectReadinessTimeoutAndInvalidTimevals)
     EXPECT_EQ(g.readBe32(eset), 0u);
     // Bits at or above nfds are ignored: with only those set, a zero timeout just polls.
     g.memory().store(guest::GuestPtr<guest::be32>{rset}, guest::be32(1u << b));
-    EXPECT_EQ(g.net("select", {NetGuest::u(b), rset, 0, 0, zero}), 0);
+    EXPECT_EQ(g.net("select", {u(b), rset, 0, 0, zero}), 0);
     EXPECT_EQ(g.readBe32(rset), 1u << b);
     // Invalid timevals.
     for (auto tvv : {nsysnet::GuestTimeval{guest::bei32(-1), guest::bei32(0)},
@@ -299,14 +299,14 @@ TEST(NsysnetIo, CloseFromAnotherThreadAbortsBlockedRecv)
     const auto buf = g.alloc(64);
     std::atomic<bool> returned{false};
     auto blocked = std::async(std::launch::async, [&] {
-        const std::int32_t r = g.net("recv", {NetGuest::u(fd), buf, 64, 0}, 2);
+        const std::int32_t r = g.net("recv", {u(fd), buf, 64, 0}, 2);
         returned = true;
         return std::pair{r, g.lastError(2)};
     });
     std::this_thread::sleep_for(50ms);  // let it block (the result is the same if it has not yet)
     EXPECT_FALSE(returned.load());
     const auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}, 3), 0);
+    EXPECT_EQ(g.net("socketclose", {u(fd)}, 3), 0);
     ASSERT_EQ(blocked.wait_for(5s), std::future_status::ready);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
     const auto [r, e] = blocked.get();
@@ -321,13 +321,13 @@ TEST(NsysnetIo, ProcessTeardownWakesBlockedThreads)
     NetGuest g;
     const std::int32_t server = g.tcp();
     ASSERT_EQ(g.bindLoopback(server), 0);
-    ASSERT_EQ(g.net("listen", {NetGuest::u(server), 1}), 0);
-    const std::int32_t u = g.udp();
-    ASSERT_EQ(g.bindLoopback(u), 0);
+    ASSERT_EQ(g.net("listen", {u(server), 1}), 0);
+    const std::int32_t udp = g.udp();
+    ASSERT_EQ(g.bindLoopback(udp), 0);
     const auto buf = g.alloc(64);
-    const auto rset = g.put(guest::be32(1u << u)).address;
-    auto accepter = std::async(std::launch::async, [&] { return g.net("accept", {NetGuest::u(server), 0, 0}, 2); });
-    auto receiver = std::async(std::launch::async, [&] { return g.net("recv", {NetGuest::u(u), buf, 64, 0}, 3); });
+    const auto rset = g.put(guest::be32(1u << udp)).address;
+    auto accepter = std::async(std::launch::async, [&] { return g.net("accept", {u(server), 0, 0}, 2); });
+    auto receiver = std::async(std::launch::async, [&] { return g.net("recv", {u(udp), buf, 64, 0}, 3); });
     auto selecter = std::async(std::launch::async, [&] { return g.net("select", {32, rset, 0, 0, 0}, 4); });
     std::this_thread::sleep_for(50ms);
     const auto start = std::chrono::steady_clock::now();
@@ -354,7 +354,7 @@ TEST(NsysnetIo, SharedHandleSurvivesGuestClose)
     ASSERT_TRUE(held);
     EXPECT_TRUE(held->isStream());
     EXPECT_GE(held->nativeHandle(), 0);
-    EXPECT_EQ(g.net("socketclose", {NetGuest::u(fd)}), 0);
+    EXPECT_EQ(g.net("socketclose", {u(fd)}), 0);
     EXPECT_TRUE(held->closed());
     EXPECT_TRUE(held->closeSignal().signalled());
     std::uint8_t b[4];

@@ -114,8 +114,8 @@ TEST(NsysnetSocket, BadPointersAndLengthsNeverCrash)
     NetGuest g;
     const std::int32_t tcp = g.tcp();
     const std::int32_t udp = g.udp();
-    const auto t = NetGuest::u(tcp);
-    const auto d = NetGuest::u(udp);
+    const auto t = u(tcp);
+    const auto d = u(udp);
     const auto buf = g.alloc(64);
     const auto sa = g.sockaddr(NetGuest::kLoopback, 1);
     const auto len16 = g.put(guest::bei32(16)).address;
@@ -193,8 +193,8 @@ TEST(NsysnetSocket, BadPointersAndLengthsNeverCrash)
 TEST(NsysnetSocket, OptionsRoundTripAndUnknownOnesAreRefused)
 {
     NetGuest g;
-    const auto t = NetGuest::u(g.tcp());
-    const auto d = NetGuest::u(g.udp());
+    const auto t = u(g.tcp());
+    const auto d = u(g.udp());
     const auto one = g.put(guest::bei32(1)).address;
     const auto value = g.alloc(8);
     const auto len = g.alloc(4);
