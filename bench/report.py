@@ -80,9 +80,10 @@ def main():
         t_nssl = series(turns, lambda b: b["a_cpu"] / (b["turn_bytes"] / GIB))
         t_base = series(turns, lambda b: b["b_cpu"] / (b["turn_bytes"] / GIB))
         t_ratio = series(turns, lambda b: b["ratio"])
-        name = "raw" if baseline == "raw" else "OpenSSL"
-        cells = ["", mmm(t_base, "{:.3f}"), ""] if baseline == "raw" else ["", "", mmm(t_base, "{:.3f}")]
-        cells[0] = mmm(t_nssl, "{:.3f}")
+        raw = baseline == "raw"
+        name = "raw" if raw else "OpenSSL"
+        base = mmm(t_base, "{:.3f}")
+        cells = [mmm(t_nssl, "{:.3f}"), base if raw else "", "" if raw else base]
         rows.append([f"{label}, taking turns with {name} (s/GiB)", *cells, mmm(t_ratio, "{:.2f}") + f"x {name}",
                      f"<= {limit:.2f}x {name}" if limit else "(no target)",
                      verdict(statistics.median(t_ratio) if t_ratio else None, limit) if limit else "info"])

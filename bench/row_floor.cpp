@@ -6,9 +6,12 @@
 #include <benchmark/benchmark.h>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "common/bearssl.h"
+#include "pki/public_key.h"
+#include "pki/x509.h"
 #include "common.h"
 #include "rows.h"
 
@@ -16,19 +19,16 @@ namespace wiiu::bench {
 
 namespace {
 
-/// The RSA public key of a DER certificate, in `storage`.
-bool rsaKeyOf(const std::vector<std::uint8_t>& der, std::vector<unsigned char>& storage, br_rsa_public_key& key)
+/// The RSA public key of a DER certificate, parsed by the module's own X.509 code.
+std::optional<pki::PublicKey> rsaKeyOf(const std::vector<std::uint8_t>& der)
 {
-    br_x509_decoder_context dc;
-    br_x509_decoder_init(&dc, nullptr, nullptr);
-    br_x509_decoder_push(&dc, der.data(), der.size());
-    const br_x509_pkey* pk = br_x509_decoder_get_pkey(&dc);
-    if (!pk || pk->key_type != BR_KEYTYPE_RSA)
-        return false;
-    storage.assign(pk->key.rsa.n, pk->key.rsa.n + pk->key.rsa.nlen);
-    storage.insert(storage.end(), pk->key.rsa.e, pk->key.rsa.e + pk->key.rsa.elen);
-    key = {storage.data(), pk->key.rsa.nlen, storage.data() + pk->key.rsa.nlen, pk->key.rsa.elen};
-    return true;
+    auto cert = pki::parseCertificate(der);
+    if (!cert)
+        return std::nullopt;
+    auto key = pki::parsePublicKey(cert->spki);
+    if (!key || key->type != pki::KeyType::Rsa)
+        return std::nullopt;
+    return std::move(*key);
 }
 
 /// X25519 as the engine does it: the default EC implementation (br_ec_all_m31 dispatches to
@@ -38,10 +38,10 @@ void x25519(benchmark::State& state)
     const br_ec_impl* ec = br_ec_get_default();
     unsigned char secret[32], peer[32], shared[32];
     std::memset(secret, 0x5a, sizeof secret);
-    std::size_t len = ec->mulgen(peer, secret, sizeof secret, BR_EC_curve25519);
+    ec->mulgen(peer, secret, sizeof secret, BR_EC_curve25519);  // the server's share
     for (auto _ : state) {
         secret[0]++;
-        len = ec->mulgen(shared, secret, sizeof secret, BR_EC_curve25519);
+        const std::size_t len = ec->mulgen(shared, secret, sizeof secret, BR_EC_curve25519);
         std::memcpy(shared, peer, sizeof shared);
         benchmark::DoNotOptimize(ec->mul(shared, len, secret, sizeof secret, BR_EC_curve25519));
     }
@@ -52,12 +52,12 @@ void x25519(benchmark::State& state)
 /// padding check.
 void rsaPublic(benchmark::State& state)
 {
-    std::vector<unsigned char> storage;
-    br_rsa_public_key key{};
-    if (!rsaKeyOf(readFile(pkiFile("server.der")), storage, key)) {
+    auto rsa = rsaKeyOf(readFile(pkiFile("server.der")));
+    if (!rsa) {
         state.SkipWithError("no RSA key in server.der");
         return;
     }
+    const br_rsa_public_key key{rsa->rsaN.data(), rsa->rsaN.size(), rsa->rsaE.data(), rsa->rsaE.size()};
     const br_rsa_public pub = br_rsa_public_get_default();
     std::vector<unsigned char> x(key.nlen, 0x11);
     x[0] = 0;  // below the modulus
