@@ -116,7 +116,7 @@ TEST_F(CurlBridge, TrustsExactlyTheContextsCas)
     // and OpenSSL finds no path either.
     const std::int32_t ctx = g.context();
     ASSERT_EQ(g.nssl("NSSLAddServerPKI", {u(ctx), u(kTestEcRootId)}), 0);
-    expectBothRefuse(ctx, "server", "localhost", FailureReason::Untrusted);
+    ASSERT_NO_FATAL_FAILURE(expectBothRefuse(ctx, "server", "localhost", FailureReason::Untrusted));
     auto peer = server("server");
     ASSERT_TRUE(peer);
     const BridgedFetch own = curlFetch(ctx, peer->port(), "localhost");
@@ -133,12 +133,12 @@ TEST_F(CurlBridge, TrustsExactlyTheContextsCas)
 
 TEST_F(CurlBridge, ExpiredServerIsRefusedAsExpired)
 {
-    expectBothRefuse(rootContext(), "expired", "localhost", FailureReason::Expired);
+    ASSERT_NO_FATAL_FAILURE(expectBothRefuse(rootContext(), "expired", "localhost", FailureReason::Expired));
 }
 
 TEST_F(CurlBridge, WrongHostIsRefusedAsNameMismatch)
 {
-    expectBothRefuse(rootContext(), "server", "wrong.test", FailureReason::NameMismatch);
+    ASSERT_NO_FATAL_FAILURE(expectBothRefuse(rootContext(), "server", "wrong.test", FailureReason::NameMismatch));
 }
 
 TEST_F(CurlBridge, RevokedServerIsRefusedThroughTheContextsCrl)
@@ -147,7 +147,7 @@ TEST_F(CurlBridge, RevokedServerIsRefusedThroughTheContextsCrl)
     const Bytes crl = pkiBytes("int.crl.der");
     ASSERT_EQ(g.call32("nn_nets2", "NSSLAddCRLExternal", {u(ctx), g.putBytes(crl), u(static_cast<std::int32_t>(crl.size())), 0}), 0);
     ASSERT_EQ(g.call32("nn_nets2", "NSSLContextSetFlags", {u(ctx), 0x1}), 0);
-    expectBothRefuse(ctx, "revoked", "localhost", FailureReason::Revoked);
+    ASSERT_NO_FATAL_FAILURE(expectBothRefuse(ctx, "revoked", "localhost", FailureReason::Revoked));
 }
 
 TEST_F(CurlBridge, PresentsTheContextsClientCertificateWhenAsked)
