@@ -126,7 +126,6 @@ void FiberScheduler::resume(Fiber& f)
 {
     tlsScheduler = this;
     current_ = &f;
-    ++switches_;
 #ifdef WIIU_FIBERS_ASAN
     __sanitizer_start_switch_fiber(&main_->fakeStack, f.stack.get(), stackSize_);
 #endif

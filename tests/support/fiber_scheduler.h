@@ -49,7 +49,6 @@ public:
     std::size_t live() const;        ///< fibers not finished
     std::size_t parked() const;      ///< fibers parked in park() or sleepFor()
     bool finished(const std::string& name) const;
-    std::size_t switches() const { return switches_; }
 
 private:
     struct Fiber;
@@ -64,7 +63,6 @@ private:
     std::vector<std::unique_ptr<Fiber>> fibers_;
     Fiber* current_ = nullptr;
     std::unique_ptr<struct SchedulerContext> main_;
-    std::size_t switches_ = 0;
 };
 
 /// The park style as an emulator's hooks: wait() parks the calling fiber (the default poll when
