@@ -64,7 +64,8 @@ struct Config {
     std::size_t maxKeySize = 8 * 1024;
 
     // Debugging toolkit (docs/server-operators.md). All off by default; each says where it
-    // writes in a warning when a Process starts using it.
+    // writes in a warning when a Process starts using it. Paths are UTF-8 on every host (on
+    // Windows too, where a std::string path would otherwise be read in the ANSI code page).
     /// Plaintext of every connection's reads and writes as a PCAP (LINKTYPE_RAW, synthetic
     /// IPv4/TCP, one stream per connection). Appended as data flows; "" = off.
     std::string pcapPath;

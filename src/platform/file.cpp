@@ -48,6 +48,12 @@ std::vector<std::string> utf8Arguments(int argc, char** argv)
     return {argv, argv + argc};
 }
 
+Utf8Argv::Utf8Argv(int argc, char** argv) : args_(utf8Arguments(argc, argv))
+{
+    for (const std::string& a : args_)
+        pointers_.push_back(a.c_str());
+}
+
 int appendToPrivateFile(const std::filesystem::path& path, std::string_view text)
 {
     std::error_code ec;

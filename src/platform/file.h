@@ -23,6 +23,18 @@ std::string utf8(const std::filesystem::path& path);
 /// (argv holds them in the ANSI code page), elsewhere argv as given.
 std::vector<std::string> utf8Arguments(int argc, char** argv);
 
+/// utf8Arguments as an argc/argv pair for an argument parser, kept alive with this object.
+class Utf8Argv {
+public:
+    Utf8Argv(int argc, char** argv);
+    int argc() const { return static_cast<int>(pointers_.size()); }
+    const char* const* argv() const { return pointers_.data(); }
+
+private:
+    std::vector<std::string> args_;
+    std::vector<const char*> pointers_;
+};
+
 /// Appends `text` to the file, creating it readable by the owner only; returns 0 or errno.
 int appendToPrivateFile(const std::filesystem::path& path, std::string_view text);
 

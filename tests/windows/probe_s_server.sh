@@ -4,7 +4,11 @@
 #   1. the right CA, given as a Windows path (drive letter, backslashes): exit 0, handshake OK,
 #      the HTTP answer read, the verdict "accepted";
 #   2. a CA that is not the chain's: exit 2, NSSL_ERROR_HANDSHAKE_ERROR, verdict "refused";
-#   3. a CA file that does not exist: exit 1, the path named in the error.
+#   3. a CA file that does not exist: exit 1, the path named in the error;
+#   4. every path the probe reads or writes (--ca-file, --send, --pcap, --keylog, --dump-chain)
+#      in a folder whose name the ANSI code page cannot spell: the arguments must come through
+#      the wide command line and the files open by their wide names. Exit 0, and each output is
+#      there under its name.
 # Usage: probe_s_server.sh WINE_RUN NSSL_PROBE_EXE PKI_DIR WORK_DIR
 set -eu
 wine_run=$1 probe=$2 pki=$3 work=$4
@@ -47,5 +51,17 @@ expect accepted 0 "NSSLDoHandshake(conn=0) -> NSSL_ERROR_OK" "verdict on firmwar
     --ca-file "$winpki\\root.pem" --http-get /
 expect untrusted 2 "refused (Untrusted)" "NSSL_ERROR_HANDSHAKE_ERROR" -- --ca-file "$pki/ec-root.pem"
 expect missing-ca 1 "nssl-probe: error: $winpki\\nonexistent.pem: cannot open" -- --ca-file "$winpki\\nonexistent.pem"
+uni="$work/störe-証明書"
+rm -rf "$uni" && mkdir -p "$uni"
+cp "$pki/root.pem" "$uni/root.pem"
+printf 'GET / HTTP/1.0\r\n\r\n' >"$uni/request.txt"
+winuni="Z:$(printf '%s' "$uni" | tr / '\\')"
+expect unicode-paths 0 "NSSLDoHandshake(conn=0) -> NSSL_ERROR_OK" "result: OK" "$winuni\\traffic.pcap" -- \
+    --ca-file "$winuni\\root.pem" --send "$winuni\\request.txt" --pcap "$winuni\\traffic.pcap" \
+    --keylog "$winuni\\keys.log" --dump-chain "$winuni\\chains"
+for f in traffic.pcap keys.log chains/conn*-localhost-0.der; do
+    # shellcheck disable=SC2086  # the chain's name is a pattern on purpose
+    [ -s "$(echo $uni/$f)" ] || { echo "unicode-paths: no $uni/$f"; ls -R "$work"; fails=$((fails + 1)); }
+done
 [ $fails -eq 0 ] || { echo "probe_s_server: $fails case(s) failed"; exit 1; }
 echo "probe_s_server: every case as expected"

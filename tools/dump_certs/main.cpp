@@ -146,10 +146,8 @@ int main(int argc, char** argv)
     try {
         // UTF-8 on every host (Windows' argv is in the ANSI code page); paths are made with
         // platform::pathFromUtf8 from these strings.
-        const std::vector<std::string> args = wiiu::platform::utf8Arguments(argc, argv);
-        std::vector<const char*> pointers;
-        for (const std::string& a : args) pointers.push_back(a.c_str());
-        app.parse(static_cast<int>(pointers.size()), pointers.data());
+        const wiiu::platform::Utf8Argv args(argc, argv);
+        app.parse(args.argc(), args.argv());
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : kExitUsage;  // --help is a success; every parse error is "usage"

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "pki/encoding.h"
+#include "platform/file.h"
 
 namespace wiiu::probe {
 
@@ -40,7 +41,7 @@ std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d)
 
 Input<pki::Bytes> readDerFile(const std::string& path, const std::string& label)
 {
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(platform::pathFromUtf8(path), std::ios::binary);
     if (!in)
         return error(fmt::format("{}: cannot open ({})", path, std::strerror(errno)));
     pki::Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -15,6 +15,7 @@
 #include "demo.h"
 #include "hle/nssl/status_table.h"
 #include "inputs.h"
+#include "platform/file.h"
 #include "probe.h"
 #include "report.h"
 #include "transfer.h"
@@ -85,7 +86,7 @@ ProbeSettings buildSettings(const Cli& o)
 {
     ProbeSettings s;
     if (!o.store.empty()) {
-        auto loaded = certstore::loadPortableStore(o.store);
+        auto loaded = certstore::loadPortableStore(platform::pathFromUtf8(o.store));
         if (!loaded)
             throw UsageError{fmt::format("--store {}: {}", o.store, loaded.error().message)};
         s.store = *loaded;
@@ -217,7 +218,10 @@ int run(int argc, char** argv)
     app.add_option("--dump-chain", o.dumpChain, "write each peer chain as DER files into this folder");
 
     try {
-        app.parse(argc, argv);
+        // UTF-8 on every host (Windows' argv is in the ANSI code page), as every path the probe
+        // opens is read: with platform::pathFromUtf8, in the probe and in the library's Config.
+        const platform::Utf8Argv args(argc, argv);
+        app.parse(args.argc(), args.argv());
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? kExitOk : kExitUsage;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "pki/encoding.h"
+#include "platform/file.h"
 
 namespace wiiu::probe {
 
@@ -60,9 +61,9 @@ std::optional<Outgoing> Outgoing::open(const std::string& path, std::string* err
 {
     Outgoing out;
     out.path_ = path;
-    out.file_.open(path, std::ios::binary);
+    out.file_.open(platform::pathFromUtf8(path), std::ios::binary);
     std::error_code ec;
-    out.size_ = out.file_ ? std::filesystem::file_size(path, ec) : 0;
+    out.size_ = out.file_ ? std::filesystem::file_size(platform::pathFromUtf8(path), ec) : 0;
     if (!out.file_ || ec) {
         *error = ec ? ec.message() : "cannot open";
         return std::nullopt;

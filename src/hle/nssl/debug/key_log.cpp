@@ -23,7 +23,7 @@ void appendKeyLog(const std::string& path, const std::string& line)
     if (announced.insert(path).second)
         log::nssl().warn("debug: appending TLS secrets (SSLKEYLOGFILE) to {}: anyone with it decrypts captures", path);
     // One buffered append of one line: a single write, so lines of concurrent writers never mix.
-    if (const int err = platform::appendToPrivateFile(path, line + "\n"); err != 0)
+    if (const int err = platform::appendToPrivateFile(platform::pathFromUtf8(path), line + "\n"); err != 0)
         log::nssl().error("debug: cannot write key log {}: {}", path, std::strerror(err));
 }
 

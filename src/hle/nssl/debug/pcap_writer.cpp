@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "platform/file.h"
 
 namespace wiiu::nssl::debug {
 
@@ -51,7 +52,7 @@ std::shared_ptr<PcapWriter> PcapWriter::forPath(const std::string& path)
     std::lock_guard lock(registryMutex);
     if (auto existing = registry[path])
         return existing;
-    std::FILE* file = std::fopen(path.c_str(), "wb");
+    std::FILE* file = platform::openFile(platform::pathFromUtf8(path), "wb");
     if (!file) {
         log::nssl().error("debug: cannot open PCAP file {}: {}", path, std::strerror(errno));
         return nullptr;
