@@ -27,6 +27,24 @@ Ipv4Endpoint fromAsio(const Endpoint& ep)
     return {ep.address().to_v4().to_uint(), ep.port()};
 }
 
+/// `handle` in a new Asio object of `socket`'s type, non-blocking (Asio's flag and the host's).
+/// On failure the handle is given back (released) and `socket` is left empty.
+template <class Socket, class Protocol>
+error_code wrap(std::optional<Socket>& socket, asio::io_context& io, Protocol protocol, guest::NativeHandle handle)
+{
+    error_code ec;
+    socket.emplace(io);
+    socket->assign(protocol, static_cast<typename Socket::native_handle_type>(handle), ec);
+    if (!ec)
+        socket->non_blocking(true, ec);
+    if (ec) {
+        error_code ignored;
+        socket->release(ignored);
+        socket.reset();
+    }
+    return ec;
+}
+
 }  // namespace
 
 HostSocket::HostSocket(std::shared_ptr<asio::io_context> io, SocketKind kind) : io_(std::move(io)), kind_(kind) {}
@@ -71,34 +89,25 @@ SoError HostSocket::wrapStream()
 {
     if (!unwrappedLocked())
         return SoError::SO_SUCCESS;
-    error_code ec;
-    stream_.emplace(*io_);
-    stream_->assign(asio::ip::tcp::v4(), static_cast<asio::ip::tcp::socket::native_handle_type>(fd_), ec);
-    if (!ec)
-        stream_->non_blocking(true, ec);  // Asio's own flag; the host socket already is
-    if (ec) {
-        error_code ignored;
-        stream_->release(ignored);  // stays unwrapped and ours (assign failed: nothing to move)
-        stream_.reset();
-    }
-    return soErrorFrom(ec);
+    return soErrorFrom(wrap(stream_, *io_, asio::ip::tcp::v4(), fd_));  // on failure still unwrapped, still ours
 }
 
 SoError HostSocket::wrapAcceptor()
 {
-    error_code ec;
-    acceptor_.emplace(*io_);
-    acceptor_->assign(asio::ip::tcp::v4(), static_cast<asio::ip::tcp::acceptor::native_handle_type>(fd_), ec);
-    if (!ec)
-        acceptor_->non_blocking(true, ec);
+    error_code ec = wrap(acceptor_, *io_, asio::ip::tcp::v4(), fd_);
     if (!ec)  // otherwise Asio retries an aborted accept by polling, i.e. blocks
         acceptor_->set_option(asio::socket_base::enable_connection_aborted(true), ec);
-    if (ec) {
+    if (ec && acceptor_) {
         error_code ignored;
         acceptor_->release(ignored);
         acceptor_.reset();
     }
     return soErrorFrom(ec);
+}
+
+SoError HostSocket::wrapDatagram()
+{
+    return soErrorFrom(wrap(datagram_, *io_, asio::ip::udp::v4(), fd_));
 }
 
 guest::NativeHandle HostSocket::handleLocked() const

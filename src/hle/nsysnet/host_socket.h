@@ -152,6 +152,7 @@ private:
     bool unwrappedLocked() const;
     SoError wrapStream();
     SoError wrapAcceptor();
+    SoError wrapDatagram();  ///< an adopted datagram socket (open() makes its own)
     IoResult finishReceive(std::size_t n, const boost::system::error_code& ec, std::size_t requested);
     IoResult finishSend(std::size_t n, const boost::system::error_code& ec);
     ConnectState pollConnectLocked();

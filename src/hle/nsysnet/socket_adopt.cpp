@@ -1,8 +1,6 @@
 // Sockets the emulator owns: an open host socket taken over as a guest descriptor, and a
 // descriptor's host socket handed back (Process::adoptSocket / detachSocket). Ownership moves
 // whole: after adopt the table closes the socket; after detach nothing here touches it again.
-#include <type_traits>
-
 #include <boost/asio/error.hpp>
 
 #include "hle/nsysnet/error_map.h"
@@ -42,43 +40,23 @@ Expected<std::shared_ptr<HostSocket>, SoError> HostSocket::adopt(std::shared_ptr
         return fail(p.error());
     const SocketKind kind = p->stream ? SocketKind::Stream : SocketKind::Datagram;
     std::shared_ptr<HostSocket> s(new HostSocket(std::move(io), kind));
-    error_code ec;
-    // Each branch gives the descriptor back (release) if a later step fails: it stays the caller's.
-    auto take = [&](auto& socket, auto protocol) {
-        socket.emplace(*s->io_);
-        using Native = typename std::decay_t<decltype(*socket)>::native_handle_type;
-        socket->assign(protocol, static_cast<Native>(hostSocket), ec);
-        if (ec)
-            return;
-        socket->non_blocking(true, ec);
-        if (ec) {
-            error_code ignored;
-            socket->release(ignored);
-        }
-    };
-    if (p->listening) {
-        take(s->acceptor_, asio::ip::tcp::v4());
-        if (!ec)  // as listen() does: an aborted accept must not make Asio block
-            s->acceptor_->set_option(asio::socket_base::enable_connection_aborted(true), ec);
-    } else if (kind == SocketKind::Stream && p->connected) {
-        take(s->stream_, asio::ip::tcp::v4());
-    } else if (kind == SocketKind::Stream) {
-        // Neither connected nor listening: stays unwrapped, as a socket open() made.
-        if (const int err = platform::setNonBlocking(hostSocket); err != 0) {
-            s->closed_ = true;  // owns nothing: its destructor must not close the caller's descriptor
-            return fail(soErrorFromErrno(err));
-        }
-    } else {
-        take(s->datagram_, asio::ip::udp::v4());
-    }
-    if (ec) {
-        s->stream_.reset();
-        s->acceptor_.reset();
-        s->datagram_.reset();
-        s->closed_ = true;  // owns nothing: its destructor must not close the caller's descriptor
-        return fail(soErrorFrom(ec));
-    }
     s->fd_ = hostSocket;
+    // The same wrapping as connect() and listen(); each gives the descriptor back (release) when
+    // it fails, so it stays the caller's.
+    SoError wrapped;
+    if (p->listening)
+        wrapped = s->wrapAcceptor();
+    else if (kind == SocketKind::Stream && p->connected)
+        wrapped = s->wrapStream();
+    else if (kind == SocketKind::Stream)  // neither connected nor listening: unwrapped, as open() makes it
+        wrapped = soErrorFromErrno(platform::setNonBlocking(hostSocket));
+    else
+        wrapped = s->wrapDatagram();
+    if (wrapped != SoError::SO_SUCCESS) {
+        s->fd_ = platform::invalidSocket;
+        s->closed_ = true;  // owns nothing: its destructor must not close the caller's descriptor
+        return fail(wrapped);
+    }
     if (p->connected)
         s->connect_ = ConnectState::Connected;
     return s;
