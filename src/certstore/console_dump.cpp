@@ -3,12 +3,12 @@
 #include <string>
 
 #include "certstore/entry_check.h"
-#include "platform/file.h"
 #include "certstore/file_io.h"
 #include "certstore/key_decrypt.h"
 #include "certstore/known_certs.h"
 #include "certstore/metadata.h"
 #include "common/log.h"
+#include "platform/file.h"
 
 namespace wiiu::certstore {
 namespace {
@@ -33,7 +33,7 @@ bool endsWith(std::string_view s, std::string_view suffix)
 std::string nameFor(std::int32_t id, const std::string& certPath)
 {
     if (const KnownCert* k = findKnown(id)) return std::string(k->name);
-    return fs::path(certPath).stem().string();
+    return platform::utf8(platform::pathFromUtf8(certPath).stem());
 }
 
 // Without the metadata file, every known ID whose files exist is loaded with the permissions
@@ -145,7 +145,7 @@ Expected<std::shared_ptr<const CertStore>, LoadError> readConsoleDump(const fs::
         log::certstore().warn("{} is missing; loading the known certificate files instead", platform::utf8(metadataPath));
         records = recordsFromKnownTable(*content);
     }
-    if (records.empty()) return fail(LoadError{content->string() + ": no certificates found"});
+    if (records.empty()) return fail(LoadError{platform::utf8(*content) + ": no certificates found"});
 
     std::vector<Entry> entries;
     for (const MetadataRecord& r : records) {
@@ -154,7 +154,7 @@ Expected<std::shared_ptr<const CertStore>, LoadError> readConsoleDump(const fs::
         entries.push_back(std::move(*e));
     }
     auto store = CertStore::create(std::move(entries));
-    if (store) log::certstore().info("read {} certificates from {}", (*store)->size(), content->string());
+    if (store) log::certstore().info("read {} certificates from {}", (*store)->size(), platform::utf8(*content));
     return store;
 }
 

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "certstore/entry_check.h"
-#include "platform/file.h"
 #include "certstore/file_io.h"
 #include "certstore/known_certs.h"
 #include "common/log.h"
 #include "pki/encoding.h"
+#include "platform/file.h"
 
 namespace wiiu::certstore {
 namespace {
@@ -139,18 +139,18 @@ Expected<Entry, LoadError> ManifestReader::entry(const json& obj, const std::str
 
     WIIU_TRY(certPath, fileName(obj, where, "cert"));
     WIIU_TRY(sha1, get<std::string>(obj, where, "sha1"));
-    certName = certPath->string();
+    certName = platform::utf8(*certPath);
     WIIU_TRY(der, readFileBytes(*certPath));
     if (pki::toHex(pki::sha1(*der)) != *sha1)
-        return fail(LoadError{certPath->string() + ": SHA-1 differs from " + where + ".sha1 (file corrupt or replaced)"});
+        return fail(LoadError{platform::utf8(*certPath) + ": SHA-1 differs from " + where + ".sha1 (file corrupt or replaced)"});
     e.certDer = std::move(*der);
 
     auto key = obj.find("key");
     if (key != obj.end() && !key->is_null()) {
         WIIU_TRY(keyPath, fileName(obj, where, "key"));
-        keyName = keyPath->string();
+        keyName = platform::utf8(*keyPath);
         WIIU_TRY(keyDer, readSecretFile(*keyPath));
-        if (keyDer->empty()) return fail(LoadError{keyPath->string() + ": key file is empty"});
+        if (keyDer->empty()) return fail(LoadError{platform::utf8(*keyPath) + ": key file is empty"});
         e.keyDer = std::move(*keyDer);
     }
     return e;

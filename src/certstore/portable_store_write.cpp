@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "certstore/file_io.h"
-#include "platform/file.h"
 #include "common/log.h"
 #include "pki/encoding.h"
+#include "platform/file.h"
 
 namespace wiiu::certstore {
 namespace {

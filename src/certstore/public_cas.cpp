@@ -1,5 +1,4 @@
 #include "certstore/public_cas.h"
-#include "platform/file.h"
 
 #include <algorithm>
 
@@ -9,6 +8,7 @@
 #include "certstore/file_io.h"
 #include "certstore/known_certs.h"
 #include "pki/encoding.h"
+#include "platform/file.h"
 
 namespace wiiu::certstore {
 
