@@ -82,6 +82,11 @@ private:
     {
         return static_cast<NsslError>(guest_.call(library, fn, args, note));
     }
+    /// NSSLRead or NSSLWrite with word_ as the count argument: the call log adds up the bytes.
+    NsslError dataCall(std::string_view fn, std::initializer_list<u32> args)
+    {
+        return static_cast<NsslError>(guest_.call("nsysnet", fn, args, {}, word_));
+    }
 
     void note(const std::string& text)
     {
@@ -291,10 +296,8 @@ private:
             if (chunk == 0)
                 break;
             for (u32 done = 0; done < chunk;) {
-                const NsslError e = retry(fd, [&] {
-                    return static_cast<NsslError>(guest_.call(
-                        "nsysnet", "NSSLWrite", {w(conn), io_ + done, chunk - done, word_}, {}, word_));
-                });
+                const NsslError e =
+                    retry(fd, [&] { return dataCall("NSSLWrite", {w(conn), io_ + done, chunk - done, word_}); });
                 if (e != NsslError::OK) {
                     step_ = fmt::format("NSSLWrite after {} of {} bytes sent", c.bytesSent, out.size());
                     return e;
@@ -305,10 +308,7 @@ private:
             }
         }
         for (;;) {
-            const NsslError e = retry(fd, [&] {
-                return static_cast<NsslError>(
-                    guest_.call("nsysnet", "NSSLRead", {w(conn), io_, kIoChunk, word_}, {}, word_));
-            });
+            const NsslError e = retry(fd, [&] { return dataCall("NSSLRead", {w(conn), io_, kIoChunk, word_}); });
             if (e == NsslError::ZERO_RETURN)
                 return NsslError::OK;
             if (e != NsslError::OK) {

@@ -61,9 +61,10 @@ std::optional<Outgoing> Outgoing::open(const std::string& path, std::string* err
 {
     Outgoing out;
     out.path_ = path;
-    out.file_.open(platform::pathFromUtf8(path), std::ios::binary);
+    const std::filesystem::path file = platform::pathFromUtf8(path);
+    out.file_.open(file, std::ios::binary);
     std::error_code ec;
-    out.size_ = out.file_ ? std::filesystem::file_size(platform::pathFromUtf8(path), ec) : 0;
+    out.size_ = out.file_ ? std::filesystem::file_size(file, ec) : 0;
     if (!out.file_ || ec) {
         *error = ec ? ec.message() : "cannot open";
         return std::nullopt;
