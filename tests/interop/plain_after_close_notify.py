@@ -3,14 +3,11 @@
 # The client must leave "PLAIN" in its socket: bytes after a close_notify belong to whoever
 # reads the socket next, not to the TLS engine.
 #
-#   plain_after_close_notify.py PORT CERT KEY CHAIN
-import socket, ssl, sys, tempfile
+#   plain_after_close_notify.py PORT CERT KEY       (CERT: the certificate followed by its chain)
+import socket, ssl, sys
 
-port, cert, key, chain = sys.argv[1:5]
+port, cert, key = sys.argv[1:4]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-if chain:
-    f = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)
-    f.write(open(cert).read() + open(chain).read()); f.close(); cert = f.name
 ctx.load_cert_chain(cert, key)
 srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -25,7 +25,7 @@ namespace {
 // The python peer: threaded TLS echo server, session IDs cached server-side (no tickets).
 constexpr const char* kPythonServer = R"PY(
 import socket, ssl, sys, threading
-port, cert, key, chain, ca, ver = sys.argv[1:7]
+port, cert, key, ca, ver = sys.argv[1:6]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.options |= ssl.OP_NO_TICKET
 ctx.set_ciphers("DEFAULT@SECLEVEL=0")
@@ -34,10 +34,6 @@ if ver in v:
     ctx.minimum_version = ctx.maximum_version = v[ver]
 else:
     ctx.minimum_version = ssl.TLSVersion.TLSv1
-if chain:
-    import tempfile
-    f = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)
-    f.write(open(cert).read() + open(chain).read()); f.close(); cert = f.name
 ctx.load_cert_chain(cert, key)
 if ca:
     ctx.verify_mode = ssl.CERT_REQUIRED
@@ -66,6 +62,19 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 )PY";
 
+/// The certificate followed by its chain in one PEM file, for the servers that send every
+/// certificate of their certificate file (gnutls-serv, Python's load_cert_chain); `o.cert`
+/// itself when there is no chain.
+std::string certificateWithChain(const TlsPeer::Options& o, std::uint16_t port)
+{
+    if (o.chain.empty())
+        return o.cert;
+    std::string bundle = o.cert + ".bundle-" + std::to_string(port) + ".pem";
+    std::ofstream out(bundle);
+    out << std::ifstream(o.cert).rdbuf() << std::ifstream(o.chain).rdbuf();
+    return bundle;
+}
+
 std::vector<std::string> buildArgv(const TlsPeer::Options& o, std::uint16_t port)
 {
     using V = TlsPeer::Version;
@@ -87,14 +96,7 @@ std::vector<std::string> buildArgv(const TlsPeer::Options& o, std::uint16_t port
         break;
     case TlsPeer::Kind::GnuTls: {
         a = {"gnutls-serv", "--echo", "--port", std::to_string(port), "--x509certfile",
-             o.cert, "--x509keyfile", o.key};
-        if (!o.chain.empty()) {
-            // gnutls-serv sends every certificate of the cert file: pass a bundle.
-            std::string bundle = o.cert + ".bundle-" + std::to_string(port) + ".pem";
-            std::ofstream out(bundle);
-            out << std::ifstream(o.cert).rdbuf() << std::ifstream(o.chain).rdbuf();
-            a[5] = bundle;
-        }
+             certificateWithChain(o, port), "--x509keyfile", o.key};
         if (!o.clientCA.empty())
             a.insert(a.end(), {"--require-client-cert", "--verify-client-cert", "--x509cafile",
                                o.clientCA});
@@ -110,11 +112,11 @@ std::vector<std::string> buildArgv(const TlsPeer::Options& o, std::uint16_t port
                           : o.version == V::Tls11 ? "1.1"
                           : o.version == V::Tls12 ? "1.2"
                                                   : "";
-        if (!o.script.empty())  // a script of its own: port, cert, key, chain, then its arguments
-            a = {"python3", "-u", o.script, std::to_string(port), o.cert, o.key, o.chain};
+        const std::string cert = certificateWithChain(o, port);
+        if (!o.script.empty())  // a script of its own: port, certificate with chain, key, then its arguments
+            a = {"python3", "-u", o.script, std::to_string(port), cert, o.key};
         else
-            a = {"python3", "-u", "-c", kPythonServer, std::to_string(port), o.cert, o.key, o.chain,
-                 o.clientCA, ver};
+            a = {"python3", "-u", "-c", kPythonServer, std::to_string(port), cert, o.key, o.clientCA, ver};
         break;
     }
     }

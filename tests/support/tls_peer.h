@@ -38,7 +38,8 @@ public:
         Version version = Version::Default;  ///< pin the server to one version
         std::string keyLogFile;              ///< openssl only: -keylogfile
         bool reportSni = false;              ///< openssl only: print "Hostname in TLS extension"
-        std::string script;                  ///< python only: run this file instead of the echo server
+        std::string script;  ///< python only: run this file instead of the echo server, with the
+                             ///< arguments PORT CERT KEY (CERT followed by the chain) and extraArgs
         std::vector<std::string> extraArgs;
     };
 

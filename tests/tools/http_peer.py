@@ -1,8 +1,8 @@
 # An HTTP-over-TLS server on 127.0.0.1 that ends each reply in one chosen way, for the probe's
 # transfer tests. Python's ssl (OpenSSL) is the peer; the misbehaviour is at the TCP level.
 #
-#   http_peer.py PORT CERT KEY CHAIN MODE BODY_BYTES
-#   http_peer.py PORT CERT KEY CHAIN MODE @FILE     the body is FILE's content, sent in the same
+#   http_peer.py PORT CERT KEY MODE BODY_BYTES      (CERT: the certificate followed by its chain)
+#   http_peer.py PORT CERT KEY MODE @FILE           the body is FILE's content, sent in the same
 #                                                   record as the headers (and read as it goes)
 #
 # MODE: clean      headers + body, then close_notify
@@ -15,15 +15,11 @@
 #       echo       read BODY_BYTES bytes (no HTTP), send them back, then close_notify
 import os, socket, ssl, struct, sys, threading, time
 
-port, cert, key, chain, mode, body = sys.argv[1:7]
+port, cert, key, mode, body = sys.argv[1:6]
 body_file = body[1:] if body.startswith("@") else None
 body = os.path.getsize(body_file) if body_file else int(body)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.set_ciphers("DEFAULT@SECLEVEL=0")
-if chain:
-    import tempfile
-    f = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)
-    f.write(open(cert).read() + open(chain).read()); f.close(); cert = f.name
 ctx.load_cert_chain(cert, key)
 srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
