@@ -51,7 +51,7 @@ void directCall(benchmark::State& state)
         state.SkipWithError("no connection");
         return;
     }
-    nssl::Service& service = live.guest.process().nssl();
+    nssl::Service& service = live.guest.process().state()->nssl();
     for (auto _ : state) {
         auto pending = service.pending(nssl::ConnectionHandle{live.conn.conn});
         benchmark::DoNotOptimize(pending);

@@ -63,7 +63,7 @@ public:
         const auto c = guest_.connect(ctx_, serverPort(), session_);
         bool resumed = false;
         if (c) {
-            auto r = guest_.process().nssl().resumed(nssl::ConnectionHandle{c.conn});
+            auto r = guest_.process().state()->nssl().resumed(nssl::ConnectionHandle{c.conn});
             resumed = r && *r;
         }
         guest_.close(c);

@@ -3,6 +3,8 @@
 // handle through which a call reaches its process (ProcessHandle; wiiu::Process is one).
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>

@@ -1,6 +1,8 @@
 // One certificate of the console's store, with its permission metadata and (clients) its key.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>

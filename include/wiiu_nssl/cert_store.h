@@ -1,6 +1,8 @@
 // The loaded certificate store: immutable after construction, shared by every emulated process.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <memory>
 #include <span>

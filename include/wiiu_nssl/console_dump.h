@@ -2,6 +2,8 @@
 // 0005001B-10054000 plus otp.bin for the client keys.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <filesystem>
 #include <memory>
 

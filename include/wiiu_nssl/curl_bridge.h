@@ -8,6 +8,8 @@
 // header is reached from here. Every call is thread-safe and copies what it returns.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -90,7 +92,7 @@ struct Verdict {
     /// The NSSL code: 0 (accepted), NSSL_ERROR_HANDSHAKE_ERROR as the handshake returns it, or
     /// NSSL_ERROR_LIB_NOT_READY / NSSL_ERROR_INVALID_NSSL_CONTEXT for a bad handle.
     std::int32_t error = 0;
-    tls::FailureReason reason = tls::FailureReason::None;  ///< as Service::failure() reports it
+    tls::FailureReason reason = tls::FailureReason::NoFailure;  ///< as Service::failure() reports it
     std::string text;                                       ///< for logs
     bool accepted() const { return error == 0; }
 };

@@ -4,6 +4,8 @@
 // be<> fields and read or written through GuestMemory without any alignment assumption.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <array>
 #include <cstdint>
 #include <cstring>

@@ -1,6 +1,8 @@
 // A small expected<T, E> (C++23's std::expected is not in GCC 12's library).
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <type_traits>
 #include <utility>
 #include <variant>

@@ -8,6 +8,8 @@
 // The rules themselves are applied by the TLS engine (src/tls/console_quirks.h).
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <compare>
 #include <cstdint>
 #include <string>

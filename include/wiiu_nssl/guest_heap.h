@@ -3,6 +3,8 @@
 // the guest can neither read nor corrupt it.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <map>
 #include <mutex>

@@ -2,6 +2,8 @@
 // through GuestMemory::translate, which refuses any range not wholly inside guest memory.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

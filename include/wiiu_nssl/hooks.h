@@ -3,6 +3,8 @@
 // wait() so that a blocking guest call yields to its scheduler instead of freezing a host thread.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>

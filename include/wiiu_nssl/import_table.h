@@ -2,6 +2,9 @@
 // guest module's imports once (find), then dispatches each guest call by index (call).
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -40,31 +43,10 @@ struct ExportEntry {
     log::Channel channel = log::Channel::guest;  ///< where traces and failures of this export are logged
 };
 
-/// One export as its library lists it: the symbol's name, written once (the macros below take
-/// it from the function's own name), and the typed function; no function = not implemented.
-struct ExportDef {
-    std::string_view name;
-    HostFunction function = nullptr;
-    FailFunction fail = nullptr;  ///< null: the list's default failure
-};
-
-/// An exports file's list, registered as a whole: every export of it is known to the import
-/// table, implemented or not, so the coverage report needs no second list of names.
-struct ExportList {
-    std::string_view library;         ///< "nsysnet", "nn_nets2"
-    log::Channel channel;             ///< where its traces go
-    FailFunction fail;                ///< failure result of its exports (not implemented, host failure)
-    std::span<const ExportDef> exports;
-};
+struct ExportList;  // the module's registration (src/hle/guest/export_list.h)
 
 class ImportTable {
 public:
-    /// Registers an export; names are unique per library. Returns its stable index.
-    ExportIndex add(ExportEntry entry);
-    /// Registers every export of `list`; one without a function answers its failure result
-    /// (CallFailure::NotImplemented) on every call.
-    void add(const ExportList& list);
-
     /// The export's index; `library` may carry the ".rpl" suffix. Nothing when unknown.
     std::optional<ExportIndex> find(std::string_view library, std::string_view name) const;
 
@@ -77,12 +59,21 @@ public:
     bool call(ExportIndex index, const ProcessHandle& process, GuestMemory& memory, CallFrame& frame) const;
 
     const ExportEntry& entry(ExportIndex index) const { return entries_.at(index); }
+    /// Every export, in index order: entries()[i] is the export whose ExportIndex is i, so a
+    /// host can register one handler per element without calling find() again.
     std::span<const ExportEntry> entries() const { return entries_; }
 
     /// "library name implemented|not implemented" lines plus a count per library.
     std::string coverageReport() const;
 
 private:
+    friend class ImportTableBuilder;  // the module's own registration, at start-up only
+    /// Registers an export; names are unique per library. Returns its stable index.
+    ExportIndex add(ExportEntry entry);
+    /// Registers every export of `list`; one without a function answers its failure result
+    /// (CallFailure::NotImplemented) on every call.
+    void add(const ExportList& list);
+
     static std::string key(std::string_view library, std::string_view name);
     static void recover(Call& call, CallFailure why) noexcept;
 
@@ -98,17 +89,9 @@ namespace wiiu {
 /// Built on first use (thread-safe) and immutable afterwards.
 const guest::ImportTable& importTable();
 
-}  // namespace wiiu
+/// How many exports importTable() holds, implemented or not: a size known at compile time for an
+/// emulator's own table of one handler per ExportIndex (importTable().entries().size() is this).
+/// It grows when an export is added (a minor version); indices are stable within one build only.
+inline constexpr std::size_t kExportCount = 182;
 
-/// An implemented export, named by its function: WIIU_EXPORT(NSSLRead).
-#define WIIU_EXPORT(function) ::wiiu::guest::ExportDef{#function, &::wiiu::guest::export_fn<function>}
-/// An implemented export whose failure result differs from its list's.
-#define WIIU_EXPORT_FAILING(function, fail) \
-    ::wiiu::guest::ExportDef{#function, &::wiiu::guest::export_fn<function>, fail}
-/// An export whose C++ name cannot be the symbol's (htonl is a host macro).
-#define WIIU_EXPORT_AS(symbol, function) ::wiiu::guest::ExportDef{symbol, &::wiiu::guest::export_fn<function>}
-#define WIIU_EXPORT_AS_FAILING(symbol, function, fail) \
-    ::wiiu::guest::ExportDef{symbol, &::wiiu::guest::export_fn<function>, fail}
-/// An export the console has and the module does not implement (yet).
-#define WIIU_NOT_IMPLEMENTED(symbol) ::wiiu::guest::ExportDef{symbol, nullptr}
-#define WIIU_NOT_IMPLEMENTED_FAILING(symbol, fail) ::wiiu::guest::ExportDef{symbol, nullptr, fail}
+}  // namespace wiiu

@@ -3,6 +3,8 @@
 // the lines go to stderr; the SPDLOG_LEVEL variable (e.g. SPDLOG_LEVEL=nssl=trace) sets levels.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <functional>
 #include <string_view>

@@ -2,6 +2,8 @@
 // emulators from their own settings. It is fixed for the life of a Process.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

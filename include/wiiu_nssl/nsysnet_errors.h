@@ -2,6 +2,8 @@
 // 46, 47 and the ICMP codes 100..104 are cafe-sys's, named here by the project).
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <iterator>
 #include <string_view>
@@ -115,4 +117,5 @@ constexpr std::string_view resultName(Eai e)
 
 }  // namespace wiiu::nsysnet
 
+#undef WIIU_SO_ERRORS  // names SO_ERROR: of no use once the macro is back
 #pragma pop_macro("SO_ERROR")

@@ -4,6 +4,8 @@
 // the module asks again. The module never blocks a host thread through it.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <chrono>
 #include <functional>
 #include <span>

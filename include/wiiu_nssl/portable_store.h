@@ -5,6 +5,8 @@
 //   <dir>/<id>_<name>_KEY.der   client private key, DER PKCS#1 (owner-only permissions)
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <filesystem>
 #include <memory>
 

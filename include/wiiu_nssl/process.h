@@ -15,6 +15,8 @@
 // This header includes no third-party header: it is part of the embedding API.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <memory>
 
@@ -26,12 +28,6 @@
 
 namespace wiiu::certstore {
 class CertStore;
-}
-namespace wiiu::nsysnet {
-class SocketTable;
-}
-namespace wiiu::nssl {
-class Service;
 }
 
 namespace wiiu {
@@ -68,10 +64,7 @@ public:
     Expected<NativeSocket, nsysnet::SoError> detachSocket(std::int32_t fd);
 
     guest::EmbeddingHooks& hooks() const;
-    /// nsysnet: the process's socket descriptors, socketlasterr and resolver state.
-    nsysnet::SocketTable& sockets();
-    /// NSSL: the process's contexts, connections and sessions.
-    nssl::Service& nssl();
+    // What the process holds (contexts, connections, sockets): wiiu::inspect(), <wiiu_nssl/inspection.h>.
 };
 
 }  // namespace wiiu

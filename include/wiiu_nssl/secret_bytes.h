@@ -1,6 +1,8 @@
 // Bytes that hold key material: wiped when destroyed or moved from, never copied implicitly.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>

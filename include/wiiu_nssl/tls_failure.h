@@ -1,6 +1,8 @@
 // Why a TLS connection failed: one precise reason, the BearSSL code behind it and a text.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -10,7 +12,7 @@ namespace wiiu::tls {
 /// The reason kept on a failed connection. Verification reasons come from the X.509 wrapper,
 /// the rest from BearSSL's engine error or the transport.
 enum class FailureReason {
-    None,
+    NoFailure,  ///< not "None": X11 defines None as a macro
     // certificate verification
     Untrusted,             ///< chain does not lead to a trust anchor (or is broken)
     Expired,
@@ -40,12 +42,12 @@ enum class FailureReason {
 std::string_view failureReasonName(FailureReason reason);
 
 struct TlsFailure {
-    FailureReason reason = FailureReason::None;
+    FailureReason reason = FailureReason::NoFailure;
     int bearsslError = 0;  ///< BR_ERR_* (alerts: BR_ERR_RECV_FATAL_ALERT + n ...), 0 if none
     int alert = -1;        ///< TLS alert number for AlertReceived / AlertSent
     std::string text;
 
-    explicit operator bool() const { return reason != FailureReason::None; }
+    explicit operator bool() const { return reason != FailureReason::NoFailure; }
 };
 
 /// Maps a BearSSL engine or X.509 error code (BR_ERR_*) to a failure with a readable text.

@@ -2,6 +2,8 @@
 // headers include only the standard library and each other: no Boost, spdlog, fmt or BearSSL.
 #pragma once
 
+#include <wiiu_nssl/language.h>
+
 #include <wiiu_nssl/call_frame.h>     // CallFrame: r1, r3..r10 of one guest call
 #include <wiiu_nssl/cert_store.h>     // the console's certificates, shared by every process
 #include <wiiu_nssl/console_dump.h>   // reading them from a console dump (mlc01 + otp.bin)
@@ -13,6 +15,8 @@
 #include <wiiu_nssl/log.h>            // log channels, levels, the emulator's sink
 #include <wiiu_nssl/nssl_config.h>    // nssl::Config: NSSL's settings per process
 #include <wiiu_nssl/nsysnet_errors.h> // SO_E* codes (socket adopt/detach)
+#include <wiiu_nssl/nssl_errors.h>    // NSSL_ERROR_* codes, what every NSSL export returns
+#include <wiiu_nssl/inspection.h>     // inspect(): open contexts, connections (why one failed), sockets
 #include <wiiu_nssl/polling_wait.h>   // a wait hook for emulators that poll, then sleep the guest thread
 #include <wiiu_nssl/portable_store.h> // the portable store dump_certs writes
 #include <wiiu_nssl/process.h>        // Process: one guest process's libraries

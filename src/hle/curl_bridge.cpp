@@ -5,6 +5,7 @@
 #include "hle/nssl/connection.h"
 #include "hle/nssl/service.h"
 #include <wiiu_nssl/process.h>
+#include "hle/process_state.h"
 
 namespace wiiu::curl_bridge {
 
@@ -41,7 +42,7 @@ ClientCertificate clientCertificate(const std::shared_ptr<const tls::ClientIdent
 
 std::int32_t describeContext(Process& process, std::int32_t context, ContextDescription& out, DescribeOptions options)
 {
-    auto view = process.nssl().describeContext(nssl::ContextHandle{context});
+    auto view = process.state()->nssl().describeContext(nssl::ContextHandle{context});
     if (!view)
         return nssl::code(view.error());
     const nssl::ContextSnapshot& snap = view->snapshot;
@@ -60,7 +61,7 @@ std::int32_t describeContext(Process& process, std::int32_t context, ContextDesc
     d.mode = view->mode;
     d.minVersion = static_cast<std::uint16_t>(snap.minVersion);
     d.maxVersion = static_cast<std::uint16_t>(snap.maxVersion);
-    d.acceptAnyCertificate = process.nssl().config().verifyProfile == nssl::VerifyProfile::AcceptAny;
+    d.acceptAnyCertificate = process.state()->nssl().config().verifyProfile == nssl::VerifyProfile::AcceptAny;
     out = std::move(d);
     return nssl::code(nssl::NsslError::OK);
 }
@@ -68,9 +69,9 @@ std::int32_t describeContext(Process& process, std::int32_t context, ContextDesc
 Verdict verifyPeer(Process& process, std::int32_t context, std::string_view host, std::span<const Bytes> chain,
                    std::uint32_t options)
 {
-    auto judged = process.nssl().verifyPeerChain(nssl::ContextHandle{context}, std::string(host), options, chain);
+    auto judged = process.state()->nssl().verifyPeerChain(nssl::ContextHandle{context}, std::string(host), options, chain);
     if (!judged)
-        return {nssl::code(judged.error()), tls::FailureReason::None, std::string(nssl::resultName(judged.error()))};
+        return {nssl::code(judged.error()), tls::FailureReason::NoFailure, std::string(nssl::resultName(judged.error()))};
     if (!*judged)
         return {};
     // The code a failed verification gives NSSLDoHandshake (Connection::drive).

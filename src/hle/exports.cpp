@@ -5,7 +5,7 @@
 
 namespace wiiu {
 
-void registerExports(guest::ImportTable& table)
+void registerExports(guest::ImportTableBuilder& table)
 {
     nsysnet::registerExports(table);
     nssl::registerExports(table);
@@ -15,7 +15,8 @@ const guest::ImportTable& importTable()
 {
     static const guest::ImportTable table = [] {
         guest::ImportTable t;
-        registerExports(t);
+        guest::ImportTableBuilder builder(t);
+        registerExports(builder);
         return t;
     }();
     return table;

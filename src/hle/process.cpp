@@ -1,5 +1,7 @@
 #include <wiiu_nssl/process.h>
 
+#include <wiiu_nssl/inspection.h>
+
 #include "hle/process_state.h"
 
 namespace wiiu {
@@ -67,14 +69,12 @@ guest::EmbeddingHooks& Process::hooks() const
     return state_->hooks();
 }
 
-nsysnet::SocketTable& Process::sockets()
+ProcessStatus inspect(const Process& process)
 {
-    return state_->sockets();
-}
-
-nssl::Service& Process::nssl()
-{
-    return state_->nssl();
+    ProcessState& state = *process.state();
+    if (state.isShutDown())
+        return {};
+    return {state.nssl().status(), state.sockets().descriptors()};
 }
 
 }  // namespace wiiu

@@ -9,7 +9,7 @@ namespace wiiu::tls {
 std::string_view failureReasonName(FailureReason reason)
 {
     switch (reason) {
-    case FailureReason::None: return "None";
+    case FailureReason::NoFailure: return "NoFailure";
     case FailureReason::Untrusted: return "Untrusted";
     case FailureReason::Expired: return "Expired";
     case FailureReason::NotYetValid: return "NotYetValid";
@@ -47,7 +47,7 @@ struct ErrorInfo {
 
 // Every BR_ERR_* constant of bearssl_ssl.h and bearssl_x509.h (0.6), with the reason it maps to.
 constexpr ErrorInfo kErrors[] = {
-    {BR_ERR_OK, "BR_ERR_OK", FailureReason::None, "no error"},
+    {BR_ERR_OK, "BR_ERR_OK", FailureReason::NoFailure, "no error"},
     {BR_ERR_BAD_PARAM, "BR_ERR_BAD_PARAM", FailureReason::Internal, "bad parameter"},
     {BR_ERR_BAD_STATE, "BR_ERR_BAD_STATE", FailureReason::Internal, "bad engine state"},
     {BR_ERR_UNSUPPORTED_VERSION, "BR_ERR_UNSUPPORTED_VERSION", FailureReason::ProtocolVersion,
@@ -90,7 +90,7 @@ constexpr ErrorInfo kErrors[] = {
     {BR_ERR_NO_CLIENT_AUTH, "BR_ERR_NO_CLIENT_AUTH", FailureReason::NoCertificate,
      "no client certificate"},
     {BR_ERR_IO, "BR_ERR_IO", FailureReason::Io, "transport I/O error"},
-    {BR_ERR_X509_OK, "BR_ERR_X509_OK", FailureReason::None, "certificate OK"},
+    {BR_ERR_X509_OK, "BR_ERR_X509_OK", FailureReason::NoFailure, "certificate OK"},
     {BR_ERR_X509_INVALID_VALUE, "BR_ERR_X509_INVALID_VALUE", FailureReason::Malformed,
      "invalid value in certificate"},
     {BR_ERR_X509_TRUNCATED, "BR_ERR_X509_TRUNCATED", FailureReason::Malformed,

@@ -81,7 +81,7 @@ ChainCheck revocationCheck(RevocationPolicy policy)
                 return FailureReason::CrlMissing;
             }
         }
-        return FailureReason::None;
+        return FailureReason::NoFailure;
     };
 }
 

@@ -368,7 +368,7 @@ unsigned X509Verifier::decide()
 
     if (policy_.extraCheck) {
         FailureReason extra = policy_.extraCheck(chain_);
-        if (extra != FailureReason::None)
+        if (extra != FailureReason::NoFailure)
             return refuse(BR_ERR_X509_NOT_TRUSTED, extra,
                           fmt::format("refused by the extra chain check ({})",
                                       failureReasonName(extra)));

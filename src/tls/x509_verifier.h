@@ -56,7 +56,7 @@ inline constexpr std::uint32_t All = Chain | HostName | Dates;
 }  // namespace verify
 
 /// Extra check on a chain that passed the normal ones (the CRL feature): the chain as the peer
-/// sent it, leaf first. Return FailureReason::None to accept.
+/// sent it, leaf first. Return FailureReason::NoFailure to accept.
 using ChainCheck = std::function<FailureReason(std::span<const pki::Bytes> chainDer)>;
 
 struct VerifyPolicy {

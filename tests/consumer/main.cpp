@@ -1,5 +1,20 @@
 // An emulator's first guest calls through the installed API: guest memory, default hooks, one
 // Process, the import table, a log sink. Exits 0 when every answer is the console's.
+//
+// The platform's headers come first, as in an emulator's precompiled header (Cemu's pulls in X11
+// on Linux and <windows.h> on Windows): the public headers must survive their macros (None,
+// Bool, Status, Success, ERROR, DELETE, IN, OUT, interface, min, max, SO_ERROR, EAI_*, ...).
+// The Windows set builds this file with and without WIN32_LEAN_AND_MEAN and NOMINMAX.
+#if defined(_WIN32)
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#else
+#include <X11/Xlib.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#endif
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -48,6 +63,7 @@ int main()
         failures += call(process, memory, "NSSLNSECEncrypt", {}) == 0;  // not implemented: an error, logged
         failures += call(process, memory, "NSSLFinish", {}) != 0;
     }
+    failures += wiiu::tls::failureReasonName(wiiu::tls::FailureReason::NoFailure) != "NoFailure";
     failures += logged.empty();
     std::printf("consumer: %d failure(s), %zu log line(s) through the sink\n", failures, logged.size());
     return failures == 0 ? 0 : 1;

@@ -52,7 +52,7 @@ TEST(Teardown, ShutdownWakesBlockedHostThreadsAtOnceAndLaterCallsAreRefused)
     EXPECT_EQ(g.lastSocketError(3), static_cast<std::int32_t>(SoError::SO_EABORTED));
     EXPECT_EQ(openSocketCount(), socketsBefore);
     EXPECT_TRUE(g.process().isShutDown());
-    EXPECT_TRUE(g.process().nssl().status().connections.empty());  // engines and keys are gone
+    EXPECT_TRUE(g.process().state()->nssl().status().connections.empty());  // engines and keys are gone
 
     // The object stays valid; the libraries refuse further work.
     EXPECT_EQ(g.nssl("socket", {2, 1, 6}), -1);
@@ -68,7 +68,7 @@ TEST(Teardown, AGuestsSoLingerDoesNotHoldTheShutdown)
     LoopbackListener listener;
 
     NsslGuest g;
-    auto& table = g.process().sockets();
+    auto& table = g.process().state()->sockets();
     auto fd = table.open(nsysnet::SocketKind::Stream);
     ASSERT_TRUE(fd);
     ASSERT_TRUE(table.connect(*fd, {0x7F000001, listener.port}));

@@ -161,7 +161,7 @@ protected:
         callers_.insert(frame.thread);
         if (name == "NSSLDestroyConnection") {
             const auto conn = static_cast<std::int32_t>(frame.gpr[3]);
-            auto resumed = runner.process().nssl().resumed(nssl::ConnectionHandle{conn});
+            auto resumed = runner.process().state()->nssl().resumed(nssl::ConnectionHandle{conn});
             destroyed_.push_back({frame.thread, conn, resumed && *resumed});
         }
     }

@@ -49,7 +49,7 @@ protected:
         std::int32_t fd = -1;
         const std::int32_t conn = g.connection(ctx, port, host, curl_bridge::kVerifyAll, true, &fd);
         const std::int32_t r = g.nssl("NSSLDoHandshake", {u(conn)});
-        reason = g.process().nssl().failure(nssl::ConnectionHandle{conn})->reason;
+        reason = g.process().state()->nssl().failure(nssl::ConnectionHandle{conn})->reason;
         g.nssl("NSSLDestroyConnection", {u(conn)});
         g.nssl("socketclose", {u(fd)});
         return r;
@@ -104,7 +104,7 @@ TEST_F(CurlBridge, TrustedServerIsFetchedAsTheModuleAcceptsIt)
     EXPECT_NE(f.body.find("<HTML>"), std::string::npos) << f.body.substr(0, 200);  // s_server's status page
     ASSERT_TRUE(f.transfer.verdict);
     EXPECT_TRUE(f.transfer.verdict->accepted());
-    EXPECT_EQ(f.transfer.verdict->reason, FailureReason::None);
+    EXPECT_EQ(f.transfer.verdict->reason, FailureReason::NoFailure);
     EXPECT_EQ(f.transfer.storeCertificates, 1);  // the root, and nothing curl loaded by default
     EXPECT_TRUE(f.transfer.opensslAgreed);       // OpenSSL built the same path from that store
     EXPECT_FALSE(f.transfer.clientCertificateAsked);
@@ -289,7 +289,7 @@ TEST_F(CurlBridge, JudgesAtTheEmulatedClockAsTheHandshakeDoes)
     std::int32_t fd = -1;
     const std::int32_t conn = future.connection(ctx, peer->port(), "localhost", curl_bridge::kVerifyAll, true, &fd);
     EXPECT_EQ(future.nssl("NSSLDoHandshake", {u(conn)}), later.error);
-    EXPECT_EQ(future.process().nssl().failure(nssl::ConnectionHandle{conn})->reason, later.reason);
+    EXPECT_EQ(future.process().state()->nssl().failure(nssl::ConnectionHandle{conn})->reason, later.reason);
 }
 
 }  // namespace

@@ -57,7 +57,7 @@ protected:
         const std::int32_t conn = g.connection(ctx, server->port(), "localhost", 7, true, &fd);
         const std::int32_t r = g.nssl("NSSLDoHandshake", {u(conn)});
         if (reason)
-            *reason = g.process().nssl().failure(nssl::ConnectionHandle{conn})->reason;
+            *reason = g.process().state()->nssl().failure(nssl::ConnectionHandle{conn})->reason;
         g.nssl("NSSLDestroyConnection", {u(conn)});
         g.nssl("socketclose", {u(fd)});
         return r;
@@ -166,7 +166,7 @@ TEST_F(NsslCrl, FlagsSetClearGetAndMode)
     EXPECT_EQ(g.call32("nn_nets2", "NSSLContextGetFlags", {77, out}), NsslGuest::code(NsslError::INVALID_NSSL_CONTEXT));
 
     EXPECT_EQ(g.call32("nn_nets2", "NSSLContextSetMode", {u(ctx), 5}), 0);
-    EXPECT_EQ(*g.process().nssl().contextMode(nssl::ContextHandle{ctx}), 5);
+    EXPECT_EQ(*g.process().state()->nssl().contextMode(nssl::ContextHandle{ctx}), 5);
     EXPECT_EQ(g.call32("nn_nets2", "NSSLContextSetMode", {77, 5}), NsslGuest::code(NsslError::INVALID_NSSL_CONTEXT));
 }
 

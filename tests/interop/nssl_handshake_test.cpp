@@ -124,11 +124,11 @@ TEST_P(NsslVerification, EachOptionAloneAndTogether)
         EXPECT_EQ(g.echo(conn, "ping"), "ping");
     } else {
         EXPECT_EQ(r, NsslGuest::code(NsslError::HANDSHAKE_ERROR));
-        auto failure = g.process().nssl().failure(nssl::ConnectionHandle{conn});
+        auto failure = g.process().state()->nssl().failure(nssl::ConnectionHandle{conn});
         ASSERT_TRUE(failure);
         EXPECT_EQ(failure->reason, c.reason) << failure->text;
         // The peer chain is kept even though verification failed.
-        auto chain = g.process().nssl().peerChain(nssl::ConnectionHandle{conn});
+        auto chain = g.process().state()->nssl().peerChain(nssl::ConnectionHandle{conn});
         ASSERT_TRUE(chain);
         EXPECT_EQ(chain->size(), 2u);
     }

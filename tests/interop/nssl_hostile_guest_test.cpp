@@ -76,7 +76,7 @@ TEST(NsslHostileGuest, GetSessionNeverReturnsAnotherConnectionsSession)
     ASSERT_GE(c, 0);
     EXPECT_EQ(g.nssl("NSSLSetSession", {u(c), u(sa2)}), 0);
     ASSERT_EQ(g.nssl("NSSLDoHandshake", {u(c)}), 0);
-    auto resumed = g.process().nssl().resumed(nssl::ConnectionHandle{c});
+    auto resumed = g.process().state()->nssl().resumed(nssl::ConnectionHandle{c});
     ASSERT_TRUE(resumed);
     EXPECT_TRUE(*resumed);
 }
@@ -140,9 +140,9 @@ TEST(NsslHostileGuest, DestroyContextRacingCreateConnectionLeavesNoConnection)
                 EXPECT_EQ(conn, NsslGuest::code(NsslError::INVALID_NSSL_CONTEXT));
             }
             EXPECT_EQ(g.nssl("socketclose", {u(s.fd)}), 0);
-            return !::testing::Test::HasFailure() && g.process().nssl().status().connections.empty();
+            return !::testing::Test::HasFailure() && g.process().state()->nssl().status().connections.empty();
         });
-    EXPECT_TRUE(g.process().nssl().status().connections.empty());
+    EXPECT_TRUE(g.process().state()->nssl().status().connections.empty());
 }
 
 TEST(NsslHostileGuest, FinishRacingCreateConnectionLeavesNoConnection)
@@ -173,7 +173,7 @@ TEST(NsslHostileGuest, FinishRacingCreateConnectionLeavesNoConnection)
                           NsslGuest::code(NsslError::INVALID_NSSL_CONNECTION))
                     << "a connection survived NSSLFinish";
             }
-            const bool empty = g.process().nssl().status().connections.empty();
+            const bool empty = g.process().state()->nssl().status().connections.empty();
             EXPECT_TRUE(empty);
             EXPECT_EQ(g.nssl("NSSLFinish"), 0);
             EXPECT_EQ(g.nssl("socketclose", {u(s.fd)}), 0);

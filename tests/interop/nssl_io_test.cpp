@@ -167,7 +167,7 @@ TEST(NsslSessions, ResumeWithinAContextOnlyAndNotAfterRemove)
     const std::int32_t c2 = g.connection(ctx, peer->port(), "localhost", 7);
     ASSERT_EQ(g.nssl("NSSLSetSession", {u(c2), u(session)}), 0);
     ASSERT_EQ(g.nssl("NSSLDoHandshake", {u(c2)}), 0);
-    EXPECT_TRUE(*g.process().nssl().resumed(nssl::ConnectionHandle{c2}));
+    EXPECT_TRUE(*g.process().state()->nssl().resumed(nssl::ConnectionHandle{c2}));
     EXPECT_TRUE(peer->waitForOutput("Reused session-id")) << peer->output();
     // A resumed connection still reports the peer certificate seen at the full handshake.
     const auto size = g.alloc(4);
@@ -188,7 +188,7 @@ TEST(NsslSessions, ResumeWithinAContextOnlyAndNotAfterRemove)
     const std::int32_t c4 = g.connection(ctx, peer->port(), "localhost", 7);
     EXPECT_EQ(g.nssl("NSSLSetSession", {u(c4), u(session)}), NsslGuest::code(NsslError::NO_SESSION));
     EXPECT_EQ(g.nssl("NSSLDoHandshake", {u(c4)}), 0);
-    EXPECT_FALSE(*g.process().nssl().resumed(nssl::ConnectionHandle{c4}));
+    EXPECT_FALSE(*g.process().state()->nssl().resumed(nssl::ConnectionHandle{c4}));
     EXPECT_EQ(g.nssl("NSSLFreeSession", {u(session)}), 0);
     EXPECT_EQ(g.nssl("NSSLFreeSession", {u(session)}), NsslGuest::code(NsslError::INVALID_NSSL_SESSION));
 }
@@ -281,7 +281,7 @@ TEST(NsslTeardown, DestroyContextFinishAndProcessEndWithEverythingOpen)
     const auto got = g.alloc(4);
     std::thread reader([&] { result = g.nssl("NSSLRead", {u(c3), buf, 64, got}, 2); });
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    g.process().nssl().finish();
+    g.process().state()->nssl().finish();
     reader.join();
     EXPECT_EQ(result, NsslGuest::code(NsslError::IO_ERROR));
 }

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <wiiu_nssl/inspection.h>
+
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"
@@ -36,7 +38,7 @@ nssl::Config configFor(Profile p)
 struct Verdict {
     bool ok;
     std::uint32_t quirks = 0;                            ///< what an acceptance relied on
-    tls::FailureReason reason = tls::FailureReason::None;  ///< of a refusal
+    tls::FailureReason reason = tls::FailureReason::NoFailure;  ///< of a refusal
 };
 constexpr Verdict plain{true, 0};
 constexpr Verdict star{true, quirk::BareWildcardName};
@@ -81,18 +83,37 @@ TEST_P(NsslQuirk, VerdictAndTheQuirkItReliedOn)
     const std::int32_t conn = g.connection(ctx, server->port(), c.host, c.options);
     ASSERT_GE(conn, 0);
     const std::int32_t r = g.nssl("NSSLDoHandshake", {static_cast<std::uint32_t>(conn)});
-    auto failure = g.process().nssl().failure(nssl::ConnectionHandle{conn});
+    auto failure = g.process().state()->nssl().failure(nssl::ConnectionHandle{conn});
     ASSERT_TRUE(failure);
-    auto used = g.process().nssl().quirksUsed(nssl::ConnectionHandle{conn});
+    auto used = g.process().state()->nssl().quirksUsed(nssl::ConnectionHandle{conn});
     ASSERT_TRUE(used);
+    // What an emulator's debug view sees through the public inspection API: the same answers.
+    const ProcessStatus seen = inspect(g.process());
+    ASSERT_EQ(seen.nssl.connections.size(), 1u);
+    const nssl::ConnectionStatus& st = seen.nssl.connections[0];
+    EXPECT_EQ(st.handle, conn);
+    EXPECT_EQ(st.host, c.host);
+    EXPECT_EQ(seen.nssl.contexts, std::vector<std::int32_t>{ctx});
+    EXPECT_EQ(seen.sockets.size(), 1u) << "the connection's socket";
+    EXPECT_EQ(st.failureReason, failure->reason);
+    EXPECT_EQ(st.failureText, failure->text);
+    EXPECT_EQ(st.quirksUsed, *used);
     if (want.ok) {
         ASSERT_EQ(r, 0) << failure->text;
         EXPECT_EQ(*used, want.quirks) << tls::quirkNames(*used);
+        EXPECT_EQ(st.state, "established");
+        EXPECT_FALSE(st.suite.empty());
+        EXPECT_EQ(st.lastErrorCode, NsslError::OK);
+        ASSERT_EQ(st.peerChain.size(), 2u);
+        EXPECT_EQ(st.peerChain[0], quirkPkiBytes(std::string(c.leaf) + ".der"));
         EXPECT_EQ(g.echo(conn, "ping"), "ping");
     } else {
         EXPECT_EQ(r, NsslGuest::code(NsslError::HANDSHAKE_ERROR));
         EXPECT_EQ(failure->reason, want.reason) << failure->text;
         EXPECT_EQ(*used, 0u);
+        EXPECT_EQ(st.state, "failed");
+        EXPECT_EQ(st.lastErrorCode, NsslError::HANDSHAKE_ERROR);
+        EXPECT_NE(st.lastError.find("NSSL_ERROR_HANDSHAKE_ERROR"), std::string::npos) << st.lastError;
     }
 }
 

@@ -47,7 +47,7 @@ TEST(tls_stream, PeerCloseNotifyIsZeroReturn)
     EXPECT_EQ(got, "goodbye");
     std::string more;
     EXPECT_EQ(c.readExactly(1, more), TlsStatus::ZeroReturn);
-    EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::None);
+    EXPECT_EQ(c.tls->failure().reason, tls::FailureReason::NoFailure);
     EXPECT_EQ(c.close(), TlsStatus::Ok);
 }
 

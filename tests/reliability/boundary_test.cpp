@@ -180,7 +180,7 @@ TEST(Boundary, NsslExportsFailWithNsslErrorsAndTheProcessGoesOn)
     }
     for (std::int32_t ctx : made)
         EXPECT_EQ(g.nssl("NSSLDestroyContext", {u(ctx)}), 0);
-    EXPECT_TRUE(g.process().nssl().status().contexts.empty()) << "a failed create left a context behind";
+    EXPECT_TRUE(g.process().state()->nssl().status().contexts.empty()) << "a failed create left a context behind";
 
     // The emulated clock fails while the handshake sets up: twice, then the same connection goes on.
     const std::int32_t ctx = g.context(0, pkiBytes("root.der"));
@@ -236,7 +236,7 @@ TEST(Boundary, SocketExportsFailWithMinusOneAndSocketlasterr)
     }
     for (std::int32_t fd : made)
         EXPECT_EQ(g.nssl("socketclose", {u(fd)}), 0);
-    EXPECT_TRUE(g.process().sockets().descriptors().empty()) << "a failed socket() left a descriptor behind";
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty()) << "a failed socket() left a descriptor behind";
 
     // A wait() that throws under recv ends the wait as a close would (guest::waitFor's own
     // catch: SO_EABORTED); afterwards the socket still works.
@@ -309,10 +309,11 @@ void failWithSeven(guest::Call& call, guest::CallFailure why) noexcept
 
 TEST(Boundary, EveryExceptionTypeBecomesTheEntrysFailure)
 {
-    guest::ImportTable t;
+    guest::ImportTable table;
+    guest::ImportTableBuilder t(table);
     t.add({"test", "logic", guest::export_fn<throwsLogicError>, true});
     t.add({"test", "int", guest::export_fn<throwsInt>, true, failWithSeven});
-    GuestEnv env(t);
+    GuestEnv env(table);
     EXPECT_EQ(env.call("test", "logic", {}), 0xFFFFFFFFu) << "no failure result registered: -1";
     EXPECT_EQ(env.call("test", "int", {}), 7u);
     // Every export of the module's own table has its failure result (registerExports checks).

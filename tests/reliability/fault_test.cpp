@@ -100,7 +100,7 @@ TEST(FaultHandshake, GarbageInsteadOfATlsRecordIsHandshakeError)
     Client c;
     ASSERT_GE(c.connect(peer->port()), 0);
     EXPECT_EQ(c.handshake(), code(NsslError::HANDSHAKE_ERROR));
-    const auto failure = c.g.process().nssl().failure(nssl::ConnectionHandle{c.conn});
+    const auto failure = c.g.process().state()->nssl().failure(nssl::ConnectionHandle{c.conn});
     ASSERT_TRUE(failure);
     EXPECT_NE(failure->bearsslError, 0) << failure->text;
     c.release();
@@ -132,7 +132,7 @@ TEST(FaultHandshake, FatalAlertInsteadOfServerHelloIsHandshakeError)
     Client c;
     ASSERT_GE(c.connect(peer->port()), 0);
     EXPECT_EQ(c.handshake(), code(NsslError::HANDSHAKE_ERROR));
-    const auto failure = c.g.process().nssl().failure(nssl::ConnectionHandle{c.conn});
+    const auto failure = c.g.process().state()->nssl().failure(nssl::ConnectionHandle{c.conn});
     ASSERT_TRUE(failure);
     EXPECT_EQ(failure->alert, 40) << failure->text;
     c.release();
@@ -212,7 +212,7 @@ TEST(FaultStream, FatalAlertMidStreamIsIoErrorAfterEveryByte)
     std::string got;
     EXPECT_EQ(readAll(c, payload, got), code(NsslError::IO_ERROR));
     EXPECT_EQ(got.size(), payload.size());
-    const auto failure = c.g.process().nssl().failure(nssl::ConnectionHandle{c.conn});
+    const auto failure = c.g.process().state()->nssl().failure(nssl::ConnectionHandle{c.conn});
     ASSERT_TRUE(failure);
     EXPECT_EQ(failure->bearsslError, BR_ERR_RECV_FATAL_ALERT + 80) << failure->text;
     EXPECT_EQ(c.g.write(c.conn, "after"), code(NsslError::IO_ERROR));
@@ -349,7 +349,7 @@ TEST(FaultTeardown, FinishWakesEveryBlockedThread)
     bounded(kBound, "blocked threads after NSSLFinish", [&] { t1.join(); t2.join(); return 0; });
     EXPECT_EQ(r1.load(), code(NsslError::IO_ERROR));
     EXPECT_EQ(r2.load(), code(NsslError::IO_ERROR));
-    EXPECT_TRUE(g.process().nssl().status().connections.empty());
+    EXPECT_TRUE(g.process().state()->nssl().status().connections.empty());
 }
 
 TEST(FaultTeardown, ProcessEndsWithSocketsContextsConnectionsAndSessionsOpen)
@@ -379,12 +379,12 @@ TEST(FaultTeardown, ProcessEndsWithSocketsContextsConnectionsAndSessionsOpen)
     EXPECT_GE(g.nssl("socket", {2, 1, 6}), 0);
     EXPECT_GE(g.nssl("socket", {2, 2, 17}), 0);
     EXPECT_GE(g.tcpConnect(echo->port()), 0);
-    EXPECT_GE(g.process().sockets().descriptors().size(), 6u);
+    EXPECT_GE(g.process().state()->sockets().descriptors().size(), 6u);
 
     const auto start = std::chrono::steady_clock::now();
     bounded(kBound, "Process destruction", [&] { g.restartProcess(); return 0; });
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s) << "teardown must not wait for stalled peers";
-    EXPECT_TRUE(g.process().sockets().descriptors().empty());
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty());
     EXPECT_TRUE(echo->waitForConnections(1, 5s)) << "the echo server still sees the connection";
     // The fresh process works.
     const std::int32_t again = g.context(0, pkiBytes("root.der"));

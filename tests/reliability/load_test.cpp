@@ -181,12 +181,12 @@ TEST(ReliabilityLoad, ThreeGuestThreadsTimesTenConnectionsEcho)
                 moved >> 20, seconds, static_cast<double>(moved >> 20) / seconds);
 
     // Every handle released.
-    const auto status = g.process().nssl().status();
+    const auto status = g.process().state()->nssl().status();
     EXPECT_TRUE(status.connections.empty());
     EXPECT_EQ(status.sessions, 0u);
-    EXPECT_TRUE(g.process().sockets().descriptors().empty());
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty());
     EXPECT_EQ(g.nssl("NSSLDestroyContext", {0}), 0);
-    EXPECT_TRUE(g.process().nssl().status().contexts.empty());
+    EXPECT_TRUE(g.process().state()->nssl().status().contexts.empty());
 }
 
 }  // namespace

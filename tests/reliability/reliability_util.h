@@ -82,8 +82,8 @@ inline std::string randomText(std::size_t size, std::uint64_t seed)
 /// Every NSSL connection and guest socket of the process is gone.
 inline void expectNoHandles(NsslGuest& g)
 {
-    EXPECT_TRUE(g.process().nssl().status().connections.empty()) << "connections left open";
-    EXPECT_TRUE(g.process().sockets().descriptors().empty()) << "sockets left open";
+    EXPECT_TRUE(g.process().state()->nssl().status().connections.empty()) << "connections left open";
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty()) << "sockets left open";
 }
 
 }  // namespace wiiu::test::reliability

@@ -192,7 +192,7 @@ private:
             if (k.state == ConnectionSlot::Live && k.ctx == s && k.ctxGen == c.gen)
                 retire(w, k);
         // docs/abi.md: a context's connections are destroyed with it (issue 22, item 2).
-        for (const auto& st : g_.process().nssl().status().connections)
+        for (const auto& st : g_.process().state()->nssl().status().connections)
             if (st.host == tagOf(s, c.gen)) {
                 w.tally.violate(fmt::format("connection {} of destroyed context {} is still in the table "
                                             "[issue 22 #2: NSSLDestroyContext racing NSSLCreateConnection]",
@@ -276,7 +276,7 @@ private:
         expect(w, "NSSLDestroyConnection", r, {{E::OK, E::SSL_SHUTDOWN_ERROR, E::LIB_NOT_READY}});
         retire(w, c);
         if (r == nssl::code(E::OK) || r == nssl::code(E::SSL_SHUTDOWN_ERROR))
-            for (const auto& st : g_.process().nssl().status().connections)
+            for (const auto& st : g_.process().state()->nssl().status().connections)
                 if (st.handle == c.handle)
                     w.tally.violate(fmt::format("connection {} is still in the table after NSSLDestroyConnection",
                                                 c.handle));
@@ -400,7 +400,7 @@ private:
         expect(w, "NSSLFinish", call(w, "NSSLFinish", {}), {{E::OK}});
         if (!global_.drain())
             w.tally.violate("a guest thread stayed in a call for 10 s after NSSLFinish");
-        const auto st = g_.process().nssl().status();
+        const auto st = g_.process().state()->nssl().status();
         if (!st.contexts.empty() || !st.connections.empty() || st.sessions != 0) {
             w.tally.violate(fmt::format("after NSSLFinish: {} contexts, {} connections, {} sessions left "
                                         "[issue 22 #3: NSSLFinish racing a create]",
@@ -428,7 +428,7 @@ private:
 
     void checkEmpty(Worker& w, std::string_view when)
     {
-        const auto st = g_.process().nssl().status();
+        const auto st = g_.process().state()->nssl().status();
         if (!st.contexts.empty() || !st.connections.empty() || st.sessions != 0)
             w.tally.violate(fmt::format("{}: {} contexts, {} connections, {} sessions left", when,
                                         st.contexts.size(), st.connections.size(), st.sessions));

@@ -83,7 +83,7 @@ TEST(ReliabilityStress, ThreeGuestThreadsHammerSharedHandles)
     last.tally = {};
     stress.finishAll(last);
     all.merge(last.tally);
-    EXPECT_TRUE(g.process().sockets().descriptors().empty()) << "guest sockets left open";
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty()) << "guest sockets left open";
     EXPECT_EQ(openDescriptors(), descriptors) << "host descriptors leaked";
 
     std::uint64_t calls = 0;

@@ -50,13 +50,14 @@ std::uint16_t narrow(Call&, std::uint16_t v, std::int8_t s)
 
 ImportTable makeTestTable()
 {
-    ImportTable t;
+    ImportTable table;
+    ImportTableBuilder t(table);
     t.add({"test", "weightedSum", export_fn<weightedSum>, true});
     t.add({"test", "storeWord", export_fn<storeWord>, true});
     t.add({"test", "boundedLength", export_fn<boundedLength>, true});
     t.add({"test", "echoWithThread", export_fn<echoWithThread>, true});
     t.add({"test", "narrow", export_fn<narrow>, true});
-    return t;
+    return table;
 }
 
 const ImportTable& testTable()
@@ -114,7 +115,8 @@ TEST(ImportTableTest, UnknownNamesAndIndicesAreReported)
     test::GuestEnv env(t);
     CallFrame frame;
     EXPECT_FALSE(t.call(9999, env.process(), env.memory(), frame));
-    ImportTable dup;
+    ImportTable dupTable;
+    ImportTableBuilder dup(dupTable);
     dup.add({"a", "f", export_fn<narrow>, true});
     EXPECT_THROW(dup.add({"a", "f", export_fn<narrow>, true}), std::logic_error);
 }
@@ -201,4 +203,12 @@ TEST(ModuleImportTable, TheTraceNamesHandleArgumentsAndResults)
     EXPECT_EQ(stale.arguments, "conn=7");
     EXPECT_EQ(stale.result, "NSSL_ERROR_INVALID_NSSL_CONNECTION");
     traced("NSSLFinish", {});
+}
+
+TEST(ImportTableTest, ExportCountIsTheTablesSize)
+{
+    // A glue table sized by the compile-time count must hold every export, index for index.
+    ASSERT_EQ(importTable().entries().size(), kExportCount);
+    for (ExportIndex i = 0; i < kExportCount; ++i)
+        EXPECT_EQ(importTable().find(importTable().entries()[i].library, importTable().entries()[i].name), i);
 }

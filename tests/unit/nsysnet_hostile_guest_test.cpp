@@ -94,7 +94,7 @@ TEST(NsysnetHostileGuest, SocketLibFinishWakesBlockedCallsAndClosesTheSockets)
     // so the futures can be destroyed and the test fails instead of hanging.
     struct Unblock {
         NetGuest& g;
-        ~Unblock() { g.process().sockets().closeAll(); }
+        ~Unblock() { g.process().state()->sockets().closeAll(); }
     } unblock{g};
     std::this_thread::sleep_for(100ms);
     const auto start = std::chrono::steady_clock::now();
@@ -115,7 +115,7 @@ TEST(NsysnetHostileGuest, SocketLibFinishWakesBlockedCallsAndClosesTheSockets)
     EXPECT_EQ(g.net("socketclose", {u(stream)}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_ELIBNOTREADY));
     ASSERT_EQ(g.net("socket_lib_init", {}), 0);
-    EXPECT_TRUE(g.process().sockets().descriptors().empty());
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty());
     EXPECT_EQ(g.net("socketclose", {u(stream)}), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EBADF));
     EXPECT_EQ(g.tcp(), 1);

@@ -49,7 +49,7 @@ TEST(NsysnetIo, TcpEchoWithInTestPeer)
     EXPECT_EQ(g.net("recvfrom", {u(fd), buf, 8, 0, from, fromlen}), 1);
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).port, listener.port());
     EXPECT_EQ(g.readValue<nsysnet::GuestSockaddrIn>(from).address, NetGuest::kLoopback);
-    auto s = g.process().sockets().find(fd);
+    auto s = g.process().state()->sockets().find(fd);
     EXPECT_EQ(s->bytesSent(), message.size() + 1);
     EXPECT_EQ(s->bytesReceived(), message.size() + 1);
     EXPECT_EQ(g.net("socketclose", {u(fd)}), 0);
@@ -79,7 +79,7 @@ TEST(NsysnetIo, TcpEchoWithExternalPython)
     EXPECT_EQ(g.send(fd, "hello nsysnet"), 13);
     EXPECT_EQ(g.recvAll(fd, 13), "HELLO NSYSNET");
     EXPECT_EQ(g.net("shutdown", {u(fd), 1}), 0);  // SHUT_WR: python sees EOF and exits
-    EXPECT_TRUE(g.process().sockets().find(fd)->shutdownState().write);
+    EXPECT_TRUE(g.process().state()->sockets().find(fd)->shutdownState().write);
     EXPECT_EQ(g.recv(fd, 16).first, 0);
     EXPECT_EQ(g.send(fd, "late"), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_ESHUTDOWN));
@@ -156,7 +156,7 @@ TEST(NsysnetIo, NonBlockingConnectInProgressThenSelectThenConnected)
     EXPECT_EQ(g.readBe32(value), 0u);  // SO_LASTERROR: no error
     EXPECT_EQ(g.connect(fd, listener.port()), -1);
     EXPECT_EQ(g.lastError(), err(SoError::SO_EISCONN));
-    EXPECT_EQ(g.process().sockets().find(fd)->connectState(), nsysnet::ConnectState::Connected);
+    EXPECT_EQ(g.process().state()->sockets().find(fd)->connectState(), nsysnet::ConnectState::Connected);
 }
 
 TEST(NsysnetIo, ConnectionRefused)
@@ -350,7 +350,7 @@ TEST(NsysnetIo, SharedHandleSurvivesGuestClose)
     HostListener listener;
     const std::int32_t fd = g.tcp();
     ASSERT_EQ(g.connect(fd, listener.port()), 0);
-    auto held = g.process().sockets().find(fd);  // what an NSSL connection keeps
+    auto held = g.process().state()->sockets().find(fd);  // what an NSSL connection keeps
     ASSERT_TRUE(held);
     EXPECT_TRUE(held->isStream());
     EXPECT_GE(held->nativeHandle(), 0);
@@ -360,7 +360,7 @@ TEST(NsysnetIo, SharedHandleSurvivesGuestClose)
     std::uint8_t b[4];
     EXPECT_EQ(held->receiveSome(b).status, IoStatus::Error);
     EXPECT_EQ(nsysnet::soErrorOf(held->sendSome(b)), SoError::SO_EBADF);
-    EXPECT_EQ(g.process().sockets().waitFor(*held, true, false, std::nullopt), nsysnet::WaitResult::Aborted);
+    EXPECT_EQ(g.process().state()->sockets().waitFor(*held, true, false, std::nullopt), nsysnet::WaitResult::Aborted);
     EXPECT_EQ(held->nativeHandle(), -1);
 }
 

@@ -65,7 +65,7 @@ TEST(NsysnetResolver, HostLookupIsBoundedByTheResolverTimeout)
     // A name the host must ask DNS for. Without network the answer is an error; with network it
     // may resolve. Either way the call returns within the configured timeout.
     NetGuest g;
-    g.process().sockets().resolver().setTimeout(1500ms);
+    g.process().state()->sockets().resolver().setTimeout(1500ms);
     const auto name = g.putString("wiiu-nssl-test.example");
     const auto start = std::chrono::steady_clock::now();
     g.net("gethostbyname", {name.address});

@@ -70,7 +70,7 @@ TEST(NsysnetSocket, DescriptorsRunFromOneToThirtyOneThenEmfileAndAreReused)
     EXPECT_EQ(g.tcp(), 3);  // the lowest free descriptor
     EXPECT_EQ(g.udp(), 7);
     EXPECT_EQ(g.net("socketclose_all", {}), 0);
-    EXPECT_TRUE(g.process().sockets().descriptors().empty());
+    EXPECT_TRUE(g.process().state()->sockets().descriptors().empty());
     EXPECT_EQ(g.tcp(), 1);
 }
 
@@ -228,7 +228,7 @@ TEST(NsysnetSocket, OptionsRoundTripAndUnknownOnesAreRefused)
     EXPECT_EQ(g.net("setsockopt", {t, kSolSocket, 0x1015, 0, 0}), 0);
     EXPECT_EQ(get(t, kSolSocket, 0x1016), 0);
     EXPECT_EQ(g.net("setsockopt", {t, kSolSocket, 0x1016, one, 4}), 0);
-    EXPECT_TRUE(g.process().sockets().find(static_cast<std::int32_t>(t))->guestNonBlocking());
+    EXPECT_TRUE(g.process().state()->sockets().find(static_cast<std::int32_t>(t))->guestNonBlocking());
     // SO_LINGER with struct linger
     const auto lingerOn = g.put(nsysnet::GuestLinger{guest::bei32(1), guest::bei32(3)}).address;
     EXPECT_EQ(g.net("setsockopt", {t, kSolSocket, 0x80, lingerOn, 8}), 0);
@@ -271,7 +271,7 @@ TEST(NsysnetSocket, DebugViewListsSockets)
     const std::int32_t d = g.udp();
     ASSERT_EQ(g.bindLoopback(d), 0);
     g.setNonBlocking(t, true);
-    auto infos = nsysnet::describeSockets(g.process().sockets());
+    auto infos = nsysnet::describeSockets(g.process().state()->sockets());
     ASSERT_EQ(infos.size(), 2u);
     EXPECT_EQ(infos[0].fd, t);
     EXPECT_TRUE(infos[0].nonBlocking);

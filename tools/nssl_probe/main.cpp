@@ -13,7 +13,6 @@
 #include <wiiu_nssl/portable_store.h>
 #include "common/log.h"
 #include "demo.h"
-#include "hle/nssl/status_table.h"
 #include "inputs.h"
 #include "platform/file.h"
 #include "probe.h"

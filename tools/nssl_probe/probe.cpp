@@ -6,8 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "hle/nssl/errors.h"
-#include "hle/nssl/status_table.h"
+#include <wiiu_nssl/inspection.h>
+#include <wiiu_nssl/nssl_errors.h>
+
 #include "hle/nssl/structs.h"
 #include "pki/encoding.h"
 #include "pki/x509.h"
@@ -251,7 +252,7 @@ private:
         }
         if (e != NsslError::OK)
             describeFailure(conn, e, c);
-        report_.statusTable += nssl::debug::formatStatusTable(guest_.process().nssl().status());
+        report_.statusTable += nssl::debug::formatStatusTable(inspect(guest_.process()).nssl);
         nsslCall("NSSLDestroyConnection", {w(conn)});
         return c;
     }
@@ -265,23 +266,29 @@ private:
         if (e == NsslError::WANT_READ || e == NsslError::WANT_WRITE) {
             c.failure = "Io";  // non-blocking: the select() that followed gave up
             why = fmt::format("{} (Io)", sockets_.waitFailed());
-        } else if (auto f = guest_.process().nssl().failure(nssl::ConnectionHandle{conn}); f && *f) {
-            c.failure = std::string(tls::failureReasonName(f->reason));
-            why = fmt::format("{} ({})", f->text, c.failure);
+        } else if (const auto s = connectionStatus(conn); s.failureReason != tls::FailureReason::NoFailure) {
+            c.failure = std::string(tls::failureReasonName(s.failureReason));
+            why = fmt::format("{} ({})", s.failureText, c.failure);
         }
         c.reason = fmt::format("{}: {}", step_, why);
     }
 
     void collectDiagnostics(std::int32_t conn, ConnectionReport& c)
     {
-        auto& service = guest_.process().nssl();
-        if (auto chain = service.peerChain(nssl::ConnectionHandle{conn}))
-            for (const auto& der : *chain)
-                c.peerChain.push_back(describeCertificate(der));
-        if (auto r = service.resumed(nssl::ConnectionHandle{conn}))
-            c.resumed = *r;
-        if (auto q = service.quirksUsed(nssl::ConnectionHandle{conn}))
-            c.quirks = *q;
+        const auto s = connectionStatus(conn);
+        for (const auto& der : s.peerChain)
+            c.peerChain.push_back(describeCertificate(der));
+        c.resumed = s.resumed;
+        c.quirks = s.quirksUsed;
+    }
+
+    /// What the host sees of connection `conn` (<wiiu_nssl/inspection.h>); empty once it is gone.
+    nssl::ConnectionStatus connectionStatus(std::int32_t conn)
+    {
+        for (auto& s : inspect(guest_.process()).nssl.connections)
+            if (s.handle == conn)
+                return std::move(s);
+        return {};
     }
 
     /// Sends the request, then reads until the server closes (or a call fails). Only close_notify

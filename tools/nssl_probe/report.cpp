@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "hle/nssl/status_table.h"
 
 namespace wiiu::probe {
 

@@ -1,6 +1,8 @@
 #include <wiiu_nssl/import_table.h>
 
-#include <cxxabi.h>
+#if defined(__GLIBCXX__)
+#include <cxxabi.h>  // abi::__forced_unwind: libstdc++'s thread cancellation (MSVC has neither)
+#endif
 
 #include <map>
 #include <new>
@@ -9,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "hle/guest/call.h"
+#include "hle/guest/export_list.h"
 #include "common/log.h"
 
 namespace wiiu::guest {
@@ -81,8 +84,10 @@ bool ImportTable::call(ExportIndex index, const ProcessHandle& process, GuestMem
     // Zero-cost while nothing throws (table-driven unwinding): the happy path pays nothing here.
     try {
         entry.function(call);
+#if defined(__GLIBCXX__)
     } catch (const abi::__forced_unwind&) {
         throw;  // thread cancellation must keep unwinding
+#endif
     } catch (const std::bad_alloc& e) {
         recover(call, {CallFailure::OutOfMemory, e.what()});
     } catch (const std::exception& e) {

@@ -23,6 +23,7 @@
 
 #include "hle/guest/call.h"
 #include <wiiu_nssl/import_table.h>
+#include "hle/guest/export_list.h"
 
 namespace wiiu::guest {
 

@@ -80,6 +80,7 @@ NsslError Connection::failIo(std::string text)
 
 NsslError Connection::fail(NsslError code, std::string reason)
 {
+    lastErrorCode_ = code;
     lastError_ = fmt::format("{}: {}", resultName(code), reason);
     log::nssl().warn("connection to '{}': {}", host_, lastError_);
     return code;
@@ -340,23 +341,32 @@ void Connection::close()
 
 ConnectionStatus Connection::status(std::int32_t handle) const
 {
-    Lock lock(mutex_);
     ConnectionStatus s;
-    s.handle = handle;
-    s.host = host_;
-    s.bytesRead = bytesRead_;
-    s.bytesWritten = bytesWritten_;
-    s.lastError = lastError_;
-    if (!tls_) {
-        s.state = "created";
-    } else if (tls_->established()) {
-        s.state = "established";
-        s.version = tls_->version();
-        s.suite = std::string(tls_->cipherSuiteName());
-        s.resumed = tls_->resumed();
-    } else {
-        s.state = failure_ ? "failed" : "handshaking";
+    {
+        Lock lock(mutex_);
+        s.handle = handle;
+        s.host = host_;
+        s.bytesRead = bytesRead_;
+        s.bytesWritten = bytesWritten_;
+        s.lastErrorCode = lastErrorCode_;
+        s.lastError = lastError_;
+        s.failureReason = failure_.reason;
+        s.failureText = failure_.text;
+        if (closed_) {
+            s.state = "closed";
+        } else if (!tls_) {
+            s.state = "created";
+        } else if (tls_->established()) {
+            s.state = "established";
+            s.version = tls_->version();
+            s.suite = std::string(tls_->cipherSuiteName());
+            s.resumed = tls_->resumed();
+        } else {
+            s.state = failure_ ? "failed" : "handshaking";
+        }
     }
+    s.quirksUsed = quirksUsed();
+    s.peerChain = peerChain();
     return s;
 }
 

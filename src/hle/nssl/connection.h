@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "hle/guest/wait.h"
+#include <wiiu_nssl/inspection.h>
 #include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/context.h"
 #include "hle/nssl/debug/connection_tap.h"
@@ -34,19 +35,6 @@ struct ConnectionEnvironment {
     const Config& config;
     guest::EmbeddingHooks& hooks;
     const guest::Interrupt& teardown;  ///< signalled when the process ends or NSSLFinish runs
-};
-
-/// A host-side view of one connection, for tools and debugging.
-struct ConnectionStatus {
-    std::int32_t handle = -1;
-    std::string host;
-    std::string state;  ///< "created", "handshaking", "established", "failed", "closed"
-    std::uint16_t version = 0;
-    std::string suite;
-    bool resumed = false;
-    std::uint64_t bytesRead = 0;
-    std::uint64_t bytesWritten = 0;
-    std::string lastError;  ///< NSSL code name and precise reason of the last failure
 };
 
 /// The negotiated cipher: NSSLGetCipherInfo's answer.
@@ -143,6 +131,7 @@ private:
     std::shared_ptr<Session> offered_;
     ObtainedSession obtained_;  ///< service-locked
     tls::TlsFailure failure_;
+    NsslError lastErrorCode_ = NsslError::OK;
     std::string lastError_;
     std::atomic<std::uint64_t> bytesRead_{0};
     std::atomic<std::uint64_t> bytesWritten_{0};

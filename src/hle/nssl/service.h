@@ -122,12 +122,8 @@ public:
     Result<tls::TlsFailure> verifyPeerChain(ContextHandle ctx, std::string host, std::uint32_t options,
                                             std::span<const pki::Bytes> chain);
 
-    /// Host-side view for tools and debugging.
-    struct Status {
-        std::vector<std::int32_t> contexts;
-        std::vector<ConnectionStatus> connections;
-        std::size_t sessions = 0;
-    };
+    /// Host-side view for tools and debugging (<wiiu_nssl/inspection.h>).
+    using Status = ServiceStatus;
     Status status();
 
 private:

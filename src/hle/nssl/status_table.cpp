@@ -1,4 +1,5 @@
-#include "hle/nssl/status_table.h"
+// The text table of <wiiu_nssl/inspection.h> (nssl::debug::formatStatusTable).
+#include <wiiu_nssl/inspection.h>
 
 #include <algorithm>
 
@@ -24,7 +25,7 @@ std::string versionName(std::uint16_t version)
     }
 }
 
-std::string formatStatusTable(const Service::Status& status)
+std::string formatStatusTable(const ServiceStatus& status)
 {
     std::string out = fmt::format("NSSL status: {} context(s) [", status.contexts.size());
     for (std::size_t i = 0; i < status.contexts.size(); ++i)

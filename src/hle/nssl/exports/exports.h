@@ -2,12 +2,12 @@
 // context extensions (nets2_exports.cpp), implemented or not, each named once in its list.
 #pragma once
 
-#include <wiiu_nssl/import_table.h>
+#include "hle/guest/export_list.h"
 
 namespace wiiu::nssl {
 
 /// Registers both lists.
-void registerExports(guest::ImportTable& table);
-void registerNets2Exports(guest::ImportTable& table);
+void registerExports(guest::ImportTableBuilder& table);
+void registerNets2Exports(guest::ImportTableBuilder& table);
 
 }  // namespace wiiu::nssl

@@ -62,7 +62,7 @@ NsslError NSSLContextSetMode(Call& call, ContextHandle ctx, std::int32_t mode)
 
 }  // namespace
 
-void registerNets2Exports(guest::ImportTable& table)
+void registerNets2Exports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT(NSSLAddCRLExternal),

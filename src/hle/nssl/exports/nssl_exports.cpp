@@ -378,7 +378,7 @@ NsslError NSSLExportInternalClientCertificate(Call& call, std::int32_t certId, G
 
 }  // namespace
 
-void registerExports(guest::ImportTable& table)
+void registerExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT(NSSLInit),

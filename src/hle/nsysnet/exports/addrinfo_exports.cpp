@@ -204,7 +204,7 @@ std::int32_t clear_resolver_cache(Call& call)
 
 }  // namespace
 
-void registerAddrinfoExports(guest::ImportTable& table)
+void registerAddrinfoExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT_AS_FAILING("getaddrinfo", addrinfo<Lookup::Wait>, failure::eai),

@@ -39,7 +39,7 @@ std::int32_t socketlasterr(Call& call)
 
 }  // namespace
 
-void registerExports(guest::ImportTable& table)
+void registerExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT(socket_lib_init),

@@ -122,7 +122,7 @@ std::uint16_t networkOrder16(Call&, std::uint16_t v) { return v; }
 
 }  // namespace
 
-void registerInetExports(guest::ImportTable& table)
+void registerInetExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT_FAILING(inet_aton, failure::zero),

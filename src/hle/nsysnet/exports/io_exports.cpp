@@ -158,7 +158,7 @@ std::int32_t select(Call& call, std::int32_t nfds, GuestPtr<be32> readfds, Guest
 
 }  // namespace
 
-void registerIoExports(guest::ImportTable& table)
+void registerIoExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT(recv),

@@ -11,7 +11,7 @@
 
 namespace wiiu::nsysnet {
 
-void registerNetconfExports(guest::ImportTable& table)
+void registerNetconfExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kNsysnet[] = {
         WIIU_NOT_IMPLEMENTED("netconf_close"),

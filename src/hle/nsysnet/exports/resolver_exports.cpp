@@ -211,7 +211,7 @@ Eai getnameinfo(Call& call, GuestPtr<const GuestSockaddrIn> sa, std::int32_t sal
 
 }  // namespace
 
-void registerResolverExports(guest::ImportTable& table)
+void registerResolverExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT_FAILING(gethostbyname, failure::zero),

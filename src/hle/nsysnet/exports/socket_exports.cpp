@@ -209,7 +209,7 @@ std::int32_t getsockopt(Call& call, std::int32_t fd, std::int32_t level, std::in
 
 }  // namespace
 
-void registerSocketExports(guest::ImportTable& table)
+void registerSocketExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT(socket),
