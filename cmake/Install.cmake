@@ -5,7 +5,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 get_property(layers GLOBAL PROPERTY WIIU_NSSL_LAYERS)
-install(TARGETS ${layers} EXPORT wiiu_nssl_targets
+install(TARGETS ${layers} wiiu_nssl_internals EXPORT wiiu_nssl_targets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/wiiu_nssl DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -18,11 +18,11 @@ file(WRITE ${PROJECT_BINARY_DIR}/wiiu_nsslConfig.cmake.in [=[
 @PACKAGE_INIT@
 include(CMakeFindDependencyMacro)
 list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}")
+# Only what the static libraries link; the header-only ones (Boost.Asio, nlohmann-json) were
+# needed to build them, not to use them.
 find_dependency(Threads)
 find_dependency(fmt CONFIG)
 find_dependency(spdlog CONFIG)
-find_dependency(Boost CONFIG)
-find_dependency(nlohmann_json CONFIG)
 find_dependency(BearSSL)
 include("${CMAKE_CURRENT_LIST_DIR}/wiiu_nssl_targets.cmake")
 ]=])

@@ -1,10 +1,14 @@
-# Settings every target of the project shares: warnings, sanitizers.
-set(WIIU_NSSL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-    -Wimplicit-fallthrough)
-
-if(WIN32)
-  # Windows 10 APIs (WSAPoll, inet_pton); no min/max macros or the rest of <windows.h>.
-  add_compile_definitions(_WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
+# Settings every target of the project shares: warnings, sanitizers. Warnings and platform
+# definitions go on the project's own targets only (wiiu_nssl_target_defaults), never on a parent
+# project that adds this one with add_subdirectory, and in the compiler's own syntax: cl.exe and
+# clang-cl read GCC's -Wall as /Wall (every off-by-default warning).
+if(MSVC)
+  set(WIIU_NSSL_WARNINGS /W4 /permissive- /utf-8)  # /utf-8: a few sources spell names in UTF-8
+  set(WIIU_NSSL_WERROR_FLAG /WX)
+else()
+  set(WIIU_NSSL_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+      -Wimplicit-fallthrough)
+  set(WIIU_NSSL_WERROR_FLAG -Werror)
 endif()
 
 # WIIU_NSSL_SANITIZER_FLAGS: what a program linking these libraries must be built with too (the
@@ -30,9 +34,21 @@ if(WIIU_NSSL_TSAN)
   list(APPEND WIIU_NSSL_SANITIZER_FLAGS -fsanitize=thread)
 endif()
 
+# Every target of the project, libraries, tools and tests: the module's internals (src/ and the
+# third-party libraries, src/CMakeLists.txt), its warnings, and its platform definitions.
+# WIIU_NSSL_MSVC_RUNTIME_LIBRARY: for a parent that sets MSVC_RUNTIME_LIBRARY per target rather
+# than CMAKE_MSVC_RUNTIME_LIBRARY (which the module's targets follow by themselves).
 function(wiiu_nssl_target_defaults target)
+  target_link_libraries(${target} PRIVATE wiiu_nssl_internals)
+  if(WIIU_NSSL_MSVC_RUNTIME_LIBRARY)
+    set_property(TARGET ${target} PROPERTY MSVC_RUNTIME_LIBRARY "${WIIU_NSSL_MSVC_RUNTIME_LIBRARY}")
+  endif()
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${WIIU_NSSL_WARNINGS}>)
   if(WIIU_NSSL_WERROR)
-    target_compile_options(${target} PRIVATE -Werror)
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${WIIU_NSSL_WERROR_FLAG}>)
+  endif()
+  if(WIN32)
+    # Windows 10 APIs (WSAPoll, inet_pton); no min/max macros or the rest of <windows.h>.
+    target_compile_definitions(${target} PRIVATE _WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
   endif()
 endfunction()

@@ -20,6 +20,10 @@ packages=(
   libbenchmark-dev libssl-dev curl time
   # the nlibcurl bridge test: a host libcurl with the OpenSSL backend
   libcurl4-openssl-dev
+  # the add_subdirectory consumer test builds BearSSL from Debian's source package (apt-get source)
+  dpkg-dev xz-utils
+  # the consumer tests include X11 before the public headers, as Cemu's precompiled header does
+  libx11-dev
 )
 
 missing=()

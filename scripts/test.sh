@@ -36,6 +36,7 @@ case ${1:-} in
   scripts/windows-deps.sh build-windows
   cmake -S . -B build-windows -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake \
     -DWIIU_NSSL_WINDOWS_PREFIX="$PWD/build-windows/deps" -DWIIU_NSSL_WERROR=ON \
+    -DWIIU_NSSL_BEARSSL_SOURCE_DIR="$PWD/build-windows/bearssl-src" \
     -DWIIU_NSSL_BUILD_BENCH=OFF -DWIIU_NSSL_INSTALL=OFF >/dev/null
   cmake --build build-windows -j "$(nproc)"
   echo "test.sh --windows: built ($((SECONDS - start)) s)"
@@ -43,7 +44,11 @@ case ${1:-} in
   echo "test.sh --windows: tests done ($((SECONDS - start)) s)"
   exit 0
   ;;
-"") ;;
+"")
+  # The add_subdirectory consumer test builds BearSSL from Debian's source package.
+  scripts/install-deps.sh
+  flags+=(-DWIIU_NSSL_CONSUMER_BEARSSL_SOURCE_DIR="$(scripts/debian-source.sh bearssl build/sources)")
+  ;;
 *) echo "usage: scripts/test.sh [--sanitize|--tsan|--windows]" >&2; exit 2 ;;
 esac
 

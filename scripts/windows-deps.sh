@@ -3,7 +3,9 @@
 #   scripts/windows-deps.sh [build-dir]     (default build-windows)
 # Installs MinGW-w64 (posix threads) and Wine, then builds Windows versions of the dependencies
 # into <build-dir>/deps, the only prefix the toolchain file searches besides the MinGW sysroot:
-#   BearSSL 0.6, fmt, spdlog   from Debian's source packages (the versions the Linux build uses)
+#   fmt, spdlog                from Debian's source packages (the versions the Linux build uses)
+#   BearSSL 0.6                its Debian source package, compiled by the module's own build
+#                              (WIIU_NSSL_BEARSSL_SOURCE_DIR=<build-dir>/bearssl-src)
 #   GoogleTest                 from /usr/src/googletest (package googletest)
 #   Boost.Asio, nlohmann-json, CLI11   header-only, Debian's headers linked or copied in by folder
 #                              (never /usr/include itself: it holds Linux headers)
@@ -45,28 +47,8 @@ version() { dpkg-query -W -f='${Version}' "$1"; }
 fresh() { [[ -f $prefix/.stamp-$1 && $(cat "$prefix/.stamp-$1") == "$2" ]]; }
 done_stamp() { echo "$2" >"$prefix/.stamp-$1"; }
 
-# 2. Debian source packages: a deb-src twin of the machine's own Debian entry, in a file of ours.
-fetch_source() {  # fetch_source <source package> -> prints the unpacked directory
-  local pkg=$1 dir
-  dir=$(find "$sources" -maxdepth 1 -type d -name "$pkg-*" | head -n1)
-  if [[ -z $dir ]]; then
-    if ! apt-get source --print-uris -qq "$pkg" >/dev/null 2>&1; then
-      local list=/etc/apt/sources.list.d/wiiu-nssl-deb-src.sources
-      awk 'BEGIN { RS=""; FS="\n" } /URIs:.*\/debian\/?($|\n)/ && !done {
-             for (i = 1; i <= NF; i++) {
-               if ($i ~ /^Types:/) print "Types: deb-src"
-               else if ($i ~ /^Suites:/) print "Suites: bookworm"
-               else if ($i ~ /^Components:/) print "Components: main"
-               else print $i
-             }
-             done = 1 }' /etc/apt/sources.list.d/debian.sources | $sudo tee "$list" >/dev/null
-      $sudo apt-get update -qq
-    fi
-    (cd "$sources" && apt-get source -qq "$pkg" >/dev/null 2>&1)
-    dir=$(find "$sources" -maxdepth 1 -type d -name "$pkg-*" | head -n1)
-  fi
-  echo "$dir"
-}
+# 2. Debian source packages, fetched once into the build tree.
+fetch_source() { "$root/scripts/debian-source.sh" "$1" "$sources"; }
 
 cmake_dep() {  # cmake_dep <name> <source dir> <cmake args...>: configure, build, install
   local name=$1 src=$2
@@ -78,22 +60,10 @@ cmake_dep() {  # cmake_dep <name> <source dir> <cmake args...>: configure, build
   cmake --install "$sources/build-$name" >/dev/null
 }
 
-# 3. BearSSL: compiled from its sources as one static library (its own makefiles are for Unix
-#    shared libraries or for MSVC; the sources need nothing but a C compiler).
-key="bearssl $(version libbearssl-dev)"
-if ! fresh bearssl "$key"; then
-  src=$(fetch_source bearssl)
-  obj=$sources/build-bearssl
-  rm -rf "$obj" && mkdir -p "$obj"
-  (cd "$src" && find src -name '*.c' | sort) | xargs -P "$(nproc)" -I{} sh -c \
-    'o="$3/$(echo "$4" | tr / _).o"; ${CMAKE_C_COMPILER_LAUNCHER:-} x86_64-w64-mingw32-gcc-posix -O2 -I"$1/inc" -I"$1/src" -c "$1/$4" -o "$o"' \
-    _ "$src" "$src" "$obj" {}
-  rm -f "$prefix/lib/libbearssl.a"
-  x86_64-w64-mingw32-ar rcs "$prefix/lib/libbearssl.a" "$obj"/*.o
-  cp "$src"/inc/*.h "$prefix/include/"
-  done_stamp bearssl "$key"
-fi
-step "BearSSL $(version libbearssl-dev)"
+# 3. BearSSL: its sources only; the module's build compiles them (WIIU_NSSL_BEARSSL_SOURCE_DIR,
+#    which scripts/test.sh --windows passes as <build-dir>/bearssl-src).
+ln -sfn "$(fetch_source bearssl)" "$build/bearssl-src"
+step "BearSSL sources $(version libbearssl-dev)"
 
 key="fmt $(version libfmt-dev)"
 if ! fresh fmt "$key"; then

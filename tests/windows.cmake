@@ -86,3 +86,20 @@ add_test(NAME DumpCertsWine.DriveLetterPathsAndAtomicReplace
                  ${PROJECT_BINARY_DIR}/windows-tests/dump_certs)
 set_tests_properties(DumpCertsWine.DriveLetterPathsAndAtomicReplace PROPERTIES
   ENVIRONMENT "${wine_env}" TIMEOUT 300 LABELS tools PASS_REGULAR_EXPRESSION "dump_certs_wine: every check as expected")
+
+# The public headers after <windows.h> (and Winsock), as an emulator's precompiled header has
+# them: the installed-package consumer's program with the full <windows.h>, with
+# WIN32_LEAN_AND_MEAN, and with NOMINMAX too, each running its guest calls under Wine; and every
+# public identifier checked against those headers' macros (host-side).
+foreach(variant full lean lean_nominmax)
+  add_executable(windows_h_first_${variant} ${CMAKE_CURRENT_SOURCE_DIR}/consumer/main.cpp)
+  target_link_libraries(windows_h_first_${variant} PRIVATE wiiu_nssl)
+  add_test(NAME Consumer.PublicHeadersAfterWindowsH_${variant} COMMAND windows_h_first_${variant})
+  set_tests_properties(Consumer.PublicHeadersAfterWindowsH_${variant} PROPERTIES LABELS unit TIMEOUT 300)
+endforeach()
+target_compile_definitions(windows_h_first_lean PRIVATE WIN32_LEAN_AND_MEAN)
+target_compile_definitions(windows_h_first_lean_nominmax PRIVATE WIN32_LEAN_AND_MEAN NOMINMAX)
+add_test(NAME Consumer.NoPublicIdentifierIsAPlatformMacro
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/consumer/macro_clash.py ${PROJECT_SOURCE_DIR}/include
+                 --cxx c++ --mingw ${CMAKE_CXX_COMPILER})
+set_tests_properties(Consumer.NoPublicIdentifierIsAPlatformMacro PROPERTIES LABELS unit TIMEOUT 120)
