@@ -71,6 +71,13 @@ inline constexpr std::uint8_t diab_sda21_lo = 180;
 inline constexpr std::uint8_t diab_relsda_ha = 185;  ///< 180..185: the DIAB SDA forms
 inline constexpr std::uint8_t ghs_rel16_ha = 251;
 inline constexpr std::uint8_t ghs_rel16_lo = 253;    ///< 251..253: GHS_REL16_HA/HI/LO
+
+constexpr bool loaderAccepts(std::uint8_t type)
+{
+    return type == none || type == addr32 || (type >= addr16_lo && type <= addr16_ha) || type == rel24 ||
+           type == rel14 || type == dtpmod32 || type == dtprel32 || type == emb_sda21 || type == emb_relsda ||
+           (type >= diab_sda21_lo && type <= diab_relsda_ha) || (type >= ghs_rel16_ha && type <= ghs_rel16_lo);
+}
 }  // namespace reloc
 
 /// FILEINFO: the version the loader requires at least, and the SDK versions it accepts.

@@ -34,14 +34,6 @@ std::string_view typeName(std::uint32_t type)
     }
 }
 
-bool acceptedRelocation(std::uint8_t type)
-{
-    using namespace reloc;
-    return type == none || type == addr32 || (type >= addr16_lo && type <= addr16_ha) || type == rel24 ||
-           type == rel14 || type == dtpmod32 || type == dtprel32 || type == emb_sda21 || type == emb_relsda ||
-           (type >= diab_sda21_lo && type <= diab_relsda_ha) || (type >= ghs_rel16_ha && type <= ghs_rel16_lo);
-}
-
 /// How many bytes a relocation of `type` patches at its offset.
 std::uint32_t relocationWidth(std::uint8_t type)
 {
@@ -419,7 +411,7 @@ private:
                 r.symbol = info >> 8;
                 r.addend = static_cast<std::int32_t>(be32(s.data, at + 8));
                 const auto entry = [&] { return fmt::format("{}: relocation at file offset {:#x}", where(s), s.deflated() ? at : s.offset + at); };
-                if (!acceptedRelocation(r.type))
+                if (!reloc::loaderAccepts(r.type))
                     refuse(fmt::format("{} has type {}, which the loader refuses", entry(), r.type));
                 if (r.symbol >= m_.symbols.size())
                     refuse(fmt::format("{} names symbol {} (the table has {})", entry(), r.symbol, m_.symbols.size()));

@@ -70,8 +70,9 @@ Expected<std::vector<std::uint8_t>, Error> write(const std::vector<SectionSpec>&
             all[shstrndx].data.push_back(0);
         }
     }
+    // link names a section; so does info for relocations (a symbol table's info is a symbol index).
     for (std::size_t i = 1; i < all.size(); ++i)
-        if (all[i].link >= shnum || all[i].info >= shnum)
+        if (all[i].link >= shnum || (all[i].type == section_type::rela && all[i].info >= shnum))
             return fail(Error{fmt::format("section {} '{}': link {} / info {} outside the {} sections", i, all[i].name,
                                           all[i].link, all[i].info, shnum)});
 
