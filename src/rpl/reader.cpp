@@ -134,17 +134,11 @@ private:
             const std::size_t at = shoff_ + i * kSectionHeaderSize;
             Section& s = m_.sections[i];
             s.index = i;
-            s.name = fmt::format("#{}", be32(file_, at));  // until the name table is read
-            s.type = be32(file_, at + 4);
-            s.flags = be32(file_, at + 8);
-            s.addr = be32(file_, at + 12);
-            s.offset = be32(file_, at + 16);
-            s.fileSize = be32(file_, at + 20);
-            s.link = be32(file_, at + 24);
-            s.info = be32(file_, at + 28);
-            s.addralign = be32(file_, at + 32);
-            s.entsize = be32(file_, at + 36);
-            s.size = s.fileSize;
+            const SectionHeader h = sectionHeaderAt(file_, at);
+            s.name = fmt::format("#{}", h.nameOffset);  // until the name table is read
+            s.type = h.type, s.flags = h.flags, s.addr = h.addr, s.offset = h.offset;
+            s.fileSize = s.size = h.size;
+            s.link = h.link, s.info = h.info, s.addralign = h.addralign, s.entsize = h.entsize;
             if (i == 0) {
                 if (s.type != section_type::null || s.fileSize != 0 || s.offset != 0)
                     refuse(fmt::format("section 0 (header at file offset {:#x}): the first section must be null", at));
@@ -178,10 +172,9 @@ private:
         placement(table);
         contents(table);
         for (auto& s : m_.sections) {
-            const auto raw = be32(file_, shoff_ + s.index * kSectionHeaderSize);
+            const auto raw = sectionHeaderAt(file_, shoff_ + s.index * kSectionHeaderSize).nameOffset;
             s.name = stringAt(table, raw, fmt::format("section {}'s name", s.index));
         }
-        table.name = stringAt(table, be32(file_, shoff_ + shstrndx_ * kSectionHeaderSize), "the name table's name");
         for (const auto& s : m_.sections)
             placement(s);
     }

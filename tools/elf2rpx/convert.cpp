@@ -20,10 +20,9 @@ using rpl::Error;
 namespace type = rpl::section_type;
 namespace flag = rpl::section_flag;
 
-struct InSection {
+struct InSection : rpl::SectionHeader {
     std::uint32_t index = 0;
     std::string name;
-    std::uint32_t type = 0, flags = 0, addr = 0, offset = 0, size = 0, link = 0, info = 0, addralign = 0, entsize = 0;
     std::span<const std::uint8_t> data;
 };
 
@@ -53,16 +52,8 @@ std::vector<InSection> readElf(std::span<const std::uint8_t> f, std::uint32_t& e
     for (std::uint32_t i = 0; i < shnum; ++i) {
         const std::size_t h = shoff + i * std::size_t{shentsize};
         InSection& s = sections[i];
+        static_cast<rpl::SectionHeader&>(s) = rpl::sectionHeaderAt(f, h);
         s.index = i;
-        s.type = be32(f, h + 4);
-        s.flags = be32(f, h + 8);
-        s.addr = be32(f, h + 12);
-        s.offset = be32(f, h + 16);
-        s.size = be32(f, h + 20);
-        s.link = be32(f, h + 24);
-        s.info = be32(f, h + 28);
-        s.addralign = be32(f, h + 32);
-        s.entsize = be32(f, h + 36);
         if (s.type != type::nobits && s.size) {
             if (std::uint64_t{s.offset} + s.size > f.size())
                 refuse(fmt::format("section {}: data at {:#x}+{:#x} outside the file", i, s.offset, s.size));
@@ -71,7 +62,7 @@ std::vector<InSection> readElf(std::span<const std::uint8_t> f, std::uint32_t& e
     }
     const auto& names = sections[shstrndx].data;
     for (std::uint32_t i = 0; i < shnum; ++i) {
-        const std::uint32_t at = be32(f, shoff + i * std::size_t{shentsize});
+        const std::uint32_t at = sections[i].nameOffset;
         const auto end = at < names.size() ? std::find(names.begin() + at, names.end(), 0) : names.end();
         if (end == names.end())
             refuse(fmt::format("section {}: name offset {:#x} outside the name table", i, at));
