@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -12,13 +10,15 @@
 #include <unicorn/unicorn.h>
 
 #include "hle/exports.h"
+#include "rpl/file.h"
+#include "rpl/reader.h"
+#include "rpl/relocate.h"
 
 namespace wiiu::test::ppc {
 
 namespace {
 
 constexpr std::uint32_t kBlr = 0x4E800020;
-constexpr std::uint32_t kMagic = 0x57555047;  // 'WUPG', programs/guest_rt.h
 constexpr std::uint32_t kMsrFp = 0x2000;
 
 std::uint32_t be32At(const std::byte* p)
@@ -45,6 +45,7 @@ struct PpcRunner::ThreadContext {
     guest::GuestThreadId thread = 0;
     std::uint64_t calls = 0;
     std::string error;
+    std::optional<std::uint32_t> exitStatus;  ///< set by coreinit's exit
 };
 
 PpcRunner::PpcRunner(Settings settings)
@@ -56,7 +57,7 @@ PpcRunner::PpcRunner(Settings settings)
 {
     // The exit address holds a `blr` too, although the run stops before executing it.
     putBe32(host(Layout::kExit), kBlr);
-    // The "host" imports of programs/guest_rt.h, with single-thread defaults.
+    // The "host" imports of programs/runner_imports.txt, with single-thread defaults.
     addHostImport("host_nop", {});
     addHostImport("host_echo", [](guest::CallFrame& frame) { frame.setResult(frame.gpr[3]); });
     addHostImport("host_barrier", [](guest::CallFrame& frame) { frame.setResult(0); });
@@ -76,75 +77,185 @@ void PpcRunner::addHostImport(std::string name, HostImport function)
         hostImports_.emplace_back(std::move(name), std::move(function));
 }
 
-bool PpcRunner::load(const std::filesystem::path& binary, std::string* why)
+bool PpcRunner::load(const std::filesystem::path& rpx, std::string* why)
 {
-    std::ifstream in(binary, std::ios::binary);
-    if (!in) {
+    auto bytes = rpl::readFile(rpx);
+    if (!bytes) {
         if (why)
-            *why = "cannot open " + binary.string();
+            *why = bytes.error().message;
         return false;
     }
-    std::vector<std::uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return load(image, why);
+    return load(*bytes, why);
 }
 
-bool PpcRunner::load(std::span<const std::uint8_t> image, std::string* why)
+bool PpcRunner::bind(std::string_view library, std::string_view name, Import& import, std::string* why)
+{
+    import.library = library;
+    import.name = name;
+    if (library == "host" || library == "coreinit") {
+        // The runner's own imports, never the module's.
+        if (library == "coreinit" && name == "exit") {
+            import.isHost = import.isExit = true;
+            return true;
+        }
+        if (library == "coreinit" && name == "OSReport") {
+            import.isHost = true;
+            import.host = [this](guest::CallFrame& frame) { report(frame); };
+            return true;
+        }
+        auto it = std::find_if(hostImports_.begin(), hostImports_.end(),
+                               [&](const auto& p) { return library == "host" && p.first == name; });
+        if (it != hostImports_.end()) {
+            import.host = it->second;
+            import.isHost = true;
+            return true;
+        }
+    } else if ((import.index = table_.find(library, name))) {
+        return true;
+    }
+    if (why)
+        *why = fmt::format("unresolved import {}::{}", library, name);
+    return false;
+}
+
+bool PpcRunner::load(std::span<const std::uint8_t> file, std::string* why)
 {
     auto fail = [&](std::string reason) {
         if (why)
             *why = std::move(reason);
         return false;
     };
-    if (image.size() < 28 || image.size() > Layout::kMaxImage)
-        return fail(fmt::format("image size {} outside 28..{:#x}", image.size(), Layout::kMaxImage));
-    std::memcpy(host(Layout::kImage), image.data(), image.size());
+    auto read = rpl::read(file);
+    if (!read)
+        return fail(read.error().message);
+    const rpl::Module& m = *read;
+    if (!m.isRpx())
+        return fail("an RPL library, not an RPX program");
 
-    // The header (guest_rt.h struct guest_header), every address inside the image region.
-    const std::byte* h = host(Layout::kImage);
-    const std::uint32_t magic = be32At(h), entry = be32At(h + 4), importsBegin = be32At(h + 8),
-                        importsEnd = be32At(h + 12), importPtrs = be32At(h + 16), bssBegin = be32At(h + 20),
-                        bssEnd = be32At(h + 24);
-    const auto inImage = [](std::uint32_t a, std::uint32_t b) {
-        return a >= Layout::kImage && a <= b && b <= Layout::kImage + Layout::kMaxImage;
-    };
-    if (magic != kMagic)
-        return fail(fmt::format("bad magic {:#010x}", magic));
-    const std::uint32_t count = (importsEnd - importsBegin) / 8;
-    if (!inImage(entry, entry + 4) || !inImage(importsBegin, importsEnd) || (importsEnd - importsBegin) % 8 ||
-        !inImage(importPtrs, importPtrs + 4 * count) || !inImage(bssBegin, bssEnd))
-        return fail("header addresses outside the image");
-    if (count > Layout::kMaxImports)
-        return fail(fmt::format("{} imports, at most {}", count, Layout::kMaxImports));
-    std::memset(host(bssBegin), 0, bssEnd - bssBegin);
+    // Placement: the code sections from kProgram on, the data sections on the next page after
+    // them, each group keeping its own layout (the loader's choice; relocations do the rest).
+    std::uint64_t codeMin = ~0ull, codeEnd = 0, dataMin = ~0ull, dataEnd = 0;
+    const auto loaded = [](const rpl::Section& s) { return s.alloc() && s.addr < rpl::kLoaderBase; };
+    for (const auto& s : m.sections) {
+        if (!loaded(s))
+            continue;
+        std::uint64_t& lo = s.exec() ? codeMin : dataMin;
+        std::uint64_t& hi = s.exec() ? codeEnd : dataEnd;
+        lo = std::min<std::uint64_t>(lo, s.addr);
+        hi = std::max<std::uint64_t>(hi, std::uint64_t{s.addr} + s.size);
+    }
+    if (codeEnd == 0)
+        return fail("no code sections");
+    const std::uint64_t dataAt = (Layout::kProgram + (codeEnd - codeMin) + 0xFFF) & ~0xFFFull;
+    const std::uint64_t end = dataEnd ? dataAt + (dataEnd - dataMin) : dataAt;
+    if (end > Layout::kProgram + Layout::kMaxProgram)
+        return fail(fmt::format("code and data need {:#x} bytes, the runner has {:#x}", end - Layout::kProgram,
+                                Layout::kMaxProgram));
+    std::memset(host(Layout::kProgram), 0, Layout::kMaxProgram);  // .bss and the gaps are zero
+    std::vector<std::optional<std::uint32_t>> placed(m.sections.size());
+    for (const auto& s : m.sections) {
+        if (!loaded(s))
+            continue;
+        placed[s.index] = static_cast<std::uint32_t>(s.exec() ? Layout::kProgram + (s.addr - codeMin)
+                                                              : dataAt + (s.addr - dataMin));
+        if (!s.data.empty())
+            std::memcpy(host(*placed[s.index]), s.data.data(), s.data.size());
+    }
 
+    // Imports: each bound by library and name, each to its own stub.
+    if (m.imports.size() > Layout::kMaxImports)
+        return fail(fmt::format("{} imports, at most {}", m.imports.size(), Layout::kMaxImports));
+    std::vector<std::optional<std::uint32_t>> value(m.symbols.size());
     imports_.clear();
-    for (std::uint32_t i = 0; i < count; ++i) {
-        const guest::GuestAddress pair = importsBegin + 8 * i;
-        auto library = memory_.string({be32At(host(pair))}, 64);
-        auto name = memory_.string({be32At(host(pair + 4))}, 256);
-        if (!library || !name)
-            return fail(fmt::format("import {}: unreadable names", i));
-        Import import{*library, *name, std::nullopt, {}, false};
-        if (*library == "host") {
-            auto it = std::find_if(hostImports_.begin(), hostImports_.end(),
-                                   [&](const auto& p) { return p.first == *name; });
-            if (it == hostImports_.end())
-                return fail("unknown host import " + *name);
-            import.host = it->second;
-            import.isHost = true;
-        } else {
-            import.index = table_.find(*library, *name);
-            if (!import.index)
-                return fail(fmt::format("unresolved import {}::{}", *library, *name));
-        }
-        const guest::GuestAddress stub = Layout::kStubs + Layout::kStubStride * i;
+    for (const auto& im : m.imports) {
+        Import import;
+        if (im.data)
+            return fail(fmt::format("data import {}::{}: the runner serves none", im.library, im.name));
+        if (!bind(im.library, im.name, import, why))
+            return false;
+        const guest::GuestAddress stub = Layout::kStubs + Layout::kStubStride * static_cast<std::uint32_t>(imports_.size());
         putBe32(host(stub), kBlr);
         putBe32(host(stub + 4), kBlr);
-        putBe32(host(importPtrs + 4 * i), stub);
+        value[im.symbol] = stub;
         imports_.push_back(std::move(import));
     }
-    entry_ = entry;
+    for (std::size_t i = 0; i < m.symbols.size(); ++i) {
+        const auto& sym = m.symbols[i];
+        if (value[i])
+            continue;
+        if (sym.section == rpl::kShnAbs)
+            value[i] = sym.value;
+        else if (sym.section < placed.size() && placed[sym.section])
+            value[i] = sym.value - m.sections[sym.section].addr + *placed[sym.section];
+    }
+
+    for (const auto& rs : m.relocations) {
+        const auto& target = m.sections[rs.target];
+        if (!placed[rs.target])
+            continue;  // a loader-only section
+        for (const auto& r : rs.entries) {
+            const auto& sym = m.symbols[r.symbol];
+            if (!value[r.symbol])
+                return fail(fmt::format("relocation at {:#x} in '{}' against '{}', which has no address", r.offset,
+                                        target.name, sym.name));
+            const std::uint32_t place = r.offset - target.addr + *placed[rs.target];
+            const std::uint32_t room = target.addr + target.size - r.offset;
+            auto field = std::span(reinterpret_cast<std::uint8_t*>(host(place)), room);
+            if (auto applied = rpl::applyRelocation(r.type, field, *value[r.symbol] + static_cast<std::uint32_t>(r.addend), place);
+                !applied)
+                return fail(fmt::format("'{}' ({}): {}", target.name, sym.name, applied.error().message));
+        }
+    }
+    const auto text = std::find_if(m.sections.begin(), m.sections.end(), [&](const rpl::Section& s) {
+        return placed[s.index] && s.exec() && m.entry >= s.addr && m.entry - s.addr < s.size;
+    });
+    entry_ = m.entry - text->addr + *placed[text->index];  // the reader checked the entry lies in code
     return true;
+}
+
+void PpcRunner::report(const guest::CallFrame& frame)
+{
+    // OSReport(format, ...): %d %i %u %x %X %s %c %p from r4.. (enough for the guest programs).
+    const auto format = memory_.string({frame.gpr[3]}, 1024);
+    std::string line;
+    if (!format) {
+        line = fmt::format("<OSReport: unreadable format at {:#x}>", frame.gpr[3]);
+    } else {
+        unsigned next = 4;
+        const auto arg = [&] { return next <= 10 ? frame.gpr[next++] : 0u; };
+        for (std::size_t i = 0; i < format->size(); ++i) {
+            const char c = (*format)[i];
+            if (c != '%' || i + 1 == format->size()) {
+                line += c;
+                continue;
+            }
+            switch (const char spec = (*format)[++i]) {
+            case 'd': case 'i': line += std::to_string(static_cast<std::int32_t>(arg())); break;
+            case 'u': line += std::to_string(arg()); break;
+            case 'x': line += fmt::format("{:x}", arg()); break;
+            case 'X': line += fmt::format("{:X}", arg()); break;
+            case 'p': line += fmt::format("{:#010x}", arg()); break;
+            case 'c': line += static_cast<char>(arg()); break;
+            case 's': {
+                const auto text = memory_.string({arg()}, 1024);
+                line += text ? *text : "<bad string>";
+                break;
+            }
+            case '%': line += '%'; break;
+            default: line += '%'; line += spec;
+            }
+        }
+    }
+    while (!line.empty() && line.back() == '\n')
+        line.pop_back();
+    std::lock_guard lock(reportsMutex_);
+    reports_.push_back(std::move(line));
+}
+
+std::vector<std::string> PpcRunner::reports() const
+{
+    std::lock_guard lock(reportsMutex_);
+    return reports_;
 }
 
 void PpcRunner::onStub(uc_engine* uc, std::uint64_t address, std::uint32_t /*size*/, void* user)
@@ -160,6 +271,13 @@ void PpcRunner::onStub(uc_engine* uc, std::uint64_t address, std::uint32_t /*siz
     }
     const Import& import = self.imports_[slot];
     ++ctx.calls;
+    if (import.isExit) {
+        std::uint32_t status = 0;
+        uc_reg_read(uc, UC_PPC_REG_3, &status);
+        ctx.exitStatus = status;
+        uc_emu_stop(uc);
+        return;
+    }
     if (import.isHost && !import.host)
         return;  // the bare stub: the guest's blr returns at once
 
@@ -257,11 +375,15 @@ RunResult PpcRunner::run(const ThreadSpec& spec, unsigned slot)
     std::uint32_t pc = 0;
     uc_reg_read(uc, UC_PPC_REG_PC, &pc);
     uc_reg_read(uc, UC_PPC_REG_3, &result.r3);
+    if (ctx.exitStatus) {
+        result.r3 = *ctx.exitStatus;
+        result.exited = true;
+    }
     if (e)
         result.error = fmt::format("uc_emu_start: {} at pc {:#010x}", ucError(e), pc);
     else if (!ctx.error.empty())
         result.error = ctx.error;
-    else if (pc != Layout::kExit)
+    else if (pc != Layout::kExit && !ctx.exitStatus)
         result.error = fmt::format("stopped at pc {:#010x}, not at the exit address", pc);
     result.ok = result.error.empty();
     return result;
@@ -302,7 +424,7 @@ void PpcRunner::storeBe32(guest::GuestAddress address, std::uint32_t value) { pu
 
 std::filesystem::path programPath(std::string_view name)
 {
-    return std::filesystem::path(WIIU_PPC_PROGRAM_DIR) / (std::string(name) + ".bin");
+    return std::filesystem::path(WIIU_PPC_PROGRAM_DIR) / (std::string(name) + ".rpx");
 }
 
 }  // namespace wiiu::test::ppc
