@@ -131,6 +131,7 @@ public:
     std::vector<std::string> reports() const;
 
 private:
+    static constexpr std::uint32_t kBlr = 0x4E800020;  ///< every stub, and the exit address
     struct ThreadContext;
     static void onStub(uc_struct* uc, std::uint64_t address, std::uint32_t size, void* user);
 
