@@ -393,8 +393,8 @@ private:
             if (s.info == 0 || s.info >= shnum_)
                 refuse(fmt::format("{}: target section {} (of {})", where(s), s.info, shnum_));
             const Section& target = m_.sections[s.info];
-            if (!target.alloc() || target.type == section_type::nobits)
-                refuse(fmt::format("{}: patches {}, which holds no loaded data", where(s), where(target)));
+            if (target.type == section_type::nobits || target.data.empty())
+                refuse(fmt::format("{}: patches {}, which holds no data", where(s), where(target)));
             RelocationSection rs{s.index, s.info, {}};
             for (std::size_t at = 0; at < s.data.size(); at += kRelaSize) {
                 Relocation r;
