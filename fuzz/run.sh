@@ -3,13 +3,13 @@
 # build-fuzz/ or $WIIU_FUZZ_BUILD) and runs each for SECONDS, one after another, starting from the
 # committed seeds in fuzz/corpus/<name>/ (new inputs go to <build>/fuzz-corpus/<name>/, crashes
 # to <build>/fuzz-artifacts/<name>/). Prints executions and findings per target; exits 1 when
-# any target found something. Targets: import_table metadata pki manifest x509_chain.
+# any target found something. Targets: import_table metadata pki manifest x509_chain rpl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(import_table metadata pki manifest x509_chain)
+[[ ${#targets[@]} -gt 0 ]] || targets=(import_table metadata pki manifest x509_chain rpl)
 build=${WIIU_FUZZ_BUILD:-build-fuzz}
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 

@@ -8,6 +8,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   # libraries
   libbearssl-dev libfmt-dev libspdlog-dev libboost-dev nlohmann-json3-dev libcli11-dev
+  # the RPL/RPX reader (tools, guest tests)
+  zlib1g-dev
   # tests, sanitizers, fuzzing
   libgtest-dev libgmock-dev clang libclang-rt-14-dev
   # real TLS peers and network tools the tests talk to

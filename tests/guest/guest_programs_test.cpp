@@ -17,7 +17,13 @@
 #include <vector>
 
 #include "hle/nssl/service.h"
+#include <fmt/format.h>
+#include <zlib.h>
+
 #include "guest/runner/ppc_runner.h"
+#include "rpl/bytes.h"
+#include "rpl/file.h"
+#include "rpl/reader.h"
 #include "hle/nssl/errors.h"
 #include "support/bearssl_server.h"
 #include "support/nssl_guest.h"
@@ -68,6 +74,7 @@ std::string checkName(const std::string& program, std::uint32_t code)
 #define EXPECT_VERDICT(program, result)                                                        \
     do {                                                                                       \
         EXPECT_TRUE((result).ok) << (result).error;                                            \
+        EXPECT_TRUE((result).exited) << program << " did not end through coreinit's exit";   \
         EXPECT_EQ((result).r3, 0u) << program << ": " << checkName(program, (result).r3);      \
     } while (0)
 
@@ -189,45 +196,76 @@ protected:
     std::vector<Destroyed> destroyed_;
 };
 
-TEST_F(PpcGuestTest, LoaderResolvesEveryImportThroughTheTable)
+TEST_F(PpcGuestTest, LoaderBindsEveryImportByLibraryAndName)
 {
     load("tls_flow");
+    auto file = rpl::readFile(programPath("tls_flow"));
+    ASSERT_TRUE(file) << file.error().message;
+    auto rpx = rpl::read(*file);
+    ASSERT_TRUE(rpx) << rpx.error().message;
     const auto& imports = runner_->imports();
-    ASSERT_GE(imports.size(), 30u);
+    ASSERT_EQ(imports.size(), rpx->imports.size());  // one stub per import
     std::size_t fromTable = 0;
+    bool exitBound = false;
     for (std::size_t i = 0; i < imports.size(); ++i) {
         const auto& im = imports[i];
-        if (im.library == "host")
+        EXPECT_EQ(im.library, rpx->imports[i].library);
+        EXPECT_EQ(im.name, rpx->imports[i].name);
+        EXPECT_EQ(runner_->loadBe32(Layout::kStubs + Layout::kStubStride * static_cast<std::uint32_t>(i)), 0x4E800020u);
+        if (im.library == "coreinit" || im.library == "host") {
+            // The runner's own imports: never resolved through the module.
+            EXPECT_TRUE(im.isHost) << im.name;
+            EXPECT_FALSE(im.index) << im.name;
+            exitBound |= im.library == "coreinit" && im.name == "exit" && im.isExit;
             continue;
+        }
         ASSERT_TRUE(im.index) << im.name;
         EXPECT_EQ(runner_->table().entry(*im.index).name, im.name);
         EXPECT_EQ(runner_->table().entry(*im.index).library, im.library);
         ++fromTable;
     }
-    EXPECT_GE(fromTable, 30u);
-    // The guest's pointer array now holds the stubs, 8 bytes apart; each stub is a blr.
-    const std::uint32_t ptrs = runner_->loadBe32(Layout::kImage + 16);
-    for (std::uint32_t i = 0; i < imports.size(); ++i) {
-        EXPECT_EQ(runner_->loadBe32(ptrs + 4 * i), Layout::kStubs + 8 * i);
-        EXPECT_EQ(runner_->loadBe32(Layout::kStubs + 8 * i), 0x4E800020u);
-    }
+    EXPECT_GE(fromTable, 15u);
+    EXPECT_TRUE(exitBound) << "crt0.S ends through coreinit's exit";
+    EXPECT_GE(runner_->entry(), Layout::kProgram);
+    EXPECT_LT(runner_->entry(), Layout::kProgram + Layout::kMaxProgram);
 }
 
-TEST_F(PpcGuestTest, LoaderRefusesAnUnknownImport)
+TEST_F(PpcGuestTest, LoaderRefusesAnUnknownImportAndABrokenFile)
 {
-    std::ifstream in(programPath("tls_flow"), std::ios::binary);
-    std::vector<std::uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string name = "NSSLGetPending";
-    auto it = std::search(image.begin(), image.end(), name.begin(), name.end());
-    ASSERT_NE(it, image.end());
-    it[13] = 'X';  // "NSSLGetPendinX": not an export
+    auto file = rpl::readFile(std::filesystem::path(WIIU_PPC_PROGRAM_DIR) / "tls_flow_plain.rpx");
+    ASSERT_TRUE(file) << file.error().message;
+    auto rpx = rpl::read(*file);
+    ASSERT_TRUE(rpx) << rpx.error().message;
+    // Rename the import NSSLGetSession to NSSLGetSessioX in the symbol names, CRC kept right.
+    const auto symtab = std::find_if(rpx->sections.begin(), rpx->sections.end(),
+                                     [](const rpl::Section& s) { return s.type == rpl::section_type::symtab; });
+    ASSERT_NE(symtab, rpx->sections.end());
+    rpl::Section strtab = rpx->sections[symtab->link];
+    ASSERT_FALSE(strtab.deflated());
+    const std::string name("NSSLGetSession\0", 15);
+    const auto at = std::search(strtab.data.begin(), strtab.data.end(), name.begin(), name.end());
+    ASSERT_NE(at, strtab.data.end());
+    at[13] = 'X';
+    std::vector<std::uint8_t> edited = *file;
+    std::copy(strtab.data.begin(), strtab.data.end(), edited.begin() + strtab.offset);
+    const auto& crcs = rpx->sections[rpx->sections.size() - 2];
+    rpl::putBe32(edited, crcs.offset + 4 * strtab.index,
+                 static_cast<std::uint32_t>(crc32(crc32(0, nullptr, 0), strtab.data.data(), static_cast<uInt>(strtab.data.size()))));
     std::string why;
-    EXPECT_FALSE(runner_->load(image, &why));
-    EXPECT_NE(why.find("NSSLGetPendinX"), std::string::npos) << why;
-    std::string headerWhy;
-    image[0] ^= 0xFF;  // bad magic
-    EXPECT_FALSE(runner_->load(image, &headerWhy));
-    EXPECT_NE(headerWhy.find("magic"), std::string::npos) << headerWhy;
+    EXPECT_FALSE(runner_->load(edited, &why));
+    EXPECT_EQ(why, "unresolved import nsysnet::NSSLGetSessioX");
+
+    // The same edit without the CRC: the reader names the section.
+    std::vector<std::uint8_t> lying = *file;
+    std::copy(strtab.data.begin(), strtab.data.end(), lying.begin() + strtab.offset);
+    EXPECT_FALSE(runner_->load(lying, &why));
+    EXPECT_NE(why.find(fmt::format("section {} '.strtab'", strtab.index)), std::string::npos) << why;
+    EXPECT_NE(why.find("CRC"), std::string::npos) << why;
+
+    lying = *file;
+    lying[0] ^= 0xFF;
+    EXPECT_FALSE(runner_->load(lying, &why));
+    EXPECT_NE(why.find("magic"), std::string::npos) << why;
 }
 
 TEST_F(PpcGuestTest, BlockingFlowResumesItsSession)
@@ -344,6 +382,64 @@ TEST_F(PpcGuestTest, ThreeGuestThreadsShareOneProcess)
         EXPECT_EQ(n, 1) << "thread " << thread;
     EXPECT_TRUE(peer->waitForOutput("reused", std::chrono::seconds(5), kThreads)) << peer->output();
     EXPECT_TRUE(peer->waitForOutput(" new", std::chrono::seconds(5), kThreads)) << peer->output();
+}
+
+/// argc/argv as a homebrew launcher passes them: r3 = argc, r4 = the array of string pointers.
+ThreadSpec launcherArguments(PpcRunner& runner, const std::vector<std::string>& args)
+{
+    const GuestAddress argv = runner.alloc(static_cast<std::uint32_t>(4 * (args.size() + 1)));
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::vector<std::uint8_t> text(args[i].begin(), args[i].end());
+        text.push_back(0);
+        runner.storeBe32(argv + 4 * static_cast<std::uint32_t>(i), runner.putBytes(text));
+    }
+    return ThreadSpec{static_cast<std::uint32_t>(args.size()), argv, 0};
+}
+
+std::string joined(const std::vector<std::string>& lines)
+{
+    std::string all;
+    for (const auto& line : lines)
+        all += line + "\n";
+    return all;
+}
+
+TEST_F(PpcGuestTest, SelfTestPassesAgainstTheLocalServer)
+{
+    auto server = echoServer();
+    ASSERT_TRUE(server);
+    std::string why;
+    ASSERT_TRUE(runner_->load(std::filesystem::path(WIIU_PPC_SELFTEST), &why)) << why;
+    const auto args = launcherArguments(*runner_, {"nssl-selftest.rpx", "localhost", std::to_string(server->port())});
+    const RunResult result = runner_->run(args);
+    const auto log = joined(runner_->reports());
+    EXPECT_TRUE(result.ok) << result.error;
+    EXPECT_TRUE(result.exited);
+    EXPECT_EQ(result.r3, 0u) << log;
+    EXPECT_NE(log.find("PASS 10 NSSLDoHandshake"), std::string::npos) << log;
+    EXPECT_NE(log.find("PASS 14 NSSLRead"), std::string::npos) << log;
+    EXPECT_NE(log.find("nssl-selftest: all checks passed"), std::string::npos) << log;
+    EXPECT_EQ(log.find("FAIL"), std::string::npos) << log;
+    ASSERT_TRUE(server->waitForConnections(1));
+    EXPECT_TRUE(server->connections()[0].handshakeOk);
+}
+
+TEST_F(PpcGuestTest, SelfTestFailsNamingTheCheckAgainstAServerTheModuleMustRefuse)
+{
+    // The server's certificate names localhost; asked for wrong.localhost (also 127.0.0.1), the
+    // module must refuse the handshake, and the self-test must say so.
+    auto server = echoServer();
+    ASSERT_TRUE(server);
+    std::string why;
+    ASSERT_TRUE(runner_->load(std::filesystem::path(WIIU_PPC_SELFTEST), &why)) << why;
+    const auto args =
+        launcherArguments(*runner_, {"nssl-selftest.rpx", "wrong.localhost", std::to_string(server->port())});
+    const RunResult result = runner_->run(args);
+    const auto log = joined(runner_->reports());
+    EXPECT_TRUE(result.ok) << result.error;
+    EXPECT_EQ(result.r3, 10u) << log;
+    EXPECT_NE(log.find("FAIL 10 NSSLDoHandshake"), std::string::npos) << log;
+    EXPECT_EQ(log.find("all checks passed"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -1,28 +1,6 @@
-/* guest_rt.c - the guest programs' runtime: the program header, the import section, the import
- * pointer array and the few libc functions gcc may call even in a freestanding build. */
+/* guest_rt.c - the few libc functions gcc may call even in a freestanding build (struct copies
+ * and initialisations become memcpy/memset calls). */
 #include "guest_rt.h"
-
-extern char __bss_begin[], __bss_end[];
-
-/* The import section: {library, name} pairs, in the order of enum guest_import_index. */
-__attribute__((section(".wiiu_imports"), used)) const struct guest_import wiiu_imports[GUEST_IMPORT_COUNT] = {
-#define GUEST_IMPORT_NAME(lib, ret, name, params, args) {lib, #name},
-    GUEST_IMPORTS(GUEST_IMPORT_NAME)
-#undef GUEST_IMPORT_NAME
-};
-
-/* Filled by the loader with stub addresses; read-only once the program runs. */
-__attribute__((section(".wiiu_import_ptrs"), used)) void *wiiu_import_ptrs[GUEST_IMPORT_COUNT];
-
-__attribute__((section(".wiiu_header"), used)) const struct guest_header wiiu_header = {
-    GUEST_MAGIC,
-    (u32)&guest_main,
-    (u32)&wiiu_imports[0],
-    (u32)&wiiu_imports[GUEST_IMPORT_COUNT],
-    (u32)&wiiu_import_ptrs[0],
-    (u32)__bss_begin,
-    (u32)__bss_end,
-};
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

@@ -1,10 +1,11 @@
 /* guest_rt.h - the whole "C runtime" of the PowerPC guest test programs (freestanding, no libc).
  *
- * Imports work the way an RPL import section does: guest_rt.c holds a table of {library, name}
- * string pairs in the section ".wiiu_imports" and a same-sized array of function pointers in
- * ".wiiu_import_ptrs"; the program header (".wiiu_header", first in the image) tells the loader
- * where both are. The loader resolves each pair through wiiu::importTable().find() and writes the
- * address of a `blr` stub into the pointer array; the wrappers below call through it.
+ * The programs are RPX files: crt0.S is the start-up code, rpx.ld the layout, and every call to a
+ * library goes through an import stub that tools/import_stubs generated from the module's export
+ * list (nsysnet, nn_nets2) or the runner's own list (runner_imports.txt: coreinit, host). elf2rpx
+ * turns the linked ELF into the RPX; the runner's loader binds each stub by library and name.
+ * The programs are compiled with -mlongcall -mno-pltseq: a call to an import (at 0xC0000000, beyond a bl's
+ * reach) loads the address with lis/addi, relocated like any other address.
  *
  * Everything the guest sees is big-endian: the guest is a big-endian PowerPC, so plain C structs
  * laid out like the console's are already in the console's byte order.
@@ -21,22 +22,6 @@ typedef unsigned long size_t;
 #define NULL ((void *)0)
 #define BAD_PTR ((void *)0xFFFFFFF0u) /* outside guest memory: every export must refuse it */
 
-/* ---- the program header the loader reads ---- */
-#define GUEST_MAGIC 0x57555047u /* 'WUPG' */
-struct guest_header {
-    u32 magic;
-    u32 entry;          /* int guest_main(const struct guest_params *) */
-    u32 imports_begin;  /* struct guest_import[] */
-    u32 imports_end;
-    u32 import_ptrs;    /* void *[] of the same count, filled by the loader */
-    u32 bss_begin;      /* zeroed by the loader */
-    u32 bss_end;
-};
-struct guest_import {
-    const char *library;
-    const char *name;
-};
-
 /* ---- what the host passes in r3 (written by the host test, big-endian) ---- */
 struct guest_params {
     u32 port;          /* 0x00 TLS server on 127.0.0.1 */
@@ -52,8 +37,10 @@ struct guest_params {
 #define GUEST_FLAG_SHARED_LIB 0x1 /* another guest thread owns NSSLInit/NSSLFinish: skip Finish */
 
 /* ---- imports: X(library, return type, name, (parameters), (arguments)) ----
- * "host" is the test harness's own pseudo-library: host_nop does nothing (the benchmark's
- * baseline), host_echo returns its argument (registers read and written, no import table), host_barrier returns 0 once every guest thread of the run has reached it (else 1). */
+ * The library is for the reader: the stub a call binds to names it (tools/import_stubs).
+ * "host" is the test runner's own pseudo-library: host_nop does nothing (the benchmark's
+ * baseline), host_echo returns its argument (registers read and written, no import table),
+ * host_barrier returns 0 once every guest thread of the run has reached it (else 1). */
 #define GUEST_IMPORTS(X)                                                                          \
     X("nsysnet", s32, socket_lib_init, (void), ())                                                \
     X("nsysnet", s32, socket_lib_finish, (void), ())                                              \
@@ -148,22 +135,11 @@ typedef char guest_check_cipher_size[sizeof(struct nssl_cipher_info) == 68 ? 1 :
 #define NSSL_ERROR_INVALID_NSSL_SESSION NSSL_ERR(0x1c)
 #define NSSL_ERROR_PROCESS_MAX_CONTEXTS NSSL_ERR(0x2d)
 
-/* ---- the import wrappers ---- */
-enum guest_import_index {
-#define GUEST_IMPORT_ENUM(lib, ret, name, params, args) GUEST_IMPORT_##name,
-    GUEST_IMPORTS(GUEST_IMPORT_ENUM)
-#undef GUEST_IMPORT_ENUM
-    GUEST_IMPORT_COUNT
-};
-extern void *wiiu_import_ptrs[GUEST_IMPORT_COUNT];
-
-#define GUEST_IMPORT_WRAPPER(lib, ret, name, params, args)                           \
-    static inline ret name params                                                    \
-    {                                                                                \
-        return ((ret(*) params)wiiu_import_ptrs[GUEST_IMPORT_##name]) args;          \
-    }
-GUEST_IMPORTS(GUEST_IMPORT_WRAPPER)
-#undef GUEST_IMPORT_WRAPPER
+/* ---- the imports' prototypes ---- */
+#define GUEST_IMPORT_PROTOTYPE(lib, ret, name, params, args) ret name params;
+GUEST_IMPORTS(GUEST_IMPORT_PROTOTYPE)
+#undef GUEST_IMPORT_PROTOTYPE
+void exit(int status); /* coreinit: the runner ends the guest thread here (crt0.S calls it) */
 
 /* ---- libc-free helpers (guest_rt.c); gcc emits memcpy/memset calls for struct copies ---- */
 void *memcpy(void *dst, const void *src, size_t n);
@@ -179,8 +155,11 @@ int strncmp(const char *a, const char *b, size_t n);
             return (code);     \
     } while (0)
 
-/* The program's entry point. Each guest thread gets its own stack; programs keep no mutable
- * globals, so several guest threads can run one image at once. */
+/* The program's entry point, called by crt0.S. Each guest thread gets its own stack; the test
+ * programs keep no mutable globals, so several guest threads can run one image at once.
+ * (nssl-selftest takes argc/argv instead and defines GUEST_RT_NO_MAIN.) */
+#ifndef GUEST_RT_NO_MAIN
 int guest_main(struct guest_params *p);
+#endif
 
 #endif

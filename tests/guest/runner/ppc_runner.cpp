@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -17,8 +15,6 @@ namespace wiiu::test::ppc {
 
 namespace {
 
-constexpr std::uint32_t kBlr = 0x4E800020;
-constexpr std::uint32_t kMagic = 0x57555047;  // 'WUPG', programs/guest_rt.h
 constexpr std::uint32_t kMsrFp = 0x2000;
 
 std::uint32_t be32At(const std::byte* p)
@@ -45,6 +41,7 @@ struct PpcRunner::ThreadContext {
     guest::GuestThreadId thread = 0;
     std::uint64_t calls = 0;
     std::string error;
+    std::optional<std::uint32_t> exitStatus;  ///< set by coreinit's exit
 };
 
 PpcRunner::PpcRunner(Settings settings)
@@ -56,7 +53,7 @@ PpcRunner::PpcRunner(Settings settings)
 {
     // The exit address holds a `blr` too, although the run stops before executing it.
     putBe32(host(Layout::kExit), kBlr);
-    // The "host" imports of programs/guest_rt.h, with single-thread defaults.
+    // The "host" imports of programs/runner_imports.txt, with single-thread defaults.
     addHostImport("host_nop", {});
     addHostImport("host_echo", [](guest::CallFrame& frame) { frame.setResult(frame.gpr[3]); });
     addHostImport("host_barrier", [](guest::CallFrame& frame) { frame.setResult(0); });
@@ -76,77 +73,6 @@ void PpcRunner::addHostImport(std::string name, HostImport function)
         hostImports_.emplace_back(std::move(name), std::move(function));
 }
 
-bool PpcRunner::load(const std::filesystem::path& binary, std::string* why)
-{
-    std::ifstream in(binary, std::ios::binary);
-    if (!in) {
-        if (why)
-            *why = "cannot open " + binary.string();
-        return false;
-    }
-    std::vector<std::uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return load(image, why);
-}
-
-bool PpcRunner::load(std::span<const std::uint8_t> image, std::string* why)
-{
-    auto fail = [&](std::string reason) {
-        if (why)
-            *why = std::move(reason);
-        return false;
-    };
-    if (image.size() < 28 || image.size() > Layout::kMaxImage)
-        return fail(fmt::format("image size {} outside 28..{:#x}", image.size(), Layout::kMaxImage));
-    std::memcpy(host(Layout::kImage), image.data(), image.size());
-
-    // The header (guest_rt.h struct guest_header), every address inside the image region.
-    const std::byte* h = host(Layout::kImage);
-    const std::uint32_t magic = be32At(h), entry = be32At(h + 4), importsBegin = be32At(h + 8),
-                        importsEnd = be32At(h + 12), importPtrs = be32At(h + 16), bssBegin = be32At(h + 20),
-                        bssEnd = be32At(h + 24);
-    const auto inImage = [](std::uint32_t a, std::uint32_t b) {
-        return a >= Layout::kImage && a <= b && b <= Layout::kImage + Layout::kMaxImage;
-    };
-    if (magic != kMagic)
-        return fail(fmt::format("bad magic {:#010x}", magic));
-    const std::uint32_t count = (importsEnd - importsBegin) / 8;
-    if (!inImage(entry, entry + 4) || !inImage(importsBegin, importsEnd) || (importsEnd - importsBegin) % 8 ||
-        !inImage(importPtrs, importPtrs + 4 * count) || !inImage(bssBegin, bssEnd))
-        return fail("header addresses outside the image");
-    if (count > Layout::kMaxImports)
-        return fail(fmt::format("{} imports, at most {}", count, Layout::kMaxImports));
-    std::memset(host(bssBegin), 0, bssEnd - bssBegin);
-
-    imports_.clear();
-    for (std::uint32_t i = 0; i < count; ++i) {
-        const guest::GuestAddress pair = importsBegin + 8 * i;
-        auto library = memory_.string({be32At(host(pair))}, 64);
-        auto name = memory_.string({be32At(host(pair + 4))}, 256);
-        if (!library || !name)
-            return fail(fmt::format("import {}: unreadable names", i));
-        Import import{*library, *name, std::nullopt, {}, false};
-        if (*library == "host") {
-            auto it = std::find_if(hostImports_.begin(), hostImports_.end(),
-                                   [&](const auto& p) { return p.first == *name; });
-            if (it == hostImports_.end())
-                return fail("unknown host import " + *name);
-            import.host = it->second;
-            import.isHost = true;
-        } else {
-            import.index = table_.find(*library, *name);
-            if (!import.index)
-                return fail(fmt::format("unresolved import {}::{}", *library, *name));
-        }
-        const guest::GuestAddress stub = Layout::kStubs + Layout::kStubStride * i;
-        putBe32(host(stub), kBlr);
-        putBe32(host(stub + 4), kBlr);
-        putBe32(host(importPtrs + 4 * i), stub);
-        imports_.push_back(std::move(import));
-    }
-    entry_ = entry;
-    return true;
-}
-
 void PpcRunner::onStub(uc_engine* uc, std::uint64_t address, std::uint32_t /*size*/, void* user)
 {
     auto& ctx = *static_cast<ThreadContext*>(user);
@@ -160,6 +86,13 @@ void PpcRunner::onStub(uc_engine* uc, std::uint64_t address, std::uint32_t /*siz
     }
     const Import& import = self.imports_[slot];
     ++ctx.calls;
+    if (import.isExit) {
+        std::uint32_t status = 0;
+        uc_reg_read(uc, UC_PPC_REG_3, &status);
+        ctx.exitStatus = status;
+        uc_emu_stop(uc);
+        return;
+    }
     if (import.isHost && !import.host)
         return;  // the bare stub: the guest's blr returns at once
 
@@ -257,11 +190,15 @@ RunResult PpcRunner::run(const ThreadSpec& spec, unsigned slot)
     std::uint32_t pc = 0;
     uc_reg_read(uc, UC_PPC_REG_PC, &pc);
     uc_reg_read(uc, UC_PPC_REG_3, &result.r3);
+    if (ctx.exitStatus) {
+        result.r3 = *ctx.exitStatus;
+        result.exited = true;
+    }
     if (e)
         result.error = fmt::format("uc_emu_start: {} at pc {:#010x}", ucError(e), pc);
     else if (!ctx.error.empty())
         result.error = ctx.error;
-    else if (pc != Layout::kExit)
+    else if (pc != Layout::kExit && !ctx.exitStatus)
         result.error = fmt::format("stopped at pc {:#010x}, not at the exit address", pc);
     result.ok = result.error.empty();
     return result;
@@ -302,7 +239,7 @@ void PpcRunner::storeBe32(guest::GuestAddress address, std::uint32_t value) { pu
 
 std::filesystem::path programPath(std::string_view name)
 {
-    return std::filesystem::path(WIIU_PPC_PROGRAM_DIR) / (std::string(name) + ".bin");
+    return std::filesystem::path(WIIU_PPC_PROGRAM_DIR) / (std::string(name) + ".rpx");
 }
 
 }  // namespace wiiu::test::ppc
