@@ -86,11 +86,16 @@ std::string refusal(const std::vector<std::uint8_t>& file)
     return m ? std::string("accepted") : m.error().message;
 }
 
-/// Rewrites the CRC of `index` after a deliberate change, so the test reaches the check it aims at.
-void fixCrc(std::vector<std::uint8_t>& file, std::uint32_t index, std::span<const std::uint8_t> data)
+/// Edits the stored bytes of section `index` (in an uncompressed file) and rewrites its CRC, so
+/// the test reaches the check it aims at rather than the CRC check.
+void editSection(std::vector<std::uint8_t>& file, std::uint32_t index, void (*edit)(std::span<std::uint8_t>))
 {
+    const std::uint32_t at = be32(file, header(index) + 16), size = be32(file, header(index) + 20);
+    const auto data = std::span(file).subspan(at, size);
+    edit(data);
     const std::uint32_t crcs = be32(file, header(9) + 16);
-    putBe32(file, crcs + 4 * index, static_cast<std::uint32_t>(crc32(crc32(0, nullptr, 0), data.data(), static_cast<uInt>(data.size()))));
+    putBe32(file, crcs + 4 * index,
+            static_cast<std::uint32_t>(crc32(crc32(0, nullptr, 0), data.data(), static_cast<uInt>(data.size()))));
 }
 
 TEST(RplReader, ReadsWhatTheWriterWrote)
@@ -182,68 +187,28 @@ const Case kCases[] = {
     {"CRC mismatch", [](auto& f) { f[be32(f, header(2) + 16)] ^= 1; }, "section 2 '.data'"},
     {"CRC section moved", [](auto& f) { putBe32(f, header(9) + 4, section_type::progbits); }, "must be the CRCs"},
     {"FILEINFO deflated", [](auto& f) { putBe32(f, header(10) + 8, section_flag::deflated); }, "must not be deflated"},
-    {"FILEINFO old version",
-     [](auto& f) {
-         const auto at = be32(f, header(10) + 16);
-         putBe32(f, at, 0xCAFE0401);
-     },
-     "version 0xcafe0401"},
+    {"FILEINFO old version", [](auto& f) { putBe32(f, be32(f, header(10) + 16), 0xCAFE0401); }, "version 0xcafe0401"},
     {"odd alignment", [](auto& f) { putBe32(f, header(2) + 32, 3); }, "not a power of two"},
     {"relocation to a missing symbol",
-     [](auto& f) {
-         const auto at = be32(f, header(7) + 16);
-         putBe32(f, at + 4, 99u << 8 | reloc::addr32);
-         std::vector<std::uint8_t> rela(f.begin() + at, f.begin() + at + 48);
-         fixCrc(f, 7, rela);
-     },
+     [](auto& f) { editSection(f, 7, [](std::span<std::uint8_t> d) { putBe32(d, 4, 99u << 8 | reloc::addr32); }); },
      "names symbol 99"},
     {"relocation type the loader refuses",
-     [](auto& f) {
-         const auto at = be32(f, header(7) + 16);
-         putBe32(f, at + 4, 1u << 8 | 26);  // R_PPC_REL32
-         std::vector<std::uint8_t> rela(f.begin() + at, f.begin() + at + 48);
-         fixCrc(f, 7, rela);
-     },
+     [](auto& f) { editSection(f, 7, [](std::span<std::uint8_t> d) { putBe32(d, 4, 1u << 8 | 26); }); },  // R_PPC_REL32
      "type 26"},
     {"relocation outside its section",
-     [](auto& f) {
-         const auto at = be32(f, header(7) + 16);
-         putBe32(f, at, kText + 63);  // a 2-byte field from byte 63 of 64
-         std::vector<std::uint8_t> rela(f.begin() + at, f.begin() + at + 48);
-         fixCrc(f, 7, rela);
-     },
+     [](auto& f) { editSection(f, 7, [](std::span<std::uint8_t> d) { putBe32(d, 0, kText + 63); }); },  // 2 bytes at 63 of 64
      "outside section 1"},
     {"import library lies about its name",
-     [](auto& f) {
-         const auto at = be32(f, header(4) + 16);
-         f[at + 8] = 'N';
-         std::vector<std::uint8_t> imports(f.begin() + at, f.begin() + at + 32);
-         fixCrc(f, 4, imports);
-     },
+     [](auto& f) { editSection(f, 4, [](std::span<std::uint8_t> d) { d[8] = 'N'; }); },
      "holds 'Nsysnet'"},
     {"import count beyond the section",
-     [](auto& f) {
-         const auto at = be32(f, header(4) + 16);
-         putBe32(f, at, 1000);
-         std::vector<std::uint8_t> imports(f.begin() + at, f.begin() + at + 32);
-         fixCrc(f, 4, imports);
-     },
+     [](auto& f) { editSection(f, 4, [](std::span<std::uint8_t> d) { putBe32(d, 0, 1000); }); },
      "counts 1000 imports"},
     {"import symbol outside its stubs",
-     [](auto& f) {
-         const auto at = be32(f, header(5) + 16);
-         putBe32(f, at + 16 + 4, kImports + 0x1000);
-         std::vector<std::uint8_t> symtab(f.begin() + at, f.begin() + at + 80);
-         fixCrc(f, 5, symtab);
-     },
+     [](auto& f) { editSection(f, 5, [](std::span<std::uint8_t> d) { putBe32(d, 16 + 4, kImports + 0x1000); }); },
      "import 'socket'"},
     {"symbol in a section that does not exist",
-     [](auto& f) {
-         const auto at = be32(f, header(5) + 16);
-         putBe16(f, at + 16 + 14, 77);
-         std::vector<std::uint8_t> symtab(f.begin() + at, f.begin() + at + 80);
-         fixCrc(f, 5, symtab);
-     },
+     [](auto& f) { editSection(f, 5, [](std::span<std::uint8_t> d) { putBe16(d, 16 + 14, 77); }); },
      "names section 77"},
     {"entry point outside the code", [](auto& f) { putBe32(f, 0x18, 0x12345678); }, "entry point"},
 };
@@ -251,7 +216,9 @@ const Case kCases[] = {
 INSTANTIATE_TEST_SUITE_P(Lies, RplHostile, ::testing::ValuesIn(kCases),
                          [](const auto& param) {
                              std::string name = param.param.what;
-                             std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+                             std::replace_if(
+                                 name.begin(), name.end(),
+                                 [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
                              return name;
                          });
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -124,9 +125,17 @@ private:
                                        where(s), s.addr));
                 add(s, copy(s, s.type, s.flags & (flag::alloc | flag::write)));
             }
+        // An import section whose stubs the link dropped would still make a loader load its
+        // library (the runner's "host" on a console: a library that does not exist). Leave it out.
+        std::set<std::uint32_t> stubbed;
+        for (const auto& s : in_)
+            if (s.type == type::symtab)
+                for (std::size_t at = 0; at + rpl::kSymbolSize <= s.data.size(); at += rpl::kSymbolSize)
+                    if ((s.data[at + 12] & 0xF) != rpl::symbol_type::section)
+                        stubbed.insert(be16(s.data, at + 14));
         loaderEnd_ = rpl::kLoaderBase;
         for (const auto& s : in_)
-            if (isImport(s) && s.size) {
+            if (isImport(s) && s.size && stubbed.count(s.index)) {
                 if (s.addr < rpl::kLoaderBase)
                     refuse(fmt::format("{}: import stubs at {:#x}, below 0xC0000000", where(s), s.addr));
                 const bool data = s.name.starts_with(".dimport_");
@@ -210,9 +219,10 @@ private:
     void importHeaders()
     {
         for (const auto& s : in_) {
-            if (!isImport(s) || !s.size)
+            const auto kept = map_.find(s.index);
+            if (!isImport(s) || kept == map_.end())
                 continue;
-            auto& spec = out_[map_[s.index] - 1];
+            auto& spec = out_[kept->second - 1];
             const std::string library = s.name.substr(9);
             if (spec.data.size() < 8 + library.size() + 1 ||
                 std::string(reinterpret_cast<const char*>(spec.data.data()) + 8) != library)

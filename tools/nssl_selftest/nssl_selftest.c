@@ -3,7 +3,8 @@
  * check with OSReport ("PASS n name" / "FAIL n name: detail"). Its exit status is 0 when every
  * check passed, else the number of the first failed check.
  *
- * Arguments (argv, as a homebrew launcher passes them): [host [port]], default localhost 443.
+ * Arguments (argv, as a homebrew launcher passes them): [host [port]]; without them the server
+ * the build was configured with (WIIU_NSSL_SELFTEST_HOST / _PORT, default localhost 443).
  * The server must present a chain to a CA of the console's groups 1|2 (Nintendo and commercial
  * CAs) for the host name; an echo or HTTP server answers the request it sends.
  *
@@ -38,8 +39,8 @@ static u32 parse_port(const char *text)
 
 int guest_main(int argc, char **argv)
 {
-    const char *host = argc > 1 ? argv[1] : "localhost";
-    const u32 port = argc > 2 ? parse_port(argv[2]) : 443;
+    const char *host = argc > 1 ? argv[1] : SELFTEST_HOST;
+    const u32 port = argc > 2 ? parse_port(argv[2]) : SELFTEST_PORT;
     static const char kRequestHead[] = "GET / HTTP/1.0\r\nHost: ";
     char request[160], reply[256];
     struct addrinfo hints, *res = NULL;
