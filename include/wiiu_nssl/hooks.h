@@ -1,6 +1,13 @@
 // Embedding hooks: what the module needs from the emulator that hosts it. Every hook has a
 // working default (DefaultHooks); an emulator overrides the ones its design needs, typically
 // wait() so that a blocking guest call yields to its scheduler instead of freezing a host thread.
+//
+// Rules the module keeps for every hook here and for the log sink (<wiiu_nssl/log.h>):
+// - No hook under a lock: the module calls each one with none of its locks held. A hook may
+//   switch fibers, and the fiber that runs next on the same host thread may call into the module
+//   (even into the same socket or connection) without deadlocking on a lock the first one holds.
+// - A call may resume on another host thread than it started on (fibers that migrate between
+//   an emulator's cores): the module keeps nothing per host thread across a hook.
 #pragma once
 
 #include <chrono>

@@ -14,6 +14,7 @@
 #include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/service.h"
 #include "hle/nsysnet/socket_table.h"
+#include "common/module_lock.h"
 
 namespace wiiu {
 
@@ -45,7 +46,7 @@ private:
     nsysnet::SocketTable sockets_;
     nssl::Service nssl_;
 
-    std::mutex reportedMutex_;
+    ModuleMutex reportedMutex_;
     std::unordered_set<guest::ExportIndex> reported_;
 };
 

@@ -69,12 +69,15 @@ public:
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
+    /// Thread-safe: guest threads on several host threads allocate at once.
     guest::GuestAddress alloc(std::uint32_t size)
     {
-        if (static_cast<std::uint64_t>(next_) + size > kHeapBase)
-            throw std::runtime_error("GuestEnv: test data region exhausted");
-        const guest::GuestAddress at = next_;
-        next_ += (size + 7) & ~7u;
+        const std::uint32_t step = (size + 7) & ~7u;
+        guest::GuestAddress at = next_.load();
+        do {
+            if (static_cast<std::uint64_t>(at) + size > kHeapBase)
+                throw std::runtime_error("GuestEnv: test data region exhausted");
+        } while (!next_.compare_exchange_weak(at, at + step));
         std::memset(host(at), 0, size);
         return at;
     }
@@ -150,7 +153,7 @@ private:
     std::unique_ptr<Process> process_;
     // What calls use: a call in flight never reads process_ while restartProcess rewrites it.
     std::atomic<Process*> current_{process_.get()};
-    guest::GuestAddress next_ = kDataBase;
+    std::atomic<guest::GuestAddress> next_{kDataBase};
 };
 
 }  // namespace wiiu::test

@@ -10,6 +10,7 @@
 #include <string>
 
 #include <wiiu_nssl/hooks.h>
+#include "common/module_lock.h"
 
 namespace wiiu::nsysnet {
 
@@ -44,7 +45,7 @@ private:
     }
 
     guest::EmbeddingHooks& hooks_;
-    std::mutex mutex_;
+    ModuleMutex mutex_;
     std::set<std::uint32_t> blocks_;
     std::map<std::string, std::uint32_t> persistent_;
 };
