@@ -70,6 +70,15 @@ public:
     /// an emulator can mirror it there (gh_set_errno). Called on the calling guest thread, inside
     /// the call; must not block. The default does nothing: socketlasterr() works without it.
     virtual void socketErrorChanged(GuestThreadId thread, std::int32_t error);
+
+    /// Runs guest code for the module: the guest function at `function`, on guest thread `thread`
+    /// (the one whose call is in progress), with `args` in r3.., and returns its r3. The module
+    /// uses it for the allocator a guest installs with set_resolver_allocator. The guest code
+    /// may block and may call into the module. Nothing (the default) means the emulator runs no
+    /// guest code for the module: resolver results then come from guestAlloc, which the module
+    /// logs once per process.
+    virtual std::optional<std::uint32_t> callGuest(GuestThreadId thread, std::uint32_t function,
+                                                   std::span<const std::uint32_t> args);
 };
 
 /// One non-blocking look at the items: fills in their results and returns how many are ready,

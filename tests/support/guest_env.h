@@ -40,6 +40,12 @@ public:
         nssl::Config nssl;
         guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
     };
+    static ProcessSettings withHooks(guest::EmbeddingHooks& hooks)
+    {
+        ProcessSettings settings;
+        settings.hooks = &hooks;
+        return settings;
+    }
 
     explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
     explicit GuestEnv(ProcessSettings settings, const guest::ImportTable& table = importTable())
