@@ -57,7 +57,10 @@ public:
     /// even after its process was destroyed, just returns; nothing else is required of the hook.
     virtual int wait(std::span<WaitItem> items, Deadline deadline);
 
-    /// The emulated console clock (what NSSL's date checks and the resolver's caches see).
+    /// The emulated console's clock as UTC (what NSSL's date checks and the resolver's caches
+    /// see); the default is the host's. A console clock kept in local time (OSGetTime counts
+    /// ticks since 2000-01-01 00:00 in the console's time zone) must lose the zone's offset
+    /// first: docs/embedding.md, "The clock". May be called on a host thread (the nlibcurl bridge).
     virtual std::chrono::system_clock::time_point now();
 
     /// Allocates guest memory for structures the module returns to the guest (resolver results).

@@ -20,7 +20,9 @@ namespace wiiu {
 
 class ProcessState {
 public:
-    ProcessState(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store, nssl::Config config);
+    /// `owned`: the hooks when the process shares them (null when the emulator keeps them alive).
+    ProcessState(std::shared_ptr<guest::EmbeddingHooks> owned, guest::EmbeddingHooks& hooks,
+                 std::shared_ptr<const certstore::CertStore> store, nssl::Config config);
     ~ProcessState();
     ProcessState(const ProcessState&) = delete;
     ProcessState& operator=(const ProcessState&) = delete;
@@ -38,6 +40,7 @@ public:
     bool firstFailureOf(guest::ExportIndex index);
 
 private:
+    std::shared_ptr<guest::EmbeddingHooks> ownedHooks_;  // first: destroyed after everything that uses them
     guest::EmbeddingHooks& hooks_;
     std::atomic<bool> shutDown_{false};
 

@@ -10,6 +10,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hle/exports.h"
@@ -39,6 +40,8 @@ public:
         std::shared_ptr<const certstore::CertStore> store;
         nssl::Config nssl;
         guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
+        /// Hooks the first process shares, and only it (the env keeps no reference); before `hooks`.
+        std::shared_ptr<guest::EmbeddingHooks> sharedHooks;
     };
     static ProcessSettings withHooks(guest::EmbeddingHooks& hooks)
     {
@@ -152,6 +155,9 @@ private:
     const guest::ImportTable& table_;
     std::unique_ptr<Process> makeProcess()
     {
+        if (settings_.sharedHooks)
+            return std::make_unique<Process>(std::exchange(settings_.sharedHooks, nullptr), settings_.store,
+                                             settings_.nssl);
         return std::make_unique<Process>(settings_.hooks ? *settings_.hooks : hooks_, settings_.store, settings_.nssl);
     }
 
