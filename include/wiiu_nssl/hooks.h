@@ -1,6 +1,13 @@
 // Embedding hooks: what the module needs from the emulator that hosts it. Every hook has a
 // working default (DefaultHooks); an emulator overrides the ones its design needs, typically
 // wait() so that a blocking guest call yields to its scheduler instead of freezing a host thread.
+//
+// Rules the module keeps for every hook here and for the log sink (<wiiu_nssl/log.h>):
+// - No hook under a lock: the module calls each one with none of its locks held. A hook may
+//   switch fibers, and the fiber that runs next on the same host thread may call into the module
+//   (even into the same socket or connection) without deadlocking on a lock the first one holds.
+// - A call may resume on another host thread than it started on (fibers that migrate between
+//   an emulator's cores): the module keeps nothing per host thread across a hook.
 #pragma once
 
 #include <wiiu_nssl/language.h>
@@ -52,7 +59,10 @@ public:
     /// even after its process was destroyed, just returns; nothing else is required of the hook.
     virtual int wait(std::span<WaitItem> items, Deadline deadline);
 
-    /// The emulated console clock (what NSSL's date checks and the resolver's caches see).
+    /// The emulated console's clock as UTC (what NSSL's date checks and the resolver's caches
+    /// see); the default is the host's. A console clock kept in local time (OSGetTime counts
+    /// ticks since 2000-01-01 00:00 in the console's time zone) must lose the zone's offset
+    /// first: docs/embedding.md, "The clock". May be called on a host thread (the nlibcurl bridge).
     virtual std::chrono::system_clock::time_point now();
 
     /// Allocates guest memory for structures the module returns to the guest (resolver results).
@@ -65,6 +75,15 @@ public:
     /// an emulator can mirror it there (gh_set_errno). Called on the calling guest thread, inside
     /// the call; must not block. The default does nothing: socketlasterr() works without it.
     virtual void socketErrorChanged(GuestThreadId thread, std::int32_t error);
+
+    /// Runs guest code for the module: the guest function at `function`, on guest thread `thread`
+    /// (the one whose call is in progress), with `args` in r3.., and returns its r3. The module
+    /// uses it for the allocator a guest installs with set_resolver_allocator. The guest code
+    /// may block and may call into the module. Nothing (the default) means the emulator runs no
+    /// guest code for the module: resolver results then come from guestAlloc, which the module
+    /// logs once per process.
+    virtual std::optional<std::uint32_t> callGuest(GuestThreadId thread, std::uint32_t function,
+                                                   std::span<const std::uint32_t> args);
 };
 
 /// One non-blocking look at the items: fills in their results and returns how many are ready,

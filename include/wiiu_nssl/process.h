@@ -42,6 +42,10 @@ public:
     /// `hooks` must outlive every call made into this process.
     explicit Process(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store = nullptr,
                      nssl::Config config = {});
+    /// The same with hooks the process shares: they live until the Process and every call into
+    /// it are gone, so glue may drop its own reference when the title ends. Not null.
+    explicit Process(std::shared_ptr<guest::EmbeddingHooks> hooks,
+                     std::shared_ptr<const certstore::CertStore> store = nullptr, nssl::Config config = {});
     /// shutdown(), then gives up this object's share of the state.
     ~Process();
     Process(const Process&) = delete;

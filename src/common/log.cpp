@@ -9,9 +9,11 @@
 
 #include <cstdlib>
 
+#include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/dist_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include "common/module_lock.h"
 
 namespace wiiu::log {
 
@@ -19,38 +21,72 @@ namespace {
 
 constexpr std::array kChannels{Channel::guest, Channel::nsysnet, Channel::nssl, Channel::certstore};
 
-/// Hands each formatted line to the emulator's Sink. spdlog's base_sink serialises calls.
-class EmulatorSink final : public spdlog::sinks::base_sink<std::mutex> {
+/// The emulator's sink, shared so that a line on its way out keeps the one it was logged under.
+using SharedSink = std::shared_ptr<const Sink>;
+
+/// One line for the emulator's sink, kept while the thread that logged it holds a module lock.
+struct Line {
+    SharedSink sink;
+    Channel channel;
+    Level level;
+    std::string text;
+};
+
+// Per host thread, like the lock count (common/module_lock.h) that decides when they go out.
+thread_local std::vector<Line> deferred;
+
+void deliver(const Line& line) noexcept
+{
+    try {
+        (*line.sink)(line.channel, line.level, line.text);
+    } catch (...) {  // an emulator's sink must not unwind through the module; the line is lost
+    }
+}
+
+/// One logger per channel with one routing sink each; setSink() swaps the target under the
+/// registry's lock, which is never held while a sink runs.
+struct Registry {
+    std::mutex mutex;  // creation, setSink and reading the target
+    std::array<std::atomic<spdlog::logger*>, kChannels.size()> fast{};
+    std::array<std::shared_ptr<spdlog::logger>, kChannels.size()> loggers;
+    SharedSink sink;  // null: stderr
+    spdlog::sink_ptr standardError = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+
+    SharedSink target()
+    {
+        std::lock_guard lock(mutex);
+        return sink;
+    }
+};
+
+Registry& registry();
+
+/// Each channel's sink: hands the line to the emulator's sink with no lock held (no module lock:
+/// now, or once the logging thread releases its last; no spdlog lock: this sink has none), or
+/// writes it to stderr when the emulator set no sink.
+class RoutingSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
 public:
-    EmulatorSink(Channel channel, Sink target) : channel_(channel), sink_(std::move(target)) {}
+    explicit RoutingSink(Channel channel) : channel_(channel) {}
 
 protected:
     void sink_it_(const spdlog::details::log_msg& msg) override
     {
-        sink_(channel_, static_cast<Level>(msg.level), std::string_view(msg.payload.data(), msg.payload.size()));
+        SharedSink target = registry().target();
+        if (!target) {
+            registry().standardError->log(msg);
+            return;
+        }
+        Line line{std::move(target), channel_, static_cast<Level>(msg.level),
+                  std::string(msg.payload.data(), msg.payload.size())};
+        if (moduleLocksHeld() > 0)
+            deferred.push_back(std::move(line));
+        else
+            deliver(line);
     }
     void flush_() override {}
 
 private:
     Channel channel_;
-    Sink sink_;
-};
-
-/// One logger per channel, each writing through a dist_sink whose target setSink() swaps under
-/// the dist_sink's own lock, so lines logged meanwhile from other threads are never torn.
-struct Registry {
-    std::mutex mutex;  // creation and setSink
-    std::array<std::atomic<spdlog::logger*>, kChannels.size()> fast{};
-    std::array<std::shared_ptr<spdlog::logger>, kChannels.size()> loggers;
-    std::array<std::shared_ptr<spdlog::sinks::dist_sink_mt>, kChannels.size()> targets;
-    Sink sink;  // empty: stderr
-
-    spdlog::sink_ptr makeSink(Channel channel) const
-    {
-        if (sink)
-            return std::make_shared<EmulatorSink>(channel, sink);
-        return std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-    }
 };
 
 /// The level SPDLOG_LEVEL gives `name` (spdlog's syntax: "warn", "nssl=trace,nsysnet=debug",
@@ -110,8 +146,8 @@ spdlog::logger& get(Channel channel)
     if (!r.loggers[n]) {
         // Not in spdlog's global registry: an emulator that uses spdlog itself keeps its own
         // logger names (spdlog refuses a second "nssl"), and its set_level calls don't reach ours.
-        r.targets[n] = std::make_shared<spdlog::sinks::dist_sink_mt>(std::vector{r.makeSink(channel)});
-        r.loggers[n] = std::make_shared<spdlog::logger>(std::string(channelName(channel)), r.targets[n]);
+        r.loggers[n] = std::make_shared<spdlog::logger>(std::string(channelName(channel)),
+                                                        std::make_shared<RoutingSink>(channel));
         r.loggers[n]->set_level(levelFromEnvironment(channelName(channel)));
         r.fast[n].store(r.loggers[n].get(), std::memory_order_release);
     }
@@ -121,11 +157,18 @@ spdlog::logger& get(Channel channel)
 void setSink(Sink sink)
 {
     Registry& r = registry();
+    SharedSink shared = sink ? std::make_shared<const Sink>(std::move(sink)) : nullptr;
     std::lock_guard lock(r.mutex);
-    r.sink = std::move(sink);
-    for (Channel channel : kChannels)
-        if (auto& target = r.targets[static_cast<std::size_t>(channel)])
-            target->set_sinks({r.makeSink(channel)});
+    r.sink = std::move(shared);
+}
+
+void deliverDeferred() noexcept
+{
+    // Swapped out first: a sink that logs again appends to a fresh list.
+    std::vector<Line> lines;
+    lines.swap(deferred);
+    for (const Line& line : lines)
+        deliver(line);
 }
 
 void setLevel(Channel channel, Level level)

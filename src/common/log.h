@@ -11,6 +11,10 @@ namespace wiiu::log {
 /// The logger of `channel`, created on first use (sinking to the emulator's sink, else stderr).
 spdlog::logger& get(Channel channel);
 
+/// Hands the emulator's sink the lines this host thread logged while it held module locks
+/// (common/module_lock.h calls it when the last is released).
+void deliverDeferred() noexcept;
+
 inline spdlog::logger& guest() { return get(Channel::guest); }
 inline spdlog::logger& nsysnet() { return get(Channel::nsysnet); }
 inline spdlog::logger& nssl() { return get(Channel::nssl); }

@@ -6,9 +6,10 @@
 
 namespace wiiu {
 
-ProcessState::ProcessState(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store,
-                           nssl::Config config)
-    : hooks_(hooks), sockets_(hooks), nssl_(std::move(config), std::move(store), sockets_, hooks)
+ProcessState::ProcessState(std::shared_ptr<guest::EmbeddingHooks> owned, guest::EmbeddingHooks& hooks,
+                           std::shared_ptr<const certstore::CertStore> store, nssl::Config config)
+    : ownedHooks_(std::move(owned)), hooks_(hooks), sockets_(hooks),
+      nssl_(std::move(config), std::move(store), sockets_, hooks)
 {
 }
 
@@ -35,7 +36,13 @@ bool ProcessState::firstFailureOf(guest::ExportIndex index)
 
 Process::Process(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store,
                  nssl::Config config)
-    : ProcessHandle(std::make_shared<ProcessState>(hooks, std::move(store), std::move(config)))
+    : ProcessHandle(std::make_shared<ProcessState>(nullptr, hooks, std::move(store), std::move(config)))
+{
+}
+
+Process::Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<const certstore::CertStore> store,
+                 nssl::Config config)
+    : ProcessHandle(std::make_shared<ProcessState>(hooks, *hooks, std::move(store), std::move(config)))
 {
 }
 

@@ -14,12 +14,15 @@
 #include <wiiu_nssl/nssl_config.h>
 #include "hle/nssl/service.h"
 #include "hle/nsysnet/socket_table.h"
+#include "common/module_lock.h"
 
 namespace wiiu {
 
 class ProcessState {
 public:
-    ProcessState(guest::EmbeddingHooks& hooks, std::shared_ptr<const certstore::CertStore> store, nssl::Config config);
+    /// `owned`: the hooks when the process shares them (null when the emulator keeps them alive).
+    ProcessState(std::shared_ptr<guest::EmbeddingHooks> owned, guest::EmbeddingHooks& hooks,
+                 std::shared_ptr<const certstore::CertStore> store, nssl::Config config);
     ~ProcessState();
     ProcessState(const ProcessState&) = delete;
     ProcessState& operator=(const ProcessState&) = delete;
@@ -37,6 +40,7 @@ public:
     bool firstFailureOf(guest::ExportIndex index);
 
 private:
+    std::shared_ptr<guest::EmbeddingHooks> ownedHooks_;  // first: destroyed after everything that uses them
     guest::EmbeddingHooks& hooks_;
     std::atomic<bool> shutDown_{false};
 
@@ -45,7 +49,7 @@ private:
     nsysnet::SocketTable sockets_;
     nssl::Service nssl_;
 
-    std::mutex reportedMutex_;
+    ModuleMutex reportedMutex_;
     std::unordered_set<guest::ExportIndex> reported_;
 };
 

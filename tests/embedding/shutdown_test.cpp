@@ -61,6 +61,34 @@ TEST(Teardown, ShutdownWakesBlockedHostThreadsAtOnceAndLaterCallsAreRefused)
     g.process().shutdown();  // idempotent
 }
 
+TEST(Teardown, SharedHooksLiveUntilTheLastCallParkedPastTheProcessReturns)
+{
+    std::string why;
+    auto server = TlsPeer::start(testServerOptions(TlsPeer::Kind::Python), &why);
+    ASSERT_TRUE(server) << why;
+    FiberScheduler scheduler;
+    auto hooks = std::make_shared<ParkingHooks>(scheduler);
+    const std::weak_ptr<guest::EmbeddingHooks> alive = hooks;
+    auto g = std::make_unique<NsslGuest>(GuestEnv::ProcessSettings{testCertStore(), {}, nullptr, hooks});
+    hooks.reset();  // the glue keeps no reference: the process shares them
+    const std::int32_t ctx = g->context(0, pkiBytes("root.der"));
+    bool reading = false;
+    std::int32_t result = 1;
+    scheduler.spawn("reader", [&] {
+        const std::int32_t conn = g->connection(ctx, server->port(), "localhost", 7);
+        reading = g->nssl("NSSLDoHandshake", {u(conn)}) == 0;
+        std::string none;
+        result = g->read(conn, none);
+    });
+    ASSERT_TRUE(scheduler.runUntil([&] { return reading && scheduler.parked() > 0; }));
+
+    g->endProcess();  // "close game": the Process is gone, its call is still parked
+    EXPECT_FALSE(alive.expired()) << "the parked call's share keeps the hooks it will return through";
+    ASSERT_TRUE(scheduler.drain());
+    EXPECT_EQ(result, NsslGuest::code(NsslError::IO_ERROR));
+    EXPECT_TRUE(alive.expired()) << "the last call gave the hooks back";
+}
+
 TEST(Teardown, AGuestsSoLingerDoesNotHoldTheShutdown)
 {
     // A listener that never accepts and never reads: what we send piles up in our send queue,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -36,38 +37,57 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-thread_local FiberScheduler* tlsScheduler = nullptr;  // for entry(): makecontext passes ints only
-
 }  // namespace
 
-struct SchedulerContext {
+/// What a host thread running fibers keeps: its own context to switch back to, and the fiber it
+/// runs now. One per host thread; a fiber reaches it through host(), never through a cached
+/// address, because the fiber may wake up on another host thread.
+struct HostContext {
+    int id = 0;
+    FiberScheduler* scheduler = nullptr;
+    FiberScheduler::Fiber* current = nullptr;
     ucontext_t context{};
     void* tsanFiber = nullptr;
-    // ASan: the scheduler's stack, learnt when a fiber first switches in.
+    // ASan: this thread's stack, learnt when a fiber first switches in.
     const void* stackBottom = nullptr;
     std::size_t stackSize = 0;
     void* fakeStack = nullptr;
 };
 
+namespace {
+
+thread_local HostContext tlsHost;
+
+/// The calling host thread's context. Not inlined, and behind a compiler barrier, so a fiber that
+/// migrated reads its new host thread's, not an address computed before the switch.
+[[gnu::noinline]] HostContext& host()
+{
+    asm volatile("" ::: "memory");
+    return tlsHost;
+}
+
+}  // namespace
+
 struct FiberScheduler::Fiber {
-    enum class State { Runnable, Parked, Done } state = State::Runnable;
+    enum class State { Runnable, Running, Parked, Done } state = State::Runnable;
+    /// What the fiber asked for when it last switched away; its host thread publishes it.
+    enum class Leaving { Parked, Done } leaving = Leaving::Parked;
     std::string name;
     std::function<void()> body;
     std::unique_ptr<char[]> stack;
     ucontext_t context{};
     void* tsanFiber = nullptr;
     void* fakeStack = nullptr;
+    int parkedOn = -1;  ///< the host thread it last parked on; -1: never parked
     // While parked:
     std::span<guest::WaitItem> items;
     guest::Deadline deadline;
     int ready = 0;
 };
 
-FiberScheduler::FiberScheduler(std::size_t stackSize) : stackSize_(stackSize), main_(std::make_unique<SchedulerContext>())
+FiberScheduler::FiberScheduler(std::size_t stackSize, std::size_t hostThreads)
+    : stackSize_(stackSize), hostThreads_(std::max<std::size_t>(1, hostThreads))
 {
-#ifdef WIIU_FIBERS_TSAN
-    main_->tsanFiber = __tsan_get_current_fiber();
-#endif
 }
 
 FiberScheduler::~FiberScheduler()
@@ -96,68 +116,98 @@ void FiberScheduler::spawn(std::string name, std::function<void()> body)
 #ifdef WIIU_FIBERS_TSAN
     f->tsanFiber = __tsan_create_fiber(0);
 #endif
+    std::lock_guard lock(mutex_);
     fibers_.push_back(std::move(f));
+    changed_.notify_all();
+}
+
+bool FiberScheduler::inFiber() const
+{
+    const HostContext& h = host();
+    return h.current != nullptr && h.scheduler == this;
 }
 
 void FiberScheduler::entry()
 {
-    FiberScheduler& s = *tlsScheduler;
 #ifdef WIIU_FIBERS_ASAN
-    __sanitizer_finish_switch_fiber(nullptr, &s.main_->stackBottom, &s.main_->stackSize);
+    {
+        HostContext& h = host();
+        __sanitizer_finish_switch_fiber(nullptr, &h.stackBottom, &h.stackSize);
+    }
 #endif
-    Fiber& f = *s.current_;
+    Fiber& f = *host().current;
     try {
         f.body();
     } catch (...) {
         // A test body reports through gtest; an escaping exception must not unwind off the stack.
     }
-    f.state = Fiber::State::Done;
+    f.leaving = Fiber::Leaving::Done;
+    HostContext& h = host();  // the host thread the fiber ends on
 #ifdef WIIU_FIBERS_ASAN
-    __sanitizer_start_switch_fiber(nullptr, s.main_->stackBottom, s.main_->stackSize);  // this stack ends
+    __sanitizer_start_switch_fiber(nullptr, h.stackBottom, h.stackSize);  // this stack ends
 #endif
 #ifdef WIIU_FIBERS_TSAN
-    __tsan_switch_to_fiber(s.main_->tsanFiber, 0);
+    __tsan_switch_to_fiber(h.tsanFiber, 0);
 #endif
-    ::setcontext(&s.main_->context);
+    ::setcontext(&h.context);
     std::abort();  // unreachable: setcontext does not return
 }
 
 void FiberScheduler::resume(Fiber& f)
 {
-    tlsScheduler = this;
-    current_ = &f;
+    HostContext& h = host();
+    h.scheduler = this;
+    h.current = &f;
+#ifdef WIIU_FIBERS_TSAN
+    if (!h.tsanFiber)
+        h.tsanFiber = __tsan_get_current_fiber();
+#endif
 #ifdef WIIU_FIBERS_ASAN
-    __sanitizer_start_switch_fiber(&main_->fakeStack, f.stack.get(), stackSize_);
+    __sanitizer_start_switch_fiber(&h.fakeStack, f.stack.get(), stackSize_);
 #endif
 #ifdef WIIU_FIBERS_TSAN
     __tsan_switch_to_fiber(f.tsanFiber, 0);
 #endif
-    ::swapcontext(&main_->context, &f.context);
+    ::swapcontext(&h.context, &f.context);
 #ifdef WIIU_FIBERS_ASAN
-    __sanitizer_finish_switch_fiber(main_->fakeStack, nullptr, nullptr);
+    __sanitizer_finish_switch_fiber(h.fakeStack, nullptr, nullptr);
 #endif
-    current_ = nullptr;
+    h.current = nullptr;
+    // Published only now that the fiber's context is saved: another host thread may resume it
+    // as soon as it is Parked.
+    std::lock_guard lock(mutex_);
+    if (f.leaving == Fiber::Leaving::Done) {
+        f.state = Fiber::State::Done;
+    } else {
+        f.state = Fiber::State::Parked;
+        f.parkedOn = h.id;
+    }
+    --running_;
+    changed_.notify_all();
 }
 
 void FiberScheduler::switchToScheduler()
 {
-    Fiber& f = *current_;
+    HostContext& h = host();
+    Fiber& f = *h.current;
 #ifdef WIIU_FIBERS_ASAN
-    __sanitizer_start_switch_fiber(&f.fakeStack, main_->stackBottom, main_->stackSize);
+    __sanitizer_start_switch_fiber(&f.fakeStack, h.stackBottom, h.stackSize);
 #endif
 #ifdef WIIU_FIBERS_TSAN
-    __tsan_switch_to_fiber(main_->tsanFiber, 0);
+    __tsan_switch_to_fiber(h.tsanFiber, 0);
 #endif
-    ::swapcontext(&f.context, &main_->context);
+    ::swapcontext(&f.context, &h.context);
+    // Resumed, maybe on another host thread: everything below asks host() again.
 #ifdef WIIU_FIBERS_ASAN
-    __sanitizer_finish_switch_fiber(f.fakeStack, &main_->stackBottom, &main_->stackSize);
+    HostContext& now = host();
+    __sanitizer_finish_switch_fiber(f.fakeStack, &now.stackBottom, &now.stackSize);
 #endif
 }
 
 int FiberScheduler::park(std::span<guest::WaitItem> items, guest::Deadline deadline)
 {
-    Fiber& f = *current_;
-    f.state = Fiber::State::Parked;
+    Fiber& f = *host().current;
+    f.leaving = Fiber::Leaving::Parked;
     f.items = items;
     f.deadline = deadline;
     f.ready = 0;
@@ -171,24 +221,28 @@ void FiberScheduler::sleepFor(std::chrono::nanoseconds duration)
     park({}, Clock::now() + duration);
 }
 
-void FiberScheduler::pollParked()
+void FiberScheduler::pollParked(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds most)
 {
+    // Parked fibers stay parked while the lock is released: only this poller and drain() wake
+    // them, and their items belong to them until they run again.
+    std::vector<Fiber*> parked;
     std::vector<guest::WaitItem> all;
-    auto wake = Clock::now() + std::chrono::milliseconds(20);
+    auto wake = Clock::now() + most;
     for (auto& f : fibers_) {
         if (f->state != Fiber::State::Parked)
             continue;
+        parked.push_back(f.get());
         all.insert(all.end(), f->items.begin(), f->items.end());
         if (f->deadline)
             wake = std::min(wake, *f->deadline);
     }
+    lock.unlock();
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(wake - Clock::now()).count();
     guest::pollItems(all, static_cast<int>(std::max<std::int64_t>(0, left)));
+    lock.lock();
     const auto now = Clock::now();
     std::size_t at = 0;
-    for (auto& f : fibers_) {
-        if (f->state != Fiber::State::Parked)
-            continue;
+    for (Fiber* f : parked) {
         int ready = 0;
         for (guest::WaitItem& item : f->items) {
             item.readReady = all[at].readReady;
@@ -197,60 +251,174 @@ void FiberScheduler::pollParked()
             ready += item.ready() ? 1 : 0;
             ++at;
         }
-        if (ready > 0 || (f->deadline && now >= *f->deadline)) {
+        if (f->state == Fiber::State::Parked && (ready > 0 || (f->deadline && now >= *f->deadline))) {
             f->ready = ready;
             f->state = Fiber::State::Runnable;
         }
     }
+    changed_.notify_all();
+}
+
+FiberScheduler::Fiber* FiberScheduler::pick(int hostId)
+{
+    if (pausing_)
+        return nullptr;
+    for (auto& f : fibers_) {
+        // With several host threads a parked fiber never resumes where it parked.
+        if (f->state != Fiber::State::Runnable || (hostThreads_ > 1 && f->parkedOn == hostId))
+            continue;
+        f->state = Fiber::State::Running;
+        ++running_;
+        if (f->parkedOn >= 0) {
+            ++resumesAfterPark_;
+            resumesOnParkingThread_ += f->parkedOn == hostId ? 1 : 0;
+        }
+        return f.get();
+    }
+    return nullptr;
 }
 
 bool FiberScheduler::runUntil(const std::function<bool()>& done, std::chrono::milliseconds limit)
 {
     const auto end = Clock::now() + limit;
-    while (!done() && live() > 0) {
+    return hostThreads_ == 1 ? runHere(done, end) : runOnHostThreads(done, end);
+}
+
+bool FiberScheduler::runHere(const std::function<bool()>& done, Clock::time_point end)
+{
+    host().id = 0;
+    for (;;) {
+        if (done() || live() == 0)
+            return true;
         if (Clock::now() > end)
             return false;
         bool ran = false;
-        for (std::size_t i = 0; i < fibers_.size(); ++i) {  // spawn() may grow the list meanwhile
-            if (fibers_[i]->state == Fiber::State::Runnable) {
-                resume(*fibers_[i]);
-                ran = true;
+        for (;;) {  // one round: every fiber runnable now, spawn() may grow the list meanwhile
+            Fiber* f = nullptr;
+            {
+                std::lock_guard lock(mutex_);
+                f = pick(0);
             }
+            if (!f)
+                break;
+            resume(*f);
+            ran = true;
         }
-        if (!ran)
-            pollParked();
+        if (!ran) {
+            std::unique_lock lock(mutex_);
+            pollParked(lock, std::chrono::milliseconds(20));
+        }
     }
-    return true;
+}
+
+void FiberScheduler::hostLoop(int hostId)
+{
+    host().id = hostId;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        Fiber* f = nullptr;
+        changed_.wait(lock, [&] { return stopping_ || (f = pick(hostId)) != nullptr; });
+        if (!f)
+            return;
+        lock.unlock();
+        resume(*f);
+        lock.lock();
+    }
+}
+
+bool FiberScheduler::runOnHostThreads(const std::function<bool()>& done, Clock::time_point end)
+{
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = false;
+    }
+    std::vector<std::thread> hosts;
+    for (std::size_t i = 0; i < hostThreads_; ++i)
+        hosts.emplace_back([this, i] { hostLoop(static_cast<int>(i + 1)); });
+    bool finished = false;
+    {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            if (running_ == 0) {
+                // Asked only while no fiber runs (and none may start), so done() reads what the
+                // fibers wrote without a race, and may ask the scheduler (which locks).
+                pausing_ = true;
+                lock.unlock();
+                const bool over = done() || live() == 0;
+                lock.lock();
+                pausing_ = false;
+                changed_.notify_all();
+                if (over) {
+                    finished = true;
+                    break;
+                }
+            }
+            if (Clock::now() > end)
+                break;
+            const bool runnable = countIf([](const Fiber& f) { return f.state == Fiber::State::Runnable; }) > 0;
+            if (!runnable && countIf([](const Fiber& f) { return f.state == Fiber::State::Parked; }) > 0)
+                pollParked(lock, std::chrono::milliseconds(2));  // short: fibers park meanwhile
+            else
+                changed_.wait_for(lock, std::chrono::milliseconds(1));
+        }
+        stopping_ = true;
+        changed_.notify_all();
+    }
+    for (auto& t : hosts)
+        t.join();
+    return finished;
 }
 
 bool FiberScheduler::drain(std::chrono::milliseconds limit)
 {
-    for (auto& f : fibers_)
-        if (f->state == Fiber::State::Parked) {
-            f->ready = 0;
-            f->state = Fiber::State::Runnable;
-        }
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& f : fibers_)
+            if (f->state == Fiber::State::Parked) {
+                f->ready = 0;
+                f->state = Fiber::State::Runnable;
+            }
+    }
     return runUntil([] { return false; }, limit);
+}
+
+std::size_t FiberScheduler::countIf(bool (*pred)(const Fiber&)) const
+{
+    return static_cast<std::size_t>(
+        std::count_if(fibers_.begin(), fibers_.end(), [pred](const auto& f) { return pred(*f); }));
 }
 
 std::size_t FiberScheduler::live() const
 {
-    return static_cast<std::size_t>(
-        std::count_if(fibers_.begin(), fibers_.end(), [](const auto& f) { return f->state != Fiber::State::Done; }));
+    std::lock_guard lock(mutex_);
+    return countIf([](const Fiber& f) { return f.state != Fiber::State::Done; });
 }
 
 std::size_t FiberScheduler::parked() const
 {
-    return static_cast<std::size_t>(
-        std::count_if(fibers_.begin(), fibers_.end(), [](const auto& f) { return f->state == Fiber::State::Parked; }));
+    std::lock_guard lock(mutex_);
+    return countIf([](const Fiber& f) { return f.state == Fiber::State::Parked; });
 }
 
 bool FiberScheduler::finished(const std::string& name) const
 {
+    std::lock_guard lock(mutex_);
     for (const auto& f : fibers_)
         if (f->name == name)
             return f->state == Fiber::State::Done;
     return false;
+}
+
+std::size_t FiberScheduler::resumesAfterPark() const
+{
+    std::lock_guard lock(mutex_);
+    return resumesAfterPark_;
+}
+
+std::size_t FiberScheduler::resumesOnTheParkingThread() const
+{
+    std::lock_guard lock(mutex_);
+    return resumesOnParkingThread_;
 }
 
 namespace {

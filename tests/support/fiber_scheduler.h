@@ -1,6 +1,8 @@
-// Guest threads as fibers on ONE host thread, the way Cemu and decaf run them: a cooperative
-// scheduler over ucontext (annotated for ASan and TSan, which otherwise lose track of the
-// stacks), and the two wait styles those emulators use for blocking HLE calls:
+// Guest threads as fibers, the way Cemu and decaf run them: a cooperative scheduler over
+// ucontext (annotated for ASan and TSan, which otherwise lose track of the stacks) on one host
+// thread, or on several (Cemu's multi-core mode, decaf): then a fiber that parked on one host
+// thread is always resumed on another. The two wait styles those emulators use for blocking HLE
+// calls:
 // - park: the fiber registers its descriptors and switches away; the scheduler polls them all
 //   when no fiber is runnable and resumes the ones that became ready (ParkingHooks);
 // - poll, then sleep: guest::PollingHooks with sleepFor() as the emulator's OSSleepTicks.
@@ -11,7 +13,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,9 +25,14 @@
 
 namespace wiiu::test {
 
+struct HostContext;
+
 class FiberScheduler {
 public:
-    explicit FiberScheduler(std::size_t stackSize = 1u << 20);  ///< 1 MiB, as decaf's guest threads
+    /// `hostThreads` 1: runUntil() runs every fiber on the calling thread. More: it runs them on
+    /// that many host threads of its own (the caller polls parked fibers), and a fiber that
+    /// parked is resumed on a host thread other than the one it parked on.
+    explicit FiberScheduler(std::size_t stackSize = 1u << 20, std::size_t hostThreads = 1);  ///< 1 MiB, as decaf's
     ~FiberScheduler();
     FiberScheduler(const FiberScheduler&) = delete;
     FiberScheduler& operator=(const FiberScheduler&) = delete;
@@ -32,13 +41,14 @@ public:
     void spawn(std::string name, std::function<void()> body);
 
     /// Runs rounds until `done()` holds or every fiber finished; false when `limit` passed first.
+    /// With several host threads `done()` is asked only while no fiber runs.
     bool runUntil(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(20));
     /// Resumes every parked fiber once without results, as an emulator that lets a guest thread
     /// go on after its process was destroyed, and runs until all finished (false on `limit`).
     bool drain(std::chrono::milliseconds limit = std::chrono::seconds(5));
 
     // --- inside a fiber ----------------------------------------------------------------------
-    bool inFiber() const { return current_ != nullptr; }
+    bool inFiber() const;
     /// Parks until an item is ready or the deadline passes; the number of ready items (0: woken
     /// without results, or timed out).
     int park(std::span<guest::WaitItem> items, guest::Deadline deadline);
@@ -49,20 +59,38 @@ public:
     std::size_t live() const;        ///< fibers not finished
     std::size_t parked() const;      ///< fibers parked in park() or sleepFor()
     bool finished(const std::string& name) const;
+    /// Resumptions of a parked fiber, and how many of them ran on the host thread it parked on.
+    std::size_t resumesAfterPark() const;
+    std::size_t resumesOnTheParkingThread() const;
 
 private:
+    friend struct HostContext;
     struct Fiber;
     void resume(Fiber& f);
     void switchToScheduler();
     [[noreturn]] static void entry();
     /// When nothing is runnable: polls every parked fiber's items (up to the nearest deadline,
-    /// at most 20 ms) and makes the ready and the expired ones runnable.
-    void pollParked();
+    /// at most 20 ms) and makes the ready and the expired ones runnable. Called with `lock` held;
+    /// releases it while polling.
+    void pollParked(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds most);
+    bool runHere(const std::function<bool()>& done, std::chrono::steady_clock::time_point end);
+    bool runOnHostThreads(const std::function<bool()>& done, std::chrono::steady_clock::time_point end);
+    /// A host thread's loop: resumes runnable fibers (not one that parked on `host`) until stopped.
+    void hostLoop(int host);
+    /// The next fiber host thread `host` may resume, marked running; null when none.
+    Fiber* pick(int host);
+    std::size_t countIf(bool (*pred)(const Fiber&)) const;
 
     std::size_t stackSize_;
+    std::size_t hostThreads_;
+    mutable std::mutex mutex_;  // fiber states, the list, the counters
+    std::condition_variable changed_;
+    bool stopping_ = false;
+    bool pausing_ = false;  // no fiber is picked while runUntil's done() looks at the fibers' results
+    std::size_t running_ = 0;
+    std::size_t resumesAfterPark_ = 0;
+    std::size_t resumesOnParkingThread_ = 0;
     std::vector<std::unique_ptr<Fiber>> fibers_;
-    Fiber* current_ = nullptr;
-    std::unique_ptr<struct SchedulerContext> main_;
 };
 
 /// The park style as an emulator's hooks: wait() parks the calling fiber (the default poll when

@@ -10,6 +10,7 @@
 #include <span>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "hle/exports.h"
@@ -39,7 +40,15 @@ public:
         std::shared_ptr<const certstore::CertStore> store;
         nssl::Config nssl;
         guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
+        /// Hooks the first process shares, and only it (the env keeps no reference); before `hooks`.
+        std::shared_ptr<guest::EmbeddingHooks> sharedHooks;
     };
+    static ProcessSettings withHooks(guest::EmbeddingHooks& hooks)
+    {
+        ProcessSettings settings;
+        settings.hooks = &hooks;
+        return settings;
+    }
 
     explicit GuestEnv(const guest::ImportTable& table = importTable()) : GuestEnv(ProcessSettings{}, table) {}
     explicit GuestEnv(ProcessSettings settings, const guest::ImportTable& table = importTable())
@@ -69,12 +78,15 @@ public:
     }
 
     /// Reserves `size` zeroed bytes of guest data memory (8-aligned) and returns their address.
+    /// Thread-safe: guest threads on several host threads allocate at once.
     guest::GuestAddress alloc(std::uint32_t size)
     {
-        if (static_cast<std::uint64_t>(next_) + size > kHeapBase)
-            throw std::runtime_error("GuestEnv: test data region exhausted");
-        const guest::GuestAddress at = next_;
-        next_ += (size + 7) & ~7u;
+        const std::uint32_t step = (size + 7) & ~7u;
+        guest::GuestAddress at = next_.load();
+        do {
+            if (static_cast<std::uint64_t>(at) + size > kHeapBase)
+                throw std::runtime_error("GuestEnv: test data region exhausted");
+        } while (!next_.compare_exchange_weak(at, at + step));
         std::memset(host(at), 0, size);
         return at;
     }
@@ -143,6 +155,9 @@ private:
     const guest::ImportTable& table_;
     std::unique_ptr<Process> makeProcess()
     {
+        if (settings_.sharedHooks)
+            return std::make_unique<Process>(std::exchange(settings_.sharedHooks, nullptr), settings_.store,
+                                             settings_.nssl);
         return std::make_unique<Process>(settings_.hooks ? *settings_.hooks : hooks_, settings_.store, settings_.nssl);
     }
 
@@ -150,7 +165,7 @@ private:
     std::unique_ptr<Process> process_;
     // What calls use: a call in flight never reads process_ while restartProcess rewrites it.
     std::atomic<Process*> current_{process_.get()};
-    guest::GuestAddress next_ = kDataBase;
+    std::atomic<guest::GuestAddress> next_{kDataBase};
 };
 
 }  // namespace wiiu::test

@@ -46,7 +46,11 @@ std::shared_ptr<const certstore::CertStore> testCertStore()
 
 NsslGuest::NsslGuest(nssl::Config config, std::shared_ptr<const certstore::CertStore> store,
                      guest::EmbeddingHooks* hooks)
-    : GuestEnv(ProcessSettings{std::move(store), std::move(config), hooks})
+    : NsslGuest(ProcessSettings{std::move(store), std::move(config), hooks, nullptr})
+{
+}
+
+NsslGuest::NsslGuest(ProcessSettings settings) : GuestEnv(std::move(settings))
 {
     ioBuffer_ = alloc(kIoBufferSize);
     ioWord_ = alloc(4);

@@ -29,6 +29,7 @@ class NsslGuest : public GuestEnv {
 public:
     explicit NsslGuest(nssl::Config config = {}, std::shared_ptr<const certstore::CertStore> store = testCertStore(),
                        guest::EmbeddingHooks* hooks = nullptr);
+    explicit NsslGuest(ProcessSettings settings);
 
     /// Any export by name; the r3 result as a signed word.
     std::int32_t call32(std::string_view library, std::string_view name, std::initializer_list<std::uint32_t> args,

@@ -27,6 +27,11 @@ public:
     static constexpr std::uint32_t kLoopback = 0x7F000001;
 
     NetGuest() { net("socket_lib_init", {}); }
+    /// With the emulator's own hooks (which must outlive the guest).
+    explicit NetGuest(guest::EmbeddingHooks& hooks) : GuestEnv(withHooks(hooks))
+    {
+        net("socket_lib_init", {});
+    }
 
     /// Calls nsysnet::name; the result as a signed value.
     std::int32_t net(std::string_view name, std::initializer_list<std::uint32_t> args, guest::GuestThreadId thread = 1)

@@ -260,7 +260,7 @@ TEST(NsysnetSocket, LastErrorIsPerThreadAndClearedBySuccess)
     EXPECT_EQ(g.lastError(1), 0);  // success clears
     EXPECT_EQ(g.lastError(2), err(SoError::SO_EBADF));
     // A not-implemented socket export reports SO_EOPNOTSUPP for the calling thread.
-    EXPECT_EQ(g.net("recvfrom_multi", {}, 3), -1);
+    EXPECT_EQ(g.net("getsocklibopt", {}, 3), -1);
     EXPECT_EQ(g.lastError(3), err(SoError::SO_EOPNOTSUPP));
 }
 

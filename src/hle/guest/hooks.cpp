@@ -60,4 +60,9 @@ void EmbeddingHooks::guestFree(std::uint32_t) {}
 
 void EmbeddingHooks::socketErrorChanged(GuestThreadId, std::int32_t) {}
 
+std::optional<std::uint32_t> EmbeddingHooks::callGuest(GuestThreadId, std::uint32_t, std::span<const std::uint32_t>)
+{
+    return std::nullopt;
+}
+
 }  // namespace wiiu::guest

@@ -95,11 +95,19 @@ NsslError Connection::offerSession(std::shared_ptr<Session> session)
     return NsslError::OK;
 }
 
-NsslError Connection::ensureEngine()
+NsslError Connection::ensureEngine(Lock& lock)
 {
     if (tls_)
         return NsslError::OK;
-    tls::ClientConfig config = handshakeConfig(context_->snapshot(), env_.config, host_, options_, env_.hooks.now());
+    // The clock is an embedding hook: read with the connection unlocked (no hook under a lock).
+    lock.unlock();
+    const auto now = env_.hooks.now();
+    lock.lock();
+    if (tls_)
+        return NsslError::OK;  // another guest thread started the handshake meanwhile
+    if (closed_)
+        return failIo("the process ended");
+    tls::ClientConfig config = handshakeConfig(context_->snapshot(), env_.config, host_, options_, now);
     if (offered_ && !offered_->removed)
         config.resume = offered_->parameters;
 
@@ -187,7 +195,7 @@ NsslError Connection::handshakeLocked(Lock& lock)
         return failIo("the process ended");
     if (NsslError e = waitLinkUp(lock); e != NsslError::OK)
         return e;
-    if (NsslError e = ensureEngine(); e != NsslError::OK)
+    if (NsslError e = ensureEngine(lock); e != NsslError::OK)
         return e;
     const NsslError e = drive(lock, [&] { return tls_->handshake(); });
     tapHandshake();
@@ -320,7 +328,11 @@ NsslError Connection::shutdown()
             if (status != tls::TlsStatus::WantWrite)
                 break;
             guest::WaitItem item = transport_->waitItem(false, true);
+            lock.unlock();  // no hook under a lock: wait() may switch to a fiber that uses this connection
             guest::waitFor(env_.hooks, {&item, 1}, {&env_.teardown}, Clock::now() + std::chrono::milliseconds(250));
+            lock.lock();
+            if (!tls_)
+                break;  // the connection was destroyed meanwhile
         }
     }
     return shut ? NsslError::SSL_SHUTDOWN_ERROR : NsslError::OK;

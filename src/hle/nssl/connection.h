@@ -27,6 +27,7 @@
 #include "hle/nssl/session.h"
 #include "hle/nssl/socket_transport.h"
 #include "tls/client.h"
+#include "common/module_lock.h"
 
 namespace wiiu::nssl {
 
@@ -99,8 +100,8 @@ public:
     ConnectionStatus status(std::int32_t handle) const;
 
 private:
-    using Lock = std::unique_lock<std::mutex>;
-    NsslError ensureEngine();
+    using Lock = std::unique_lock<ModuleMutex>;
+    NsslError ensureEngine(Lock& lock);
     NsslError handshakeLocked(Lock& lock);
     NsslError waitLinkUp(Lock& lock);
     /// Runs `step` until it completes, fails, or (non-blocking) must wait. The lock is released
@@ -117,7 +118,7 @@ private:
     /// Key-logs the handshake now in use if it is new (a renegotiation); needs a tap.
     void tapKeys();
 
-    mutable std::mutex mutex_;
+    mutable ModuleMutex mutex_;
     bool closed_ = false;  ///< close() ran: no engine will be made again
     std::shared_ptr<Context> context_;
     std::shared_ptr<SocketTransport> transport_;

@@ -12,6 +12,7 @@
 #include "tls/trust_store.h"
 #include "pki/crl.h"
 #include "pki/x509.h"
+#include "common/module_lock.h"
 
 namespace wiiu::nssl {
 
@@ -60,7 +61,7 @@ public:
     ContextSnapshot snapshot();
 
 private:
-    mutable std::mutex mutex_;
+    mutable ModuleMutex mutex_;
     unsigned minVersion_;
     unsigned maxVersion_;
     std::vector<ContextCa> cas_;

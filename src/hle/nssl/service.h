@@ -23,6 +23,7 @@
 #include "hle/nssl/handles.h"
 #include "hle/nssl/session.h"
 #include "hle/guest/interrupt.h"
+#include "common/module_lock.h"
 
 namespace wiiu::nsysnet {
 class SocketTable;
@@ -154,7 +155,7 @@ private:
     guest::EmbeddingHooks& hooks_;
     guest::Interrupt teardown_;  ///< signalled by the destructor: wakes every blocked call
 
-    mutable std::mutex mutex_;
+    mutable ModuleMutex mutex_;
     bool ready_ = false;
     HandleTable<ContextHandle, Context> contexts_;
     HandleTable<ConnectionHandle, Connection> connections_;

@@ -26,6 +26,7 @@
 #include <wiiu_nssl/nsysnet_errors.h>
 #include "hle/nsysnet/socket_options.h"
 #include "hle/guest/interrupt.h"
+#include "common/module_lock.h"
 
 namespace wiiu::nsysnet {
 
@@ -162,7 +163,7 @@ private:
     std::shared_ptr<boost::asio::io_context> io_;  // shared: a socket may outlive its table
     const SocketKind kind_;
 
-    mutable std::mutex mutex_;  // guards everything below; held only for non-blocking steps
+    mutable ModuleMutex mutex_;  // guards everything below; held only for non-blocking steps
     std::optional<boost::asio::ip::tcp::socket> stream_;      // a stream socket after connect()
     std::optional<boost::asio::ip::tcp::acceptor> acceptor_;  // a stream socket after listen()
     std::optional<boost::asio::ip::udp::socket> datagram_;

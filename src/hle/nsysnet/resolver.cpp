@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "common/module_lock.h"
 #include "hle/guest/wait.h"
 #include "platform/socket.h"
 
@@ -66,7 +67,7 @@ template <class T>
 std::optional<T> Resolver::runWithDeadline(std::function<T()> work)
 {
     struct Job {
-        std::mutex mutex;
+        ModuleMutex mutex;
         std::optional<T> result;
         guest::Interrupt done;
     };
@@ -121,7 +122,7 @@ HostLookup Resolver::lookup(std::string_view name)
 }
 
 struct Resolver::AsyncJob {
-    std::mutex mutex;
+    ModuleMutex mutex;
     std::optional<HostLookup> result;
     std::chrono::steady_clock::time_point finished;
 };

@@ -21,6 +21,7 @@
 
 #include <wiiu_nssl/hooks.h>
 #include "hle/guest/interrupt.h"
+#include "common/module_lock.h"
 
 namespace wiiu::nsysnet {
 
@@ -80,7 +81,7 @@ private:
     guest::EmbeddingHooks& hooks_;
     const guest::Interrupt& teardown_;
     std::atomic<std::int64_t> timeoutMs_{10000};
-    std::mutex asyncMutex_;
+    ModuleMutex asyncMutex_;
     std::map<std::string, std::shared_ptr<AsyncJob>> async_;  // by lower-case name
 };
 

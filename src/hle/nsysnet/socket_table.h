@@ -34,6 +34,7 @@
 #include "hle/nsysnet/select.h"
 #include "hle/nsysnet/socket_options.h"
 #include "hle/nsysnet/thread_errors.h"
+#include "common/module_lock.h"
 
 namespace wiiu::nsysnet {
 
@@ -173,11 +174,11 @@ private:
     std::atomic<bool> initialized_{false};
     guest::Interrupt teardown_;
 
-    mutable std::mutex mutex_;
+    mutable ModuleMutex mutex_;
     std::array<std::shared_ptr<HostSocket>, kMaxSockets> slots_;
 
-    std::mutex callsMutex_;
-    std::condition_variable callsDone_;
+    ModuleMutex callsMutex_;
+    std::condition_variable_any callsDone_;
     int activeCalls_ = 0;
 
     ThreadErrors lastErrors_;

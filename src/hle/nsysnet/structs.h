@@ -32,6 +32,31 @@ struct GuestTimeval {
 };
 static_assert(sizeof(GuestTimeval) == 8);
 
+/// recvfrom_multi's buffer set (wut's recvfrom_multi_buffers): three areas, each address and
+/// byte size a multiple of 64.
+struct GuestRecvMultiBuffers {
+    guest::be32 buffer;  ///< the datagrams, one slot of recv_datagram_len bytes each
+    guest::be32 bufferLength;
+    guest::be32 froms;   ///< sockaddr_in[count]
+    guest::be32 fromsLength;
+    guest::be32 results;  ///< int[count]: each datagram's size, -1 for the one that failed
+    guest::be32 resultsLength;
+};
+static_assert(sizeof(GuestRecvMultiBuffers) == 24);
+
+/// sendto_multi_ex's buffer set (wut's sendto_multi_ex_buffers), aligned likewise.
+struct GuestSendMultiBuffers {
+    guest::be32 buffer;  ///< the datagrams' bytes, one after another
+    guest::be32 bufferLength;
+    guest::be32 lengths;  ///< int[count]
+    guest::be32 lengthsLength;
+    guest::be32 dests;  ///< sockaddr_in[count]
+    guest::be32 destsLength;
+    guest::be32 results;  ///< int[count]: bytes sent, -1 for the one that failed
+    guest::be32 resultsLength;
+};
+static_assert(sizeof(GuestSendMultiBuffers) == 32);
+
 struct GuestLinger {
     guest::bei32 onoff;
     guest::bei32 seconds;

@@ -9,6 +9,7 @@
 
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/nsysnet_errors.h>
+#include "common/module_lock.h"
 
 namespace wiiu::nsysnet {
 
@@ -29,7 +30,7 @@ public:
     }
 
 private:
-    mutable std::mutex mutex_;
+    mutable ModuleMutex mutex_;
     std::unordered_map<std::uint64_t, T> values_;
 };
 

@@ -6,12 +6,13 @@
 #include <set>
 
 #include "common/log.h"
+#include "common/module_lock.h"
 #include "platform/file.h"
 
 namespace wiiu::nssl::debug {
 
 namespace {
-std::mutex keyLogMutex;  // one line per write() is atomic with O_APPEND; this also orders the warnings
+ModuleMutex keyLogMutex;  // one line per write() is atomic with O_APPEND; this also orders the warnings
 std::set<std::string> announced;
 }  // namespace
 

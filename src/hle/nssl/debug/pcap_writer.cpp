@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/module_lock.h"
 #include "platform/file.h"
 
 namespace wiiu::nssl::debug {
@@ -42,7 +43,7 @@ std::uint16_t checksum(const std::uint8_t* data, std::size_t size, std::uint32_t
 // Writers by path: connections of several processes that name one file share one writer
 // (two writers on one file would interleave garbage). A writer stays open until the host
 // process ends: reopening would truncate what earlier connections wrote.
-std::mutex registryMutex;
+ModuleMutex registryMutex;
 std::map<std::string, std::shared_ptr<PcapWriter>> registry;
 
 }  // namespace

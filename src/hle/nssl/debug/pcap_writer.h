@@ -14,6 +14,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include "common/module_lock.h"
 
 namespace wiiu::nssl::debug {
 
@@ -40,7 +41,7 @@ public:
 private:
     explicit PcapWriter(std::FILE* file) : file_(file) {}
 
-    std::mutex mutex_;
+    ModuleMutex mutex_;
     std::FILE* file_;
     std::uint16_t ipId_ = 0;
 };

@@ -136,10 +136,14 @@ Eai resolve(Call& call, GuestPtr<const char> node, GuestPtr<const char> service,
     const std::uint32_t addrsAt = count * sizeof(GuestAddrinfo);
     const std::uint32_t nameAt = addrsAt + count * kSockaddrSize;
     const std::uint32_t size = nameAt + (canon ? static_cast<std::uint32_t>(canonical.size() + 1) : 0);
-    const std::uint32_t base = net.table().guestBlocks().allocate(size, 4);
+    const std::uint32_t base = net.table().guestBlocks().allocate(call.thread(), size, 4);
     if (!base)
         return fail(EAI_MEMORY_, "guest heap exhausted");
     const auto& memory = call.memory();
+    if (base % 4 != 0 || !memory.span(GuestPtr<std::uint8_t>{base}, size)) {  // a guest allocator's answer
+        net.table().guestBlocks().release(call.thread(), base);
+        return fail(EAI_MEMORY_, fmt::format("the guest's allocator answered {:#x} for {} bytes", base, size));
+    }
     if (canon)
         copyString(memory, base + nameAt, canonical);
     std::uint32_t i = 0;
@@ -176,7 +180,7 @@ void freeaddrinfo(Call& call, GuestPtr<GuestAddrinfo> ai)
     SocketCall net(call);
     if (!ai)
         return;
-    if (!net.table().guestBlocks().release(ai.address))
+    if (!net.table().guestBlocks().release(call.thread(), ai.address))
         log::nsysnet().warn("freeaddrinfo({:#x}): not a list from getaddrinfo; ignored", ai.address);
 }
 

@@ -164,12 +164,16 @@ public:
     }
     void store(const OutAddress& out, const Ipv4Endpoint& ep)
     {
+        memory().store(out.addr, sockaddrOf(ep));
+        memory().store(out.length, guest::bei32(kSockaddrSize));
+    }
+    static GuestSockaddrIn sockaddrOf(const Ipv4Endpoint& ep)
+    {
         GuestSockaddrIn sa{};
         sa.family = static_cast<std::uint16_t>(kAfInet);
         sa.port = ep.port;
         sa.address = ep.address;
-        memory().store(out.addr, sa);
-        memory().store(out.length, guest::bei32(kSockaddrSize));
+        return sa;
     }
 
 private:

@@ -39,26 +39,10 @@ void setHErrno(SocketCall& net, ResolveError e)
         net.memory().store(at, bei32(static_cast<std::int32_t>(e)));
 }
 
-GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
+/// The process's one hostent (gethostbyname's and gethostbyaddr's, as on the console: each call
+/// rewrites it) filled with `found`; NULL and SO_ENOMEM without guest memory for it.
+GuestPtr<GuestHostent> storeHostent(SocketCall& net, const HostLookup& found)
 {
-    SocketCall net(call);
-    if (!net.libraryReady()) {
-        setHErrno(net, ResolveError::NoRecovery);
-        return {};
-    }
-    auto host = call.memory().string(name, kMaxHostName);
-    if (!host) {
-        setHErrno(net, ResolveError::HostNotFound);
-        net.setError(name ? SoError::SO_EFAULT : SoError::SO_EINVAL, "bad or unterminated name");
-        return {};
-    }
-    HostLookup found = net.table().resolver().lookup(*host);
-    setHErrno(net, found.error);
-    if (found.error != ResolveError::None) {
-        log::nsysnet().warn("gethostbyname('{}'): h_errno {}", *host, static_cast<int>(found.error));
-        net.ok();
-        return {};
-    }
     const std::uint32_t base = net.table().guestBlocks().persistent("hostent", sizeof(GuestHostentBlock));
     if (!base) {
         net.setError(SoError::SO_ENOMEM, "no guest memory for the hostent");
@@ -82,9 +66,65 @@ GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
     block.hostent.addrtype = kAfInet;
     block.hostent.length = 4;
     block.hostent.addrList = at(offsetof(GuestHostentBlock, addrList));
-    call.memory().store(GuestPtr<GuestHostentBlock>{base}, block);
+    net.memory().store(GuestPtr<GuestHostentBlock>{base}, block);
     net.ok();
     return {base};
+}
+
+GuestPtr<GuestHostent> gethostbyname(Call& call, GuestPtr<const char> name)
+{
+    SocketCall net(call);
+    if (!net.libraryReady()) {
+        setHErrno(net, ResolveError::NoRecovery);
+        return {};
+    }
+    auto host = call.memory().string(name, kMaxHostName);
+    if (!host) {
+        setHErrno(net, ResolveError::HostNotFound);
+        net.setError(name ? SoError::SO_EFAULT : SoError::SO_EINVAL, "bad or unterminated name");
+        return {};
+    }
+    HostLookup found = net.table().resolver().lookup(*host);
+    setHErrno(net, found.error);
+    if (found.error != ResolveError::None) {
+        log::nsysnet().warn("gethostbyname('{}'): h_errno {}", *host, static_cast<int>(found.error));
+        net.ok();
+        return {};
+    }
+    return storeHostent(net, found);
+}
+
+/// The name of one IPv4 address (`addr` points at it, network order), in the hostent
+/// gethostbyname uses; NULL with h_errno HOST_NOT_FOUND when the address has no name.
+GuestPtr<GuestHostent> gethostbyaddr(Call& call, GuestPtr<const be32> addr, std::int32_t length, std::int32_t type)
+{
+    SocketCall net(call);
+    if (!net.libraryReady()) {
+        setHErrno(net, ResolveError::NoRecovery);
+        return {};
+    }
+    auto refuse = [&](SoError error, std::string_view why) {
+        setHErrno(net, ResolveError::NoRecovery);
+        net.setError(error, why);
+        return GuestPtr<GuestHostent>{};
+    };
+    if (type != kAfInet)
+        return refuse(SoError::SO_EAFNOSUPPORT, fmt::format("address family {}", type));
+    if (!addr || length != 4)
+        return refuse(SoError::SO_EINVAL, fmt::format("address {:#x} of length {}", addr.address, length));
+    auto address = net.memory().load(addr);
+    if (!address)
+        return refuse(SoError::SO_EFAULT, fmt::format("address {:#x} outside guest memory", addr.address));
+    auto name = net.table().resolver().reverse(*address);
+    if (!name) {
+        setHErrno(net, ResolveError::HostNotFound);
+        log::nsysnet().warn("gethostbyaddr({}): h_errno {}", Resolver::formatDotted(*address),
+                            static_cast<int>(ResolveError::HostNotFound));
+        net.ok();
+        return {};
+    }
+    setHErrno(net, ResolveError::None);
+    return storeHostent(net, HostLookup{ResolveError::None, std::move(*name), {*address}});
 }
 
 /// The address of the process's h_errno (not a socket call: socketlasterr stays as it is).
@@ -95,6 +135,22 @@ GuestPtr<bei32> get_h_errno(Call& call)
     if (!at)
         log::nsysnet().warn("get_h_errno: no guest heap for h_errno; returning NULL");
     return at;
+}
+
+/// Installs the guest's allocator for resolver results (getaddrinfo's chains, given back by
+/// freeaddrinfo); run through EmbeddingHooks::callGuest. -1 when either function is NULL (as
+/// decaf answers) or outside guest memory, 0 otherwise. Not a socket call: socketlasterr stays.
+std::int32_t set_resolver_allocator(Call& call, std::uint32_t allocFunction, std::uint32_t freeFunction)
+{
+    for (std::uint32_t function : {allocFunction, freeFunction}) {
+        if (function == 0 || !call.memory().span(GuestPtr<const be32>{function}, 1)) {
+            log::nsysnet().warn("set_resolver_allocator({:#x}, {:#x}): {:#x} is not guest code", allocFunction,
+                                freeFunction, function);
+            return -1;
+        }
+    }
+    call.process().sockets().guestBlocks().useGuestAllocator(allocFunction, freeFunction);
+    return 0;
 }
 
 // --- gai_strerror --------------------------------------------------------------------------------
@@ -215,11 +271,11 @@ void registerResolverExports(guest::ImportTableBuilder& table)
 {
     static constexpr guest::ExportDef kExports[] = {
         WIIU_EXPORT_FAILING(gethostbyname, failure::zero),
-        WIIU_NOT_IMPLEMENTED_FAILING("gethostbyaddr", failure::zero),
+        WIIU_EXPORT_FAILING(gethostbyaddr, failure::zero),
         WIIU_EXPORT_FAILING(get_h_errno, failure::zero),
         WIIU_EXPORT_FAILING(gai_strerror, failure::zero),
         WIIU_EXPORT_FAILING(getnameinfo, failure::eai),
-        WIIU_NOT_IMPLEMENTED("set_resolver_allocator"),
+        WIIU_EXPORT(set_resolver_allocator),
     };
     table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
