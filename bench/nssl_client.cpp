@@ -60,15 +60,17 @@ std::int32_t NsslBenchGuest::createContext(const std::vector<std::uint8_t>& caDe
     return r == 0 ? ctx : r;
 }
 
-NsslBenchGuest::Conn NsslBenchGuest::connect(std::int32_t ctx, std::uint16_t port, std::int32_t session)
+NsslBenchGuest::Conn NsslBenchGuest::connect(std::int32_t ctx, std::uint16_t port, std::int32_t session, bool noDelay)
 {
     Conn c;
     c.fd = call32(socket_, {2, 1, 6});
     if (c.fd < 0)
         return c;
-    // TCP_NODELAY (IPPROTO_TCP 6, option 0x2004), as the raw BearSSL and OpenSSL clients set it:
-    // with Nagle on, small handshake flights wait for the server's delayed ACK (~40 ms).
-    call32(setsockopt_, {u(c.fd), 6, 0x2004, one_, 4});
+    // TCP_NODELAY (IPPROTO_TCP 6, option 0x2004), as the raw BearSSL and OpenSSL clients set it.
+    // Games leave Nagle on: the handshake rows measure that too (each flight is one send, so
+    // none waits for the server's delayed ACK).
+    if (noDelay)
+        call32(setsockopt_, {u(c.fd), 6, 0x2004, one_, 4});
     memory().store(guest::GuestPtr<guest::be16>{sockaddr_ + 2}, guest::be16(port));
     if (call32(connect_, {u(c.fd), sockaddr_, 16}) != 0) {
         call32(socketClose_, {u(c.fd)});

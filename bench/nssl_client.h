@@ -24,9 +24,10 @@ public:
         std::int32_t conn = -1;
         explicit operator bool() const { return conn >= 0; }
     };
-    /// socket + setsockopt(TCP_NODELAY, as the other clients) + connect + NSSLCreateConnection (verify chain, name and dates; blocking)
-    /// [+ NSSLSetSession] + NSSLDoHandshake. conn < 0 on failure.
-    Conn connect(std::int32_t ctx, std::uint16_t port, std::int32_t session = -1);
+    /// socket + setsockopt(TCP_NODELAY, as the other clients; not when `noDelay` is false: a
+    /// game's default options, Nagle on) + connect + NSSLCreateConnection (verify chain, name and
+    /// dates; blocking) [+ NSSLSetSession] + NSSLDoHandshake. conn < 0 on failure.
+    Conn connect(std::int32_t ctx, std::uint16_t port, std::int32_t session = -1, bool noDelay = true);
     /// NSSLDestroyConnection (close_notify) + socketclose.
     void close(const Conn& c);
 

@@ -163,6 +163,14 @@ def main():
                  mmm(res_wall[2], "{:.0f}"),
                  "resumed fraction " + "/".join(f"{min(f):.2f}" if f else "n/a" for f in frac), "", ""])
 
+    # Nagle on (a game's default socket options) against TCP_NODELAY: wall time, per repetition.
+    for kind, nodelay in (("full", full_wall[0]), ("resumed", res_wall[0])):
+        nagle = series(f"handshake_{kind}/nssl_nagle_on", wall)
+        slower = paired(nagle, nodelay, lambda x, y: x / y)
+        rows.append([f"3 {kind} handshake wall, Nagle on (us)", mmm(nagle, "{:.0f}"), "", "",
+                     mmm(slower, "{:.2f}") + "x TCP_NODELAY", "<= 1.10x TCP_NODELAY (separate runs)",
+                     verdict(statistics.median(slower) if slower else None, 1.10)])
+
     # 4. memory
     per = lambda b: b["bytes_per_conn"]
     mem = [series(f"memory/{c}", per) for c in ("nssl_import_table", "raw_bearssl", "openssl")]

@@ -1,4 +1,5 @@
-// Row 3: client CPU per handshake, full and resumed. One handshake = TCP connect, TLS 1.2
+// Row 3: client CPU per handshake, full and resumed (and wall time with the guest's default socket
+// options, Nagle on, against the same with TCP_NODELAY). One handshake = TCP connect, TLS 1.2
 // handshake (ECDHE X25519, RSA-2048 chain verified up to the root, host name checked), then
 // close_notify both ways and close. Resumed handshakes offer the session of a first full
 // handshake; the "resumed" counter says which fraction the server really resumed. Each client
@@ -45,10 +46,11 @@ bool finishHostHandshake(Tally& tally, std::unique_ptr<Client> c)
 
 class NsslHandshaker {
 public:
-    explicit NsslHandshaker(bool resume) : ctx_(guest_.createContext(readFile(pkiFile("root.der"))))
+    explicit NsslHandshaker(bool resume, bool noDelay = true)
+        : ctx_(guest_.createContext(readFile(pkiFile("root.der")))), noDelay_(noDelay)
     {
         if (resume) {
-            const auto first = guest_.connect(ctx_, serverPort());
+            const auto first = guest_.connect(ctx_, serverPort(), -1, noDelay_);
             session_ = first ? guest_.getSession(first.conn) : -1;
             guest_.close(first);
         }
@@ -60,7 +62,7 @@ public:
     }
     bool once()
     {
-        const auto c = guest_.connect(ctx_, serverPort(), session_);
+        const auto c = guest_.connect(ctx_, serverPort(), session_, noDelay_);
         bool resumed = false;
         if (c) {
             auto r = guest_.process().state()->nssl().resumed(nssl::ConnectionHandle{c.conn});
@@ -74,7 +76,14 @@ public:
 private:
     NsslBenchGuest guest_;
     std::int32_t ctx_;
+    bool noDelay_;
     std::int32_t session_ = -1;
+};
+
+/// The guest's default socket options: Nagle on, as games leave it.
+class NsslNagleHandshaker : public NsslHandshaker {
+public:
+    explicit NsslNagleHandshaker(bool resume) : NsslHandshaker(resume, false) {}
 };
 
 class RawHandshaker {
@@ -175,9 +184,11 @@ void registerHandshakeRows()
     handshakes("handshake_full/raw_bearssl", alone<RawHandshaker, false>, n);
     handshakes("handshake_full/openssl", alone<OpenSslHandshaker, false>, n);
     handshakes("handshake_full/nssl_raw_turns", turnsFull, 1);
+    handshakes("handshake_full/nssl_nagle_on", alone<NsslNagleHandshaker, false>, n);
     handshakes("handshake_resumed/nssl_import_table", alone<NsslHandshaker, true>, n);
     handshakes("handshake_resumed/raw_bearssl", alone<RawHandshaker, true>, n);
     handshakes("handshake_resumed/openssl", alone<OpenSslHandshaker, true>, n);
+    handshakes("handshake_resumed/nssl_nagle_on", alone<NsslNagleHandshaker, true>, n);
 }
 
 }  // namespace wiiu::bench

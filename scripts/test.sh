@@ -2,8 +2,7 @@
 # The README's test command: installs what the project needs, builds, and runs every test.
 #   scripts/test.sh              normal build in build/
 #   scripts/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
-#                                (clang; the same tree also builds the libFuzzer targets, so
-#                                .ci/run fuzzes there instead of compiling everything again)
+#                                (clang; the libFuzzer targets have their own tree: fuzz/run.sh)
 #   scripts/test.sh --tsan       ThreadSanitizer build in build-tsan/ (clang; no benchmarks or
 #                                fuzz targets); any report fails the test that caused it
 #   scripts/test.sh --windows    Windows build in build-windows/ (Debian's MinGW-w64; dependencies
@@ -22,7 +21,7 @@ clang=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
 case ${1:-} in
 --sanitize)
   build=build-asan
-  flags+=("${clang[@]}" -DWIIU_NSSL_SANITIZE=ON -DWIIU_NSSL_FUZZ=ON)
+  flags+=("${clang[@]}" -DWIIU_NSSL_SANITIZE=ON)
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   ;;

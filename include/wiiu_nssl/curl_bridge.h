@@ -94,6 +94,8 @@ struct Verdict {
     std::int32_t error = 0;
     tls::FailureReason reason = tls::FailureReason::NoFailure;  ///< as Service::failure() reports it
     std::string text;                                       ///< for logs
+    /// The console quirks (tls::quirk bits, <wiiu_nssl/firmware.h>) an acceptance relied on.
+    std::uint32_t quirks = 0;
     bool accepted() const { return error == 0; }
 };
 

@@ -40,9 +40,11 @@ struct Firmware {
 namespace quirk {
 inline constexpr std::uint32_t BareWildcardName = 0x1;
 inline constexpr std::uint32_t ForgedCa = 0x2;
+inline constexpr std::uint32_t RootInChainIgnored = 0x4;  ///< the chain as sent fails without it
 }  // namespace quirk
 
-/// "bare-wildcard-name", "forged-ca", "bare-wildcard-name+forged-ca", or "" for none.
+/// The names joined by '+' ("bare-wildcard-name", "forged-ca", "root-in-chain-ignored"), or ""
+/// for none.
 std::string quirkNames(std::uint32_t quirks);
 /// One sentence per quirk for operators ("accepted only through the 5.5.5 forged-CA path").
 std::string quirkExplanation(std::uint32_t quirks);

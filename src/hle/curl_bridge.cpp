@@ -72,11 +72,14 @@ Verdict verifyPeer(Process& process, std::int32_t context, std::string_view host
     auto judged = process.state()->nssl().verifyPeerChain(nssl::ContextHandle{context}, std::string(host), options, chain);
     if (!judged)
         return {nssl::code(judged.error()), tls::FailureReason::NoFailure, std::string(nssl::resultName(judged.error()))};
-    if (!*judged)
-        return {};
+    if (!judged->failure) {
+        Verdict accepted;
+        accepted.quirks = judged->quirks;
+        return accepted;
+    }
     // The code a failed verification gives NSSLDoHandshake (Connection::drive).
     const nssl::NsslError code = nssl::toNsslError(tls::TlsStatus::HandshakeFailed);
-    return {nssl::code(code), judged->reason, std::move(judged->text)};
+    return {nssl::code(code), judged->failure.reason, std::move(judged->failure.text)};
 }
 
 }  // namespace wiiu::curl_bridge

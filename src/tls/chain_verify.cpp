@@ -4,7 +4,7 @@
 
 namespace wiiu::tls {
 
-TlsFailure verifyChain(VerifyPolicy policy, std::span<const pki::Bytes> chain)
+ChainVerdict verifyChain(VerifyPolicy policy, std::span<const pki::Bytes> chain)
 {
     // On the heap: the verifier embeds BearSSL's X.509 context and a key buffer (several KiB).
     auto verifier = std::make_unique<X509Verifier>();
@@ -20,11 +20,11 @@ TlsFailure verifyChain(VerifyPolicy policy, std::span<const pki::Bytes> chain)
     }
     const unsigned err = (*vt)->end_chain(vt);
     if (err == BR_ERR_OK)
-        return {};
+        return {{}, verifier->quirksUsed()};
     TlsFailure failure = verifier->failure();
     if (!failure)  // every refusal of the verifier says why; keep BearSSL's word if one did not
         failure = failureFromBearSsl(static_cast<int>(err));
-    return failure;
+    return {failure, 0};
 }
 
 }  // namespace wiiu::tls

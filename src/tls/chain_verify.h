@@ -4,6 +4,7 @@
 // key, the key usage the negotiated suite needs) is the host library's part.
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "pki/types.h"
@@ -12,8 +13,13 @@
 
 namespace wiiu::tls {
 
+struct ChainVerdict {
+    TlsFailure failure;         ///< the refusal; reason None when the chain is accepted
+    std::uint32_t quirks = 0;   ///< the console quirks (quirk:: bits) an acceptance relied on
+};
+
 /// Feeds `chain` (leaf first, as the peer sent it) to an X509Verifier with `policy` the way
-/// BearSSL's engine does; the refusal, or reason None when the chain is accepted.
-TlsFailure verifyChain(VerifyPolicy policy, std::span<const pki::Bytes> chain);
+/// BearSSL's engine does.
+ChainVerdict verifyChain(VerifyPolicy policy, std::span<const pki::Bytes> chain);
 
 }  // namespace wiiu::tls

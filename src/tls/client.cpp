@@ -26,6 +26,22 @@ std::string hex(const unsigned char* p, std::size_t n)
     return s;
 }
 
+/// The fatal alert that tells a server why we refused its certificate, as other clients send
+/// (the console's own choice is unknown: docs/abi.md).
+unsigned char alertFor(FailureReason reason)
+{
+    switch (reason) {
+    case FailureReason::Untrusted:
+    case FailureReason::NotCA: return 48;  // unknown_ca
+    case FailureReason::Expired: return 45;  // certificate_expired
+    case FailureReason::Revoked: return 44;  // certificate_revoked
+    case FailureReason::UnsupportedKey:
+    case FailureReason::UnsupportedAlgorithm: return 43;  // unsupported_certificate
+    case FailureReason::CrlMissing: return 46;  // certificate_unknown
+    default: return 42;  // bad_certificate: not yet valid, wrong name, bad signature, malformed
+    }
+}
+
 TlsFailure configError(std::string text)
 {
     return TlsFailure{FailureReason::BadConfig, 0, -1, std::move(text)};
@@ -160,16 +176,46 @@ Expected<void, TlsFailure> TlsClient::setup(ClientConfig& config)
     return {};
 }
 
+void TlsClient::gatherRecords()
+{
+    while (br_ssl_engine_current_state(eng()) & BR_SSL_SENDREC) {
+        std::size_t len = 0;
+        unsigned char* buf = br_ssl_engine_sendrec_buf(eng(), &len);
+        if (outbox_.size() - outboxSent_ + len > kOutboxLimit) return;
+        try {
+            outbox_.insert(outbox_.end(), buf, buf + len);
+        } catch (const std::bad_alloc&) {
+            return;  // sendRecords sends from the engine's buffer, a record at a time
+        }
+        br_ssl_engine_sendrec_ack(eng(), len);  // the engine may build its next record now
+    }
+}
+
 TlsClient::Io TlsClient::sendRecords()
 {
+    gatherRecords();
     std::size_t len = 0;
-    unsigned char* buf = br_ssl_engine_sendrec_buf(eng(), &len);
+    const unsigned char* buf = nullptr;
+    if (outbox_.empty()) {
+        buf = br_ssl_engine_sendrec_buf(eng(), &len);
+    } else {
+        buf = outbox_.data() + outboxSent_;
+        len = outbox_.size() - outboxSent_;
+    }
     IoResult r = transport_->send({buf, len});
     if (r.status == IoStatus::Ok && r.bytes > 0) {
-        br_ssl_engine_sendrec_ack(eng(), std::min(r.bytes, len));
+        const std::size_t sent = std::min(r.bytes, len);
+        if (outbox_.empty()) {
+            br_ssl_engine_sendrec_ack(eng(), sent);
+        } else if ((outboxSent_ += sent) == outbox_.size()) {
+            outbox_ = {};  // the memory too: an idle connection keeps none
+            outboxSent_ = 0;
+        }
         return Io::Progress;
     }
     if (r.status == IoStatus::WouldBlock || r.status == IoStatus::Ok) return Io::Blocked;
+    outbox_ = {};  // the transport is broken: nothing waiting can go out any more
+    outboxSent_ = 0;
     // A peer that refuses us usually sends an alert and hangs up: read what it left behind,
     // so the failure names the alert rather than a broken pipe.
     if (salvageAlert()) return Io::Progress;  // the engine is closed now; the caller sees it
@@ -272,11 +318,26 @@ TlsStatus TlsClient::finishClosed()
     if (err == BR_ERR_OK)
         return terminate(closeRequested_ ? TlsStatus::Closed : TlsStatus::ZeroReturn);
     // The wrapper's verdict is more precise than the X.509 code the engine stored.
-    if (!established_ && verifier_.failure())
+    if (!established_ && verifier_.failure()) {
         failure_ = verifier_.failure();
-    else
+        sendRefusalAlert();
+    } else {
         failure_ = failureFromBearSsl(err);
+    }
     return terminate(established_ ? TlsStatus::IoError : TlsStatus::HandshakeFailed);
+}
+
+void TlsClient::sendRefusalAlert()
+{
+    // BearSSL closes without a word when the X.509 verifier refuses; the server's operator reads
+    // why in their log only if we say it. The alert goes in the clear (no ChangeCipherSpec yet),
+    // in a record of the version the ServerHello chose; one try, the connection is over anyway.
+    const unsigned version = br_ssl_engine_get_version(eng());
+    const unsigned char record[] = {21, static_cast<unsigned char>(version >> 8), static_cast<unsigned char>(version),
+                                    0, 2, 2 /* fatal */, alertFor(failure_.reason)};
+    const IoResult sent = transport_->send(record);
+    log::nssl().debug("TLS {}: alert {} sent for the refused certificate ({} of 7 bytes)", hostName_, record[6],
+                      sent.status == IoStatus::Ok ? sent.bytes : 0);
 }
 
 void TlsClient::onEstablished()
@@ -300,12 +361,12 @@ TlsStatus TlsClient::handshake()
     if (established_) return TlsStatus::Ok;
     for (;;) {
         const unsigned st = br_ssl_engine_current_state(eng());
-        if (st & BR_SSL_CLOSED) return finishClosed();
-        if (st & BR_SSL_SENDREC) {
+        if (outputWaiting(st)) {  // the whole flight, then one send
             Io r = sendRecords();
             if (r == Io::Progress) continue;
             return r == Io::Blocked ? TlsStatus::WantWrite : *terminal_;
         }
+        if (st & BR_SSL_CLOSED) return finishClosed();
         if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
             onEstablished();
             return TlsStatus::Ok;
@@ -338,16 +399,17 @@ TlsStatus TlsClient::read(std::span<std::uint8_t> buffer, std::size_t& got)
             br_ssl_engine_recvapp_ack(eng(), got);
             return TlsStatus::Ok;
         }
-        if (st & BR_SSL_CLOSED) return finishClosed();
-        // Pending output goes first (the peer may wait for it); input is tried even when the
-        // output is stuck, so a peer that writes before it reads cannot deadlock us.
+        // Pending output goes first (the peer may wait for it; a closed engine may have
+        // answered a close_notify); input is tried even when the output is stuck, so a peer
+        // that writes before it reads cannot deadlock us.
         bool sendBlocked = false;
-        if (st & BR_SSL_SENDREC) {
+        if (outputWaiting(st)) {
             Io r = sendRecords();
             if (r == Io::Progress) continue;
             if (r == Io::Failed) return *terminal_;
             sendBlocked = true;
         }
+        if (st & BR_SSL_CLOSED) return sendBlocked ? TlsStatus::WantWrite : finishClosed();
         if (st & BR_SSL_RECVREC) {
             Io r = receiveRecords();
             if (r == Io::Progress) continue;
@@ -364,15 +426,23 @@ TlsStatus TlsClient::write(std::span<const std::uint8_t> data, std::size_t& acce
     if (!established_) {
         if (TlsStatus s = handshake(); s != TlsStatus::Ok) return s;
     }
+    // Records left from an earlier call go out before new data is taken. The records of this
+    // call's data are gathered and leave together once it is all taken (or the outbox is full).
     for (;;) {
-        const unsigned st = br_ssl_engine_current_state(eng());
-        if (st & BR_SSL_CLOSED) return finishClosed();
-        if (st & BR_SSL_SENDREC) {
+        unsigned st = br_ssl_engine_current_state(eng());
+        const bool gathering = accepted > 0 && accepted < data.size();
+        if (gathering) {
+            gatherRecords();
+            st = br_ssl_engine_current_state(eng());
+        }
+        // The engine takes more data once its record is in the outbox (never while it holds one).
+        if (outputWaiting(st) && !(gathering && (st & BR_SSL_SENDAPP))) {
             Io r = sendRecords();
             if (r == Io::Progress) continue;
             if (r == Io::Failed) return *terminal_;
             return accepted > 0 ? TlsStatus::Ok : TlsStatus::WantWrite;
         }
+        if (st & BR_SSL_CLOSED) return finishClosed();
         if (accepted == data.size()) return TlsStatus::Ok;
         if (st & BR_SSL_SENDAPP) {
             std::size_t len = 0;
@@ -412,6 +482,12 @@ TlsStatus TlsClient::close()
     }
     for (;;) {
         const unsigned st = br_ssl_engine_current_state(eng());
+        if (outputWaiting(st)) {  // our close_notify, even when the engine is done
+            Io r = sendRecords();
+            if (r == Io::Progress) continue;
+            if (r == Io::Failed) return *terminal_;
+            return TlsStatus::WantWrite;
+        }
         if (st & BR_SSL_CLOSED) {
             TlsStatus s = finishClosed();
             return s == TlsStatus::Closed ? TlsStatus::Ok : s;
@@ -421,12 +497,6 @@ TlsStatus TlsClient::close()
             br_ssl_engine_recvapp_buf(eng(), &len);
             br_ssl_engine_recvapp_ack(eng(), len);
             continue;
-        }
-        if (st & BR_SSL_SENDREC) {
-            Io r = sendRecords();
-            if (r == Io::Progress) continue;
-            if (r == Io::Failed) return *terminal_;
-            return TlsStatus::WantWrite;
         }
         if (st & BR_SSL_RECVREC) {
             const IoResult r = receiveIntoEngine();
@@ -452,6 +522,7 @@ std::size_t TlsClient::pending() const
 bool TlsClient::hasPendingOutput() const
 {
     if (terminal_) return false;
+    if (!outbox_.empty()) return true;
     std::size_t len = 0;
     br_ssl_engine_sendrec_buf(eng(), &len);
     return len > 0;

@@ -3,7 +3,8 @@
 // wait, then says which way it is blocked (WantRead / WantWrite); waiting is the caller's job.
 //
 // Memory: one heap block per connection (this object: br_ssl_client_context, the X.509 wrapper
-// and a full-duplex I/O buffer of BR_SSL_BUFSIZE_BIDI), plus the peer chain DER while it is kept.
+// and a full-duplex I/O buffer of BR_SSL_BUFSIZE_BIDI), plus the peer chain DER while it is kept,
+// plus the outbox only while records wait in it.
 // Secrets (master secret, buffers) are wiped when the object is freed; nothing secret is logged.
 #pragma once
 
@@ -136,6 +137,12 @@ private:
     const br_ssl_engine_context* eng() const { return &cc_.eng; }
 
     Expected<void, TlsFailure> setup(ClientConfig& config);
+    /// Our records wait to go out: in the outbox or in the engine.
+    bool outputWaiting(unsigned state) const { return !outbox_.empty() || (state & BR_SSL_SENDREC); }
+    /// Moves the records the engine builds without needing input into the outbox (the engine
+    /// holds one record at a time and builds the next once that one is taken), up to kOutboxLimit.
+    void gatherRecords();
+    /// Gathers, then one send of everything waiting.
     Io sendRecords();
     Io receiveRecords();
     /// Feeds the engine's record buffer: from the bytes read ahead, or one receive from the
@@ -144,6 +151,7 @@ private:
     std::size_t feedAhead(unsigned char* buf, std::size_t len);
     bool salvageAlert();
     TlsStatus finishClosed();
+    void sendRefusalAlert();
     TlsStatus failIo(const IoResult& result, bool sending);
     TlsStatus terminate(TlsStatus status);
     void onEstablished();
@@ -165,7 +173,12 @@ private:
     static constexpr std::size_t kInputSize = BR_SSL_BUFSIZE_INPUT;  // iobuf_ = input, then output
     static constexpr std::size_t kReadAhead = 5;                     // one record header
     static constexpr unsigned char kApplicationData = 23;            // TLS record type
+    static constexpr std::size_t kOutboxLimit = 4 * BR_SSL_BUFSIZE_OUTPUT;  // a 64 KiB write's records
     std::span<unsigned char> ahead_;  // received, not yet given to the engine (in iobuf_'s input half)
+    // Records taken from the engine, sent as one write: a flight sent record by record leaves as
+    // small segments that Nagle holds back until the peer's (delayed) ACK. Freed once sent.
+    std::vector<unsigned char> outbox_;
+    std::size_t outboxSent_ = 0;  // the front of outbox_ already sent
     unsigned char iobuf_[BR_SSL_BUFSIZE_BIDI];  // not zeroed: BearSSL writes before it reads
 };
 

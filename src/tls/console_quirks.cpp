@@ -34,25 +34,42 @@ Expected<Firmware, std::string> Firmware::parse(std::string_view text)
 
 std::string Firmware::text() const { return fmt::format("{}.{}.{}", major, minor, micro); }
 
-std::string quirkNames(std::uint32_t quirks)
+namespace {
+
+struct QuirkText {
+    std::uint32_t bit;
+    std::string_view name;
+    std::string_view explanation;
+};
+
+// In the order names are joined and explained.
+constexpr QuirkText kQuirks[] = {
+    {quirk::BareWildcardName, "bare-wildcard-name",
+     "host name matched only through the bare-* rule (a leaf named \"*\")"},
+    {quirk::ForgedCa, "forged-ca",
+     "accepted only through the 5.5.5 forged-CA path (a CA copying a trusted CA's subject and "
+     "serial with another key)"},
+    {quirk::RootInChainIgnored, "root-in-chain-ignored",
+     "accepted only because the console ignores a root-looking certificate in the chain (authority "
+     "key id equal to its subject key id); other clients refuse the chain as sent"},
+};
+
+std::string joined(std::uint32_t quirks, std::string_view QuirkText::*field, std::string_view separator)
 {
     std::string out;
-    if (quirks & quirk::BareWildcardName) out = "bare-wildcard-name";
-    if (quirks & quirk::ForgedCa) out += out.empty() ? "forged-ca" : "+forged-ca";
+    for (const QuirkText& q : kQuirks) {
+        if (!(quirks & q.bit)) continue;
+        if (!out.empty()) out += separator;
+        out += q.*field;
+    }
     return out;
 }
 
-std::string quirkExplanation(std::uint32_t quirks)
-{
-    std::string out;
-    if (quirks & quirk::ForgedCa)
-        out = "accepted only through the 5.5.5 forged-CA path (a CA copying a trusted CA's subject "
-              "and serial with another key)";
-    if (quirks & quirk::BareWildcardName)
-        out += std::string(out.empty() ? "" : "; ") +
-               "host name matched only through the bare-* rule (a leaf named \"*\")";
-    return out;
-}
+}  // namespace
+
+std::string quirkNames(std::uint32_t quirks) { return joined(quirks, &QuirkText::name, "+"); }
+
+std::string quirkExplanation(std::uint32_t quirks) { return joined(quirks, &QuirkText::explanation, "; "); }
 
 bool hasForgedCaPath(const Firmware& firmware) { return firmware >= Firmware::forgedCaPath(); }
 

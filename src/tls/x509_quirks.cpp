@@ -23,6 +23,20 @@ unsigned X509Verifier::runConsoleChain(const char* name)
         auto cert = pki::parseCertificate(chain_[i]);
         if (!cert || !looksLikeRoot(*cert)) certs.push_back(chain_[i]);
     }
+    const unsigned err = runConsoleRules(certs, name);
+    if (err != BR_ERR_OK || certs.size() == chain_.size()) return err;
+    // Something was dropped: when the chain as sent fails the same rules, the acceptance relied
+    // on ignoring it (e.g. an unrelated root between the leaf and its issuer), which no other
+    // client does, so the verdict must say so.
+    const std::uint32_t used = quirks_;
+    const bool asSentFails = runConsoleRules(chain_, name) != BR_ERR_OK;
+    quirks_ = used | (asSentFails ? quirk::RootInChainIgnored : 0);
+    return BR_ERR_OK;  // the leaf key kept is the same: a failed pass keeps none
+}
+
+unsigned X509Verifier::runConsoleRules(std::span<const pki::Bytes> certs, const char* name)
+{
+    quirks_ = 0;
     unsigned err = runChain(trustAnchors(), certs, name);
     if (err == BR_ERR_OK) return err;
 

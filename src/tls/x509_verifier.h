@@ -124,6 +124,8 @@ private:
     unsigned runChainLinkByLink(Anchors anchors, std::span<const pki::Bytes> certs, const char* name,
                                 std::span<const Window> windows);
     unsigned runConsoleChain(const char* name);                      // x509_quirks.cpp
+    /// Plain, then the bare-wildcard and forged-CA rules over `certs`; sets quirks_.
+    unsigned runConsoleRules(std::span<const pki::Bytes> certs, const char* name);
     unsigned runForgedCa(std::span<const pki::Bytes> certs, const char* name, bool star);
     Anchors trustAnchors() const;
     bool leafHasBareWildcard() const;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include <wiiu_nssl/curl_bridge.h>
+#include <wiiu_nssl/firmware.h>
 #include "hle/nssl/service.h"
 #include "interop/bridged_curl.h"
 #include "support/nssl_guest.h"
@@ -129,6 +130,32 @@ TEST_F(CurlBridge, TrustsExactlyTheContextsCas)
     EXPECT_FALSE(widened.ok);
     ASSERT_TRUE(widened.transfer.verdict);
     EXPECT_EQ(widened.transfer.verdict->reason, FailureReason::Untrusted);
+}
+
+// The bridge's verdict names the console quirk an acceptance relied on, as the handshake's
+// quirksUsed() does: here an unrelated root sent between the leaf and its issuer, which only the
+// console's roots-ignored rule gets past (tests/fixtures/make_quirk_pki.sh).
+TEST_F(CurlBridge, VerdictNamesTheConsoleQuirkItReliedOn)
+{
+    const std::vector<Bytes> withOtherRoot{quirkPkiBytes("host-by-int.der"), quirkPkiBytes("other-ca.der"),
+                                           quirkPkiBytes("int.der")};
+    const std::vector<Bytes> genuine{quirkPkiBytes("host-by-int.der"), quirkPkiBytes("int.der")};
+    const std::int32_t ctx = g.context(0, quirkPkiBytes("ca.der"));
+    const curl_bridge::Verdict console = curl_bridge::verifyPeer(g.process(), ctx, "localhost", withOtherRoot);
+    ASSERT_TRUE(console.accepted()) << console.text;
+    EXPECT_EQ(console.quirks, tls::quirk::RootInChainIgnored) << tls::quirkNames(console.quirks);
+    const curl_bridge::Verdict plain = curl_bridge::verifyPeer(g.process(), ctx, "localhost", genuine);
+    ASSERT_TRUE(plain.accepted()) << plain.text;
+    EXPECT_EQ(plain.quirks, 0u);
+
+    nssl::Config strictConfig;
+    strictConfig.strict = true;
+    NsslGuest strict(strictConfig);
+    const std::int32_t strictCtx = strict.context(0, quirkPkiBytes("ca.der"));
+    const curl_bridge::Verdict refused = curl_bridge::verifyPeer(strict.process(), strictCtx, "localhost", withOtherRoot);
+    EXPECT_FALSE(refused.accepted());
+    EXPECT_EQ(refused.reason, FailureReason::Untrusted) << refused.text;
+    EXPECT_EQ(refused.quirks, 0u);
 }
 
 TEST_F(CurlBridge, ExpiredServerIsRefusedAsExpired)

@@ -2,6 +2,7 @@
 // stale and foreign handles, bad pointers and sizes, the per-process limits, and the store.
 #include <gtest/gtest.h>
 
+#include "support/captured_log.h"
 #include "support/nssl_guest.h"
 #include "support/pki_fixture.h"
 
@@ -222,6 +223,29 @@ TEST(NsslApi, ExportInternalCertificates)
     EXPECT_EQ(g.nssl("NSSLExportInternalClientCertificate", {kTestRootId, buf, size, type, keyBuf,
                                                              keySize.address, keyType}),
               NsslGuest::code(NsslError::INVALID_CERT_TYPE));
+}
+
+// A game adds its groups to every context it makes: what the store lacks is warned about once
+// per process and group, not on every call (later calls log it at debug level).
+TEST(NsslApi, MissingGroupCertificatesAreWarnedOncePerProcessAndGroup)
+{
+    NsslGuest g;
+    CapturedLog captured;
+    const auto warnings = [&] { return captured.count(log::Level::warn, "certificates of those groups are missing"); };
+    for (int i = 0; i < 3; ++i) {
+        const std::int32_t ctx = g.context(0);
+        ASSERT_EQ(g.nssl("NSSLAddServerPKIGroups", {u(ctx), 1, 0, 0}), 0);
+        ASSERT_EQ(g.nssl("NSSLAddServerPKIGroups", {u(ctx), 1, 0, 0}), 0);
+        EXPECT_EQ(g.nssl("NSSLDestroyContext", {u(ctx)}), 0);
+    }
+    EXPECT_EQ(warnings(), 1u) << "group 1";
+    const std::int32_t ctx = g.context(0);
+    ASSERT_EQ(g.nssl("NSSLAddServerPKIGroups", {u(ctx), 3, 0, 0}), 0);
+    ASSERT_EQ(g.nssl("NSSLAddServerPKIGroups", {u(ctx), 2, 0, 0}), 0);
+    EXPECT_EQ(warnings(), 2u) << "group 2, once";
+    NsslGuest other;  // another process warns again
+    ASSERT_EQ(other.nssl("NSSLAddServerPKIGroups", {u(other.context(0)), 1, 0, 0}), 0);
+    EXPECT_EQ(warnings(), 3u);
 }
 
 TEST(NsslApi, PermissionListsAreCheckedWhenTheEmulatorNamesTheCaller)

@@ -44,6 +44,7 @@ constexpr Verdict plain{true, 0};
 constexpr Verdict star{true, quirk::BareWildcardName};
 constexpr Verdict forged{true, quirk::ForgedCa};
 constexpr Verdict both{true, quirk::ForgedCa | quirk::BareWildcardName};
+constexpr Verdict rootIgnored{true, quirk::RootInChainIgnored};
 constexpr Verdict untrusted{false, 0, tls::FailureReason::Untrusted};
 constexpr Verdict mismatch{false, 0, tls::FailureReason::NameMismatch};
 
@@ -54,6 +55,7 @@ struct QuirkCase {
     const char* host;
     std::uint32_t options;
     std::array<Verdict, 4> verdicts;  ///< 5.5.4, 5.5.5, 5.5.6, strict
+    const char* middle = nullptr;     ///< sent between the leaf and the issuer
 };
 
 struct QuirkParam {
@@ -71,6 +73,7 @@ TEST_P(NsslQuirk, VerdictAndTheQuirkItReliedOn)
     const Verdict& want = c.verdicts[profile];
     BearSslServer::Options o;
     o.chain = {quirkPkiBytes(std::string(c.leaf) + ".der"), quirkPkiBytes(std::string(c.issuer) + ".der")};
+    if (c.middle) o.chain.insert(o.chain.begin() + 1, quirkPkiBytes(std::string(c.middle) + ".der"));
     o.key = quirkPkiBytes(std::string(c.leaf) + ".key.der");
     o.behavior = BearSslServer::Behavior::Echo;
     std::string why;
@@ -132,6 +135,11 @@ constexpr QuirkCase kCases[] = {
     {"forged_untrusted_ca",      "star-by-forged-other",   "forged-other",   "account.nintendo.net", kAll,        {untrusted, untrusted, untrusted, mismatch}},
     {"forged_ca_like_a_root",    "star-by-forged-root",    "forged-root",    "account.nintendo.net", kAll,        {untrusted, untrusted, untrusted, mismatch}},
     {"forged_other_subject",     "star-by-forged-subject", "forged-subject", "account.nintendo.net", kAll,        {untrusted, untrusted, untrusted, mismatch}},
+    // Sent as leaf, middle, issuer. An unrelated root between the leaf and its issuer: only the
+    // console's roots-ignored rule accepts it; a root without key ids is not taken for one.
+    {"unrelated_root_in_chain",  "host-by-int",            "int",            "localhost",            kAll,        {rootIgnored, rootIgnored, rootIgnored, untrusted}, "other-ca"},
+    {"unrelated_keyless_root",   "host-by-int",            "int",            "localhost",            kAll,        {untrusted, untrusted, untrusted, untrusted}, "other-ca-nokid"},
+    {"own_root_sent_along",      "host-by-int",            "ca",             "localhost",            kAll,        {plain,     plain,     plain,     plain}, "int"},
 };
 // clang-format on
 
@@ -168,6 +176,11 @@ TEST(NsslQuirkRules, MatchingRuleOnTheGeneratedChains)
     EXPECT_FALSE(tls::forgesTrustedCa(parsed("star-by-forged"), ca)) << "not a CA";
     EXPECT_TRUE(tls::hasBareWildcardName(parsed("star-by-ca")));
     EXPECT_FALSE(tls::hasBareWildcardName(parsed("host-by-ca")));
+    EXPECT_TRUE(tls::looksLikeRoot(parsed("other-ca")));
+    EXPECT_FALSE(tls::looksLikeRoot(parsed("other-ca-nokid"))) << "no key ids: kept (docs/abi.md, chosen)";
+    EXPECT_FALSE(tls::looksLikeRoot(parsed("int")));
+    EXPECT_EQ(tls::quirkNames(quirk::RootInChainIgnored | quirk::BareWildcardName),
+              "bare-wildcard-name+root-in-chain-ignored");
 }
 
 TEST(NsslQuirkFirmware, ParseAcceptsConsoleVersionsOnly)

@@ -242,6 +242,40 @@ TEST(tls_peers, MissingClientCertificateGetsAlert)
     }
 }
 
+// A refused certificate is answered with the fatal alert other clients send (the console's
+// choice is unknown: docs/abi.md), so the server's operator reads why in their log.
+TEST(tls_peers, RefusedCertificateIsToldToTheServer)
+{
+    struct Case {
+        std::string leaf;
+        std::string host;
+        std::string trust;
+        tls::FailureReason reason;
+        std::string alert;  // as s_server -msg names it
+    };
+    const Case cases[] = {
+        {"server", "localhost", "ec-root.der", tls::FailureReason::Untrusted, "unknown_ca"},
+        {"expired", "localhost", "root.der", tls::FailureReason::Expired, "certificate_expired"},
+        {"server", "wronghost", "root.der", tls::FailureReason::NameMismatch, "bad_certificate"},
+    };
+    for (const Case& k : cases) {
+        auto o = opts(Kind::OpenSsl, Version::Tls12);
+        o.cert = pem(k.leaf + ".pem");
+        o.key = pem(k.leaf + ".key");
+        o.chain = pem("int.pem");
+        o.extraArgs = {"-msg"};
+        auto peer = startPeer(o);
+        ASSERT_TRUE(peer);
+        auto config = defaultConfig();
+        config.hostName = k.host;
+        config.trust = trustOf({k.trust});
+        Conn c = connectTo(peer->port(), std::move(config));
+        EXPECT_EQ(c.handshake(), TlsStatus::HandshakeFailed) << k.alert;
+        EXPECT_EQ(c.tls->failure().reason, k.reason) << describe(*c.tls);
+        EXPECT_TRUE(peer->waitForOutput("<<< TLS 1.2, Alert [length 0002], fatal " + k.alert)) << peer->output();
+    }
+}
+
 TEST(tls_peers, EcClientCertificateRequired)
 {
     const auto& [cert, key] = ecClientIdentity();

@@ -193,6 +193,58 @@ TEST(tls_stream, WaitingRecordsTakeOneReceiveEach)
     EXPECT_LE(c.socket->receiveCount() - before, kRecords + 1);
 }
 
+// Each flight leaves as one send. Sent record by record, the later records of a flight are
+// small segments that Nagle holds until the peer ACKs the first, and a server that cannot answer
+// before our Finished delays that ACK: ~40 ms per handshake with the guest's default socket
+// options. Full handshake (ClientHello; ClientKeyExchange, ChangeCipherSpec, Finished), resumed
+// (ClientHello; ChangeCipherSpec, Finished), with a client certificate (ClientHello; Certificate,
+// ClientKeyExchange, CertificateVerify, ChangeCipherSpec, Finished), and a three-record write.
+TEST(tls_stream, EachFlightIsOneSend)
+{
+    auto server = startServer(serverOptions(Behavior::Echo));
+    ASSERT_TRUE(server);
+    constexpr int kBigSendBuffer = 1 << 20;  // a whole write fits: a partial send is no second flight
+    Conn full = connectTo(server->port(), defaultConfig(), kBigSendBuffer);
+    ASSERT_EQ(full.handshake(), TlsStatus::Ok) << describe(*full.tls);
+    EXPECT_EQ(full.socket->sendCount(), 2u) << "ClientHello, then ClientKeyExchange, ChangeCipherSpec, Finished";
+
+    const std::string text(40000, 'w');  // 16384 + 16384 + 7232 bytes: three records
+    const std::size_t before = full.socket->sendCount();
+    std::size_t accepted = 0;
+    ASSERT_EQ(full.tls->write(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), accepted),
+              TlsStatus::Ok) << describe(*full.tls);
+    EXPECT_EQ(accepted, text.size());
+    EXPECT_EQ(full.socket->sendCount() - before, 1u) << "the write's three records";
+    std::string echo;
+    ASSERT_EQ(full.readExactly(text.size(), echo), TlsStatus::Ok) << describe(*full.tls);
+    EXPECT_EQ(echo, text);
+    auto config = defaultConfig();
+    config.resume = full.tls->session();
+    ASSERT_TRUE(config.resume);
+    EXPECT_EQ(full.close(), TlsStatus::Ok);
+
+    Conn resumed = connectTo(server->port(), std::move(config));
+    ASSERT_EQ(resumed.handshake(), TlsStatus::Ok) << describe(*resumed.tls);
+    ASSERT_TRUE(resumed.tls->resumed());
+    EXPECT_EQ(resumed.socket->sendCount(), 2u) << "ClientHello, then ChangeCipherSpec and Finished";
+    EXPECT_EQ(resumed.close(), TlsStatus::Ok);
+
+    // With a client certificate: Certificate, ClientKeyExchange, CertificateVerify,
+    // ChangeCipherSpec and Finished, to openssl s_server asking for it.
+    auto identity = tls::ClientIdentity::create({der("client.der"), der("int.der")}, der("client.rsa.der"));
+    ASSERT_TRUE(identity) << (identity ? "" : identity.error());
+    auto o = testServerOptions(TlsPeer::Kind::OpenSsl);
+    o.clientCA = pem("ca-bundle.pem");
+    std::string why;
+    auto peer = TlsPeer::start(o, &why);
+    ASSERT_TRUE(peer) << why;
+    auto withIdentity = defaultConfig();
+    withIdentity.identity = *identity;
+    Conn mutual = connectTo(peer->port(), std::move(withIdentity));
+    ASSERT_EQ(mutual.handshake(), TlsStatus::Ok) << describe(*mutual.tls) << peer->output();
+    EXPECT_EQ(mutual.socket->sendCount(), 2u) << "ClientHello, then the five messages of the second flight";
+}
+
 // What is read ahead is never a whole record: once the guest has read one record, the next is
 // still (mostly) in the socket, so a guest that waits for readability before reading sees it.
 TEST(tls_stream, AnUnreadRecordLeavesTheSocketReadable)

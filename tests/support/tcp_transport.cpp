@@ -91,7 +91,10 @@ IoResult TcpTransport::send(std::span<const std::uint8_t> data)
 {
     error_code ec;
     const std::size_t n = socket_->socket.send(asio::buffer(data.data(), data.size()), 0, ec);  // MSG_NOSIGNAL
-    if (!ec) return IoResult::ok(n);
+    if (!ec) {
+        sends_ += n > 0 ? 1 : 0;
+        return IoResult::ok(n);
+    }
     if (wouldBlock(ec)) {
         ++wouldBlock_;
         return IoResult::wouldBlock();

@@ -33,6 +33,8 @@ public:
     std::size_t wouldBlockCount() const { return wouldBlock_; }
     /// recv() calls made (each is a system call).
     std::size_t receiveCount() const { return receives_; }
+    /// send() calls that moved bytes (each a write the peer's TCP may see as its own segment).
+    std::size_t sendCount() const { return sends_; }
 
 private:
     struct Socket;
@@ -40,6 +42,7 @@ private:
     std::unique_ptr<Socket> socket_;
     std::size_t wouldBlock_ = 0;
     std::size_t receives_ = 0;
+    std::size_t sends_ = 0;
 };
 
 /// Repeats `step` (a callable returning nssl::TlsStatus) while it returns WantRead/WantWrite,

@@ -10,11 +10,13 @@
 namespace wiiu::test {
 namespace {
 
-/// A server sending `leaf` and its issuer (make_quirk_pki.sh names).
-std::unique_ptr<BearSslServer> serverFor(const std::string& leaf, const std::string& issuer)
+/// A server sending `leaf`, `middle` (when not empty) and `issuer` (make_quirk_pki.sh names).
+std::unique_ptr<BearSslServer> serverFor(const std::string& leaf, const std::string& issuer,
+                                         const std::string& middle = {})
 {
     BearSslServer::Options o;
     o.chain = {quirkPkiBytes(leaf + ".der"), quirkPkiBytes(issuer + ".der")};
+    if (!middle.empty()) o.chain.insert(o.chain.begin() + 1, quirkPkiBytes(middle + ".der"));
     o.key = quirkPkiBytes(leaf + ".key.der");
     o.behavior = BearSslServer::Behavior::Echo;
     std::string why;
@@ -85,6 +87,34 @@ TEST(ProbeQuirk, PlainChainNeedsNoQuirk)
     const ProbeRun r = runProbe(probeArgs(server->port(), {"--firmware", "5.5.4"}, "localhost"));
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("verdict on firmware 5.5.4: accepted by plain X.509"), std::string::npos) << r.out;
+}
+
+// Leaf, an unrelated root, then the leaf's issuer: accepted only because the console ignores
+// roots in the chain, which plain X.509 (and every other client) does not, so the verdict names it.
+TEST(ProbeQuirk, UnrelatedRootInTheChainIsNamed)
+{
+    auto server = serverFor("host-by-int", "int", "other-ca");
+    ASSERT_TRUE(server);
+    for (const char* firmware : {"5.5.4", "5.5.5", "5.5.6"}) {
+        const ProbeRun r = runProbe(probeArgs(server->port(), {"--firmware", firmware}, "localhost"));
+        EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+        EXPECT_NE(r.out.find(std::string("verdict on firmware ") + firmware +
+                             ": accepted through root-in-chain-ignored: accepted only because the console "
+                             "ignores a root-looking certificate in the chain"),
+                  std::string::npos) << r.out;
+    }
+    const ProbeRun j = runProbe(probeArgs(server->port(), {"--json"}, "localhost"));
+    ASSERT_EQ(j.exitCode, 0) << j.out << j.err;
+    const auto json = j.json();
+    EXPECT_EQ(json["quirks"], nlohmann::json::array({"root-in-chain-ignored"}));
+    EXPECT_EQ(json["connections"][0]["quirks"], json["quirks"]);
+    EXPECT_NE(json["quirk_note"].get<std::string>().find("other clients refuse the chain as sent"), std::string::npos);
+
+    const ProbeRun strict = runProbe(probeArgs(server->port(), {"--strict"}, "localhost"));
+    EXPECT_EQ(strict.exitCode, 2) << strict.out << strict.err;
+    EXPECT_NE(strict.out.find("verdict on --strict (no console quirks): refused (Untrusted)"), std::string::npos)
+        << strict.out;
+    EXPECT_NE(strict.out.find("BR_ERR_X509_DN_MISMATCH"), std::string::npos) << strict.out;
 }
 
 }  // namespace

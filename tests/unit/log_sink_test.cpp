@@ -8,40 +8,14 @@
 
 #include <wiiu_nssl/log.h>
 
+#include "support/captured_log.h"
 #include "support/guest_env.h"
 
 using namespace wiiu;
 
 namespace {
 
-struct Line {
-    log::Channel channel;
-    log::Level level;
-    std::string message;
-};
-
-/// Collects what the module logs while it lives; gives the sink back to stderr afterwards.
-class CapturedLog {
-public:
-    CapturedLog()
-    {
-        log::setSink([this](log::Channel c, log::Level l, std::string_view m) {
-            std::lock_guard lock(mutex_);
-            lines_.push_back({c, l, std::string(m)});
-        });
-    }
-    ~CapturedLog() { log::setSink({}); }
-
-    std::vector<Line> lines()
-    {
-        std::lock_guard lock(mutex_);
-        return lines_;
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<Line> lines_;
-};
+using test::CapturedLog;
 
 TEST(LogSink, ReceivesTheModulesLinesWithChannelAndLevel)
 {

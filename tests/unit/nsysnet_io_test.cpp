@@ -344,6 +344,33 @@ TEST(NsysnetIo, ProcessTeardownWakesBlockedThreads)
     EXPECT_EQ(g.lastError(), err(SoError::SO_ELIBNOTREADY));
 }
 
+// A select over no descriptor (a guest's sleep) watches no socket that socket_lib_finish
+// closes; the library's end wakes it all the same (docs/sockets.md), and only that session's.
+TEST(NsysnetIo, LibraryFinishWakesASelectWithoutDescriptors)
+{
+    NetGuest g;
+    const auto forever = g.put(nsysnet::GuestTimeval{guest::bei32(0x7FFFFFFF), guest::bei32(0)}).address;
+    auto sleeper = std::async(std::launch::async, [&] {
+        const std::int32_t r = g.net("select", {0, 0, 0, 0, forever}, 2);
+        return std::pair{r, g.lastError(2)};
+    });
+    EXPECT_EQ(sleeper.wait_for(50ms), std::future_status::timeout);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(g.net("socket_lib_finish", {}, 3), 0);
+    ASSERT_EQ(sleeper.wait_for(5s), std::future_status::ready) << "socket_lib_finish left select asleep";
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+    const auto [r, e] = sleeper.get();
+    EXPECT_EQ(r, -1);
+    EXPECT_EQ(e, err(SoError::SO_EABORTED));
+    // The next session's selects sleep their full time.
+    EXPECT_EQ(g.net("socket_lib_init", {}, 3), 0);
+    const auto shortWait = g.put(nsysnet::GuestTimeval{guest::bei32(0), guest::bei32(50000)}).address;
+    const auto again = std::chrono::steady_clock::now();
+    EXPECT_EQ(g.net("select", {0, 0, 0, 0, shortWait}), 0);
+    EXPECT_GE(std::chrono::steady_clock::now() - again, 45ms);
+    EXPECT_EQ(g.lastError(), 0);
+}
+
 TEST(NsysnetIo, SharedHandleSurvivesGuestClose)
 {
     NetGuest g;

@@ -58,7 +58,7 @@ std::string verifiedAs(const ProbeReport& report)
 nlohmann::json quirkArray(std::uint32_t quirks)
 {
     auto out = nlohmann::json::array();
-    for (std::uint32_t bit : {tls::quirk::ForgedCa, tls::quirk::BareWildcardName})
+    for (std::uint32_t bit : {tls::quirk::ForgedCa, tls::quirk::BareWildcardName, tls::quirk::RootInChainIgnored})
         if (quirks & bit) out.push_back(tls::quirkNames(bit));
     return out;
 }

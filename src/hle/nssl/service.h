@@ -4,6 +4,7 @@
 // Thread-safe: guest threads of the process call in concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -24,6 +25,7 @@
 #include "hle/nssl/session.h"
 #include "hle/guest/interrupt.h"
 #include "common/module_lock.h"
+#include "tls/chain_verify.h"
 
 namespace wiiu::nsysnet {
 class SocketTable;
@@ -120,7 +122,7 @@ public:
     Result<ContextView> describeContext(ContextHandle ctx);
     /// What NSSLDoHandshake on a connection of `ctx` to `host` with verify `options` would
     /// conclude of `chain` (leaf first) at the emulated clock: reason None to accept it.
-    Result<tls::TlsFailure> verifyPeerChain(ContextHandle ctx, std::string host, std::uint32_t options,
+    Result<tls::ChainVerdict> verifyPeerChain(ContextHandle ctx, std::string host, std::uint32_t options,
                                             std::span<const pki::Bytes> chain);
 
     /// Host-side view for tools and debugging (<wiiu_nssl/inspection.h>).
@@ -161,6 +163,9 @@ private:
     HandleTable<ConnectionHandle, Connection> connections_;
     HandleTable<SessionHandle, Session> sessions_;
     int externalCerts_ = 0;
+    // Groups whose missing certificates were reported: a game adds its groups to every context
+    // it makes, so each group's warning is given once per process, later ones at debug level.
+    std::atomic<std::uint32_t> reportedGroups_{0};
 };
 
 }  // namespace wiiu::nssl

@@ -16,7 +16,7 @@ Result<Service::ContextView> Service::describeContext(ContextHandle ctx)
     return ContextView{c.cas(), c.overlayCas(), c.snapshot(), c.mode()};
 }
 
-Result<tls::TlsFailure> Service::verifyPeerChain(ContextHandle ctx, std::string host, std::uint32_t options,
+Result<tls::ChainVerdict> Service::verifyPeerChain(ContextHandle ctx, std::string host, std::uint32_t options,
                                                  std::span<const pki::Bytes> chain)
 {
     auto context = contextFor(ctx);
@@ -26,7 +26,7 @@ Result<tls::TlsFailure> Service::verifyPeerChain(ContextHandle ctx, std::string 
         handshakeConfig((*context)->snapshot(), config_, std::move(host), options, hooks_.now());
     auto policy = tls::verifyPolicyFor(engine);
     if (!policy)
-        return policy.error();  // the handshake would not even start (BadConfig)
+        return tls::ChainVerdict{policy.error()};  // the handshake would not even start (BadConfig)
     return tls::verifyChain(std::move(*policy), chain);
 }
 

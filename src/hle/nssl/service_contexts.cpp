@@ -171,10 +171,13 @@ Result<GroupCounts> Service::addServerPkiGroups(ContextHandle ctx, std::uint32_t
         ++counts.added;
     }
     counts.missing = store_->missingInGroups(groupMask);
-    if (counts.missing > 0)
-        log::nssl().warn("NSSLAddServerPKIGroups({:#x}): {} certificates of those groups are missing from the "
-                         "loaded store (dump your console's store with dump_certs)",
-                         groupMask, counts.missing);
+    if (counts.missing > 0) {
+        const bool fresh = (groupMask & ~reportedGroups_.fetch_or(groupMask)) != 0;
+        log::nssl().log(fresh ? spdlog::level::warn : spdlog::level::debug,
+                        "NSSLAddServerPKIGroups({:#x}): {} certificates of those groups are missing from the "
+                        "loaded store (dump your console's store with dump_certs)",
+                        groupMask, counts.missing);
+    }
     return counts;
 }
 

@@ -15,7 +15,9 @@ Expected<int, SoError> SocketTable::select(std::span<SelectEntry> entries, guest
         return fail(SoError::SO_EBADF);
     std::array<std::shared_ptr<HostSocket>, kMaxSockets> sockets;
     std::array<guest::WaitItem, kMaxSockets> targets;
-    std::array<const guest::Interrupt*, kMaxSockets + 1> aborts{};  // each close signal, then teardown
+    // Each close signal, then the library session's end and the process's.
+    std::array<const guest::Interrupt*, kMaxSockets + 2> aborts{};
+    std::size_t signalCount = entries.size();
     for (std::size_t i = 0; i < entries.size(); ++i) {
         SelectEntry& e = entries[i];
         sockets[i] = find(e.fd);
@@ -24,12 +26,19 @@ Expected<int, SoError> SocketTable::select(std::span<SelectEntry> entries, guest
         e.readReady = e.writeReady = e.exceptReady = false;
         aborts[i] = &sockets[i]->closeSignal();
     }
-    aborts[entries.size()] = &teardown_;
+    std::shared_ptr<const guest::Interrupt> sessionEnd;
+    {
+        std::lock_guard lock(mutex_);
+        sessionEnd = sessionEnd_;
+    }
+    if (sessionEnd)  // none for a table the library never initialised (tests of the table alone)
+        aborts[signalCount++] = sessionEnd.get();
+    aborts[signalCount++] = &teardown_;
     for (std::size_t i = 0; i < entries.size(); ++i)
         targets[i] = guest::waitTarget(sockets[i]->nativeHandle(), entries[i].read, entries[i].write);
 
     const std::span<guest::WaitItem> watched(targets.data(), entries.size());
-    const std::span<const guest::Interrupt* const> signals(aborts.data(), entries.size() + 1);
+    const std::span<const guest::Interrupt* const> signals(aborts.data(), signalCount);
     for (;;) {
         if (guest::waitFor(hooks_, watched, signals, deadline) == guest::WaitResult::Aborted)
             return fail(SoError::SO_EABORTED);

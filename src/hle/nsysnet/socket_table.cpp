@@ -31,6 +31,23 @@ void SocketTable::teardown()
     }
 }
 
+void SocketTable::initialize()
+{
+    std::lock_guard lock(mutex_);
+    if (!sessionEnd_ || sessionEnd_->signalled())
+        sessionEnd_ = std::make_shared<guest::Interrupt>();  // bad_alloc: the export's SO_ENOMEM
+    initialized_.store(true);
+}
+
+bool SocketTable::finish()
+{
+    std::lock_guard lock(mutex_);
+    if (!initialized_.exchange(false))
+        return false;
+    sessionEnd_->signal();
+    return true;
+}
+
 SocketTable::CallScope::CallScope(SocketTable& table) : table_(table)
 {
     std::lock_guard lock(table_.callsMutex_);

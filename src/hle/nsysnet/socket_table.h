@@ -81,9 +81,11 @@ public:
     SocketTable& operator=(const SocketTable&) = delete;
 
     // --- library state (socket_lib_init / socket_lib_finish) -------------------------------------
-    void initialize() { initialized_.store(true); }
-    /// false when the library was not initialised (socket_lib_finish then fails with ENOLIBRM).
-    bool finish() { return initialized_.exchange(false); }
+    /// Starts a library session (idempotent while one runs).
+    void initialize();
+    /// Ends the session: signals its end, which wakes the selects of the session. false when the
+    /// library was not initialised (socket_lib_finish then fails with ENOLIBRM).
+    bool finish();
     bool initialized() const { return initialized_.load(); }
 
     // --- descriptors --------------------------------------------------------------------------
@@ -176,6 +178,9 @@ private:
 
     mutable ModuleMutex mutex_;
     std::array<std::shared_ptr<HostSocket>, kMaxSockets> slots_;
+    // The end of the current library session. A select over no descriptor watches no socket that
+    // socket_lib_finish closes, so it watches this. A new one per session: a signal stays raised.
+    std::shared_ptr<guest::Interrupt> sessionEnd_;
 
     ModuleMutex callsMutex_;
     std::condition_variable_any callsDone_;
