@@ -13,6 +13,13 @@
 #define GUEST_RT_NO_MAIN
 #include "guest_rt.h"
 
+#ifndef SELFTEST_HOST /* the build passes WIIU_NSSL_SELFTEST_HOST / _PORT */
+#define SELFTEST_HOST "localhost"
+#endif
+#ifndef SELFTEST_PORT
+#define SELFTEST_PORT 443u
+#endif
+
 void OSReport(const char *format, ...);
 
 static int failed; /* the first failed check */
