@@ -86,6 +86,13 @@ public:
                                                    std::span<const std::uint32_t> args);
 };
 
+/// Who is inside the module on the calling host thread: a guest thread (an export called through
+/// the import table, from a fiber or not) or a host thread of the emulator (the nlibcurl bridge's
+/// calls, which run on curl's workers). A hook asks it when the two need different handling, e.g.
+/// a wait() that parks fibers must not try to park a host thread.
+enum class Caller : std::uint8_t { GuestThread, HostThread };
+Caller currentCaller();
+
 /// One non-blocking look at the items: fills in their results and returns how many are ready,
 /// waiting at most `timeoutMs` (0: not at all; -1: no limit). What the default wait() and the
 /// polling adapter (polling_wait.h) use; an emulator's own wait() may use it too.

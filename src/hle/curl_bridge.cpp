@@ -2,6 +2,7 @@
 // calls (service_bridge.cpp) underneath, NSSL codes out. No verification logic lives here.
 #include <wiiu_nssl/curl_bridge.h>
 
+#include "hle/guest/caller.h"
 #include "hle/nssl/connection.h"
 #include "hle/nssl/service.h"
 #include <wiiu_nssl/process.h>
@@ -42,6 +43,7 @@ ClientCertificate clientCertificate(const std::shared_ptr<const tls::ClientIdent
 
 std::int32_t describeContext(Process& process, std::int32_t context, ContextDescription& out, DescribeOptions options)
 {
+    const guest::HostCallerScope hostCaller;
     auto view = process.state()->nssl().describeContext(nssl::ContextHandle{context});
     if (!view)
         return nssl::code(view.error());
@@ -69,6 +71,7 @@ std::int32_t describeContext(Process& process, std::int32_t context, ContextDesc
 Verdict verifyPeer(Process& process, std::int32_t context, std::string_view host, std::span<const Bytes> chain,
                    std::uint32_t options)
 {
+    const guest::HostCallerScope hostCaller;  // its now() comes from curl's worker thread
     auto judged = process.state()->nssl().verifyPeerChain(nssl::ContextHandle{context}, std::string(host), options, chain);
     if (!judged)
         return {nssl::code(judged.error()), tls::FailureReason::NoFailure, std::string(nssl::resultName(judged.error()))};

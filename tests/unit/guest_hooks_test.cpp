@@ -1,11 +1,14 @@
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include <wiiu_nssl/curl_bridge.h>
 #include <wiiu_nssl/hooks.h>
 #include "platform/socket.h"
 #include "hle/guest/interrupt.h"
+#include "support/guest_env.h"
 
 using namespace wiiu::guest;
 using namespace std::chrono_literals;
@@ -65,6 +68,36 @@ TEST(DefaultHooksTest, ClockAndHeapDefaults)
     EXPECT_GE(a, 0x30000000u);
     withHeap.guestFree(a);
     EXPECT_EQ(withHeap.heap()->blocksInUse(), 0u);
+}
+
+/// Hooks that note who called now() and socketErrorChanged().
+class CallerNoting : public DefaultHooks {
+public:
+    std::chrono::system_clock::time_point now() override
+    {
+        nowCallers.push_back(currentCaller());
+        return DefaultHooks::now();
+    }
+    void socketErrorChanged(GuestThreadId, std::int32_t) override { errnoCallers.push_back(currentCaller()); }
+    std::vector<Caller> nowCallers, errnoCallers;
+};
+
+TEST(DefaultHooksTest, HooksLearnWhetherAGuestOrAHostThreadCalls)
+{
+    CallerNoting hooks;
+    wiiu::test::GuestEnv g(wiiu::test::GuestEnv::withHooks(hooks));
+    g.call("nsysnet", "socket_lib_init", {});
+    g.call("nsysnet", "NSSLInit", {});
+    const auto ctx = static_cast<std::int32_t>(g.call("nsysnet", "NSSLCreateContext", {0}));
+    ASSERT_GE(ctx, 0);
+    ASSERT_FALSE(hooks.errnoCallers.empty());
+    for (Caller c : hooks.errnoCallers)
+        EXPECT_EQ(c, Caller::GuestThread);
+    // The nlibcurl bridge judges a chain on curl's host thread; its clock comes from there.
+    wiiu::curl_bridge::verifyPeer(g.process(), ctx, "example.com", {});
+    ASSERT_EQ(hooks.nowCallers.size(), 1u);
+    EXPECT_EQ(hooks.nowCallers[0], Caller::HostThread);
+    EXPECT_EQ(currentCaller(), Caller::GuestThread) << "the bridge's mark ends with its call";
 }
 
 }  // namespace

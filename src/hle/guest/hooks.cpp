@@ -1,4 +1,5 @@
 #include <wiiu_nssl/hooks.h>
+#include "hle/guest/caller.h"
 #include "hle/guest/interrupt.h"
 
 #include <cstdint>
@@ -59,6 +60,29 @@ std::uint32_t EmbeddingHooks::guestAlloc(std::uint32_t, std::uint32_t)
 void EmbeddingHooks::guestFree(std::uint32_t) {}
 
 void EmbeddingHooks::socketErrorChanged(GuestThreadId, std::int32_t) {}
+
+namespace {
+
+// Per host thread: a bridge call runs on the emulator's host thread from start to end, without
+// fibers, so the depth never travels with a guest thread.
+thread_local int hostCallDepth = 0;
+
+}  // namespace
+
+HostCallerScope::HostCallerScope()
+{
+    ++hostCallDepth;
+}
+
+HostCallerScope::~HostCallerScope()
+{
+    --hostCallDepth;
+}
+
+Caller currentCaller()
+{
+    return hostCallDepth > 0 ? Caller::HostThread : Caller::GuestThread;
+}
 
 std::optional<std::uint32_t> EmbeddingHooks::callGuest(GuestThreadId, std::uint32_t, std::span<const std::uint32_t>)
 {
