@@ -138,20 +138,20 @@ using VF = tls::FailureReason;
 INSTANTIATE_TEST_SUITE_P(
     Cases, NsslVerification,
     ::testing::Values(
-        VerifyCase{"trusted_all_checks", "server", "server.key.der", true, "localhost", 7, true, VF::None},
+        VerifyCase{"trusted_all_checks", "server", "server.key.der", true, "localhost", 7, true, VF::NoFailure},
         VerifyCase{"untrusted_root", "server", "server.key.der", false, "localhost", 1, false, VF::Untrusted},
         VerifyCase{"untrusted_but_chain_not_checked", "server", "server.key.der", false, "localhost", 6, true,
-                   VF::None},
+                   VF::NoFailure},
         VerifyCase{"expired", "expired", "expired.key.der", true, "localhost", 7, false, VF::Expired},
-        VerifyCase{"expired_dates_not_checked", "expired", "expired.key.der", true, "localhost", 3, true, VF::None},
+        VerifyCase{"expired_dates_not_checked", "expired", "expired.key.der", true, "localhost", 3, true, VF::NoFailure},
         VerifyCase{"not_yet_valid", "notyet", "notyet.key.der", true, "localhost", 4, false, VF::NotYetValid},
         VerifyCase{"wrong_host", "server", "server.key.der", true, "wronghost.example", 2, false,
                    VF::NameMismatch},
         VerifyCase{"wrong_host_name_not_checked", "server", "server.key.der", true, "wronghost.example", 5, true,
-                   VF::None},
-        VerifyCase{"ip_literal_in_san", "server", "server.key.der", true, "127.0.0.1", 7, true, VF::None},
+                   VF::NoFailure},
+        VerifyCase{"ip_literal_in_san", "server", "server.key.der", true, "127.0.0.1", 7, true, VF::NoFailure},
         VerifyCase{"options_zero_accepts_anything", "expired", "expired.key.der", false, "nothing.example", 0,
-                   true, VF::None}),
+                   true, VF::NoFailure}),
     [](const auto& param) { return std::string(param.param.name); });
 
 TEST(NsslClientCertificate, InternalExternalAndMissing)

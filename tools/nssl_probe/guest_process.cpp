@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "hle/export_failures.h"
-#include "hle/exports.h"
 #include <wiiu_nssl/endian.h>
+#include <wiiu_nssl/import_table.h>
+#include <wiiu_nssl/log.h>
 #include <wiiu_nssl/nsysnet_errors.h>
 
 namespace wiiu::probe {
@@ -43,7 +43,7 @@ std::int32_t GuestProcess::call(std::string_view library, std::string_view name,
     CallRecord record{std::move(text), result, std::move(trace.result), std::nullopt};
     if (movedAt)
         record.bytes = result == 0 ? loadBe32(*movedAt) : 0;
-    if (result == -1 && importTable().entry(*index).fail == failure::minusOne) {
+    if (result == -1 && importTable().entry(*index).channel == log::Channel::nsysnet) {
         // A socket call's -1 means "see socketlasterr"; reading it is part of this call's answer.
         guest::CallFrame errFrame;
         errFrame.thread = 1;

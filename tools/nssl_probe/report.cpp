@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <wiiu_nssl/inspection.h>
 
 namespace wiiu::probe {
 
