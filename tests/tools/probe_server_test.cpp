@@ -179,18 +179,26 @@ TEST(ProbeServer, ResumeTwice)
 
 TEST(ProbeServer, NonBlockingWaitsWithSelect)
 {
-    auto peer = server("server.pem", "server.key");
-    ASSERT_TRUE(peer);
-    const ProbeRun r = runProbe(args(*peer, {"--ca-file", path("root.pem"), "--nonblocking", "--http-get", "/"}));
-    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
-    const auto j = r.json();
+    // Every run must succeed; at least one must have met a WANT_* and waited in select. A run on
+    // a loaded machine can find every answer already there each time it reads (the client was
+    // preempted for a whole round trip), and then has nothing to wait for.
     bool sawSelect = false, sawWant = false;
-    for (const auto& c : j["calls"]) {
-        sawSelect |= c["call"].get<std::string>().starts_with("select(");
-        sawWant |= c["result_name"].get<std::string>().starts_with("NSSL_ERROR_WANT_");
+    std::string calls;
+    for (int attempt = 0; attempt < 5 && !(sawSelect && sawWant); ++attempt) {
+        auto peer = server("server.pem", "server.key");
+        ASSERT_TRUE(peer);
+        const ProbeRun r = runProbe(args(*peer, {"--ca-file", path("root.pem"), "--nonblocking", "--http-get", "/"}));
+        ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+        const auto j = r.json();
+        EXPECT_GT(j["bytes_read"].get<int>(), 0);
+        sawSelect = sawWant = false;
+        for (const auto& c : j["calls"]) {
+            sawSelect |= c["call"].get<std::string>().starts_with("select(");
+            sawWant |= c["result_name"].get<std::string>().starts_with("NSSL_ERROR_WANT_");
+        }
+        calls = j["calls"].dump(1);
     }
-    EXPECT_TRUE(sawSelect && sawWant) << j["calls"].dump(1);
-    EXPECT_GT(j["bytes_read"].get<int>(), 0);
+    EXPECT_TRUE(sawSelect && sawWant) << calls;
 }
 
 TEST(ProbeServer, ResolvesNamesWithGetaddrinfo)
