@@ -18,7 +18,7 @@ guest::ExportIndex NsslBenchGuest::index(const char* library, const char* name) 
     return *i;
 }
 
-NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv(ProcessSettings{nullptr, std::move(config)})
+NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv(ProcessSettings{nullptr, std::move(config), nullptr, nullptr})
 {
     socketLibInit_ = index("nsysnet", "socket_lib_init");
     socket_ = index("nsysnet", "socket");

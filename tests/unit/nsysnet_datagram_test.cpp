@@ -318,7 +318,7 @@ TEST(NsysnetDatagram, GethostbyaddrNamesAnAddressInTheProcesssHostent)
     EXPECT_TRUE(refused(GuestEnv::kBase + GuestEnv::kSize - 2, 4, 2, SoError::SO_EFAULT));
 
     // An address with no name (TEST-NET-1; a short resolver deadline keeps the test quick).
-    g.process().sockets().resolver().setTimeout(300ms);
+    g.process().state()->sockets().resolver().setTimeout(300ms);
     const auto nameless = g.put(guest::be32(0xC0000201u)).address;
     EXPECT_EQ(g.net("gethostbyaddr", {nameless, 4, 2}), 0);
     EXPECT_NE(g.readBe32(hErrno), 0u);
