@@ -43,15 +43,15 @@ case ${1:-} in
   echo "test.sh --windows: tests done ($((SECONDS - start)) s)"
   exit 0
   ;;
-"")
-  # The add_subdirectory consumer test builds BearSSL from Debian's source package.
-  scripts/install-deps.sh
-  flags+=(-DWIIU_NSSL_CONSUMER_BEARSSL_SOURCE_DIR="$(scripts/debian-source.sh bearssl build/sources)")
-  ;;
+"") ;;
 *) echo "usage: scripts/test.sh [--sanitize|--tsan|--windows]" >&2; exit 2 ;;
 esac
 
 scripts/install-deps.sh
+if [[ $build == build ]]; then
+  # The add_subdirectory consumer test builds BearSSL from Debian's source package.
+  flags+=(-DWIIU_NSSL_CONSUMER_BEARSSL_SOURCE_DIR="$(scripts/debian-source.sh bearssl build/sources)")
+fi
 cmake -S . -B "$build" -G Ninja -DWIIU_NSSL_WERROR=ON "${flags[@]}" >/dev/null
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" -j "$(nproc)" --output-on-failure --timeout 600
