@@ -173,9 +173,10 @@ protected:
         }
     }
 
-    static std::unique_ptr<BearSslServer> echoServer()
+    static std::unique_ptr<BearSslServer> echoServer(std::chrono::milliseconds answerDelay = {})
     {
         BearSslServer::Options o;
+        o.answerDelay = answerDelay;
         o.chain = {pkiBytes("server.der"), pkiBytes("int.der")};
         o.key = pkiBytes("server.key.der");
         std::string why;
@@ -301,7 +302,9 @@ TEST_F(PpcGuestTest, BlockingFlowResumesItsSession)
 
 TEST_F(PpcGuestTest, NonBlockingFlowWaitsWithSelect)
 {
-    auto server = echoServer();
+    // The server answers the ClientHello only after 100 ms, so the guest must meet WANT_READ and
+    // wait in select even when the machine is so loaded that every later answer is already there.
+    auto server = echoServer(std::chrono::milliseconds(100));
     ASSERT_TRUE(server);
     load("tls_nonblocking");
     const auto p = params(withServer(server->port(), pkiBytes("root.der")));

@@ -406,6 +406,8 @@ void BearSslServer::run()
         socket.set_option(asio::ip::tcp::no_delay(true), ec);
         if (im.options.receiveBuffer > 0)
             socket.set_option(asio::socket_base::receive_buffer_size(im.options.receiveBuffer), ec);
+        if (im.options.answerDelay.count() > 0)
+            std::this_thread::sleep_for(im.options.answerDelay);
         auto session = std::make_unique<Impl::Session>();
         Connection c = Serve(im, *session, socket).run();
         socket.close(ec);

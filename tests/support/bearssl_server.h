@@ -48,6 +48,9 @@ public:
         /// Any behaviour: reset the TCP connection once this many application bytes have been
         /// received (0 = never). A peer that dies while the client is writing.
         std::size_t resetAfterReceived = 0;
+        /// Wait this long after accepting before serving: a non-blocking client's first read then
+        /// surely finds nothing, whatever the load on the machine.
+        std::chrono::milliseconds answerDelay{0};
     };
 
     /// What the server saw on one connection.
