@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cstdlib>
@@ -33,7 +34,10 @@ struct Line {
 };
 
 // Per host thread, like the lock count (common/module_lock.h) that decides when they go out.
-thread_local std::vector<Line> deferred;
+// A pointer, not a vector: MinGW's emulated TLS may free a thread's block before that thread's
+// thread_local destructors run, so one with a destructor crashes at thread exit there. The list
+// lives only while its thread holds a module lock, so a thread ends with none.
+thread_local std::vector<Line>* deferred = nullptr;
 
 void deliver(const Line& line) noexcept
 {
@@ -78,10 +82,13 @@ protected:
         }
         Line line{std::move(target), channel_, static_cast<Level>(msg.level),
                   std::string(msg.payload.data(), msg.payload.size())};
-        if (moduleLocksHeld() > 0)
-            deferred.push_back(std::move(line));
-        else
+        if (moduleLocksHeld() == 0) {
             deliver(line);
+            return;
+        }
+        if (!deferred)
+            deferred = new std::vector<Line>;
+        deferred->push_back(std::move(line));
     }
     void flush_() override {}
 
@@ -164,10 +171,11 @@ void setSink(Sink sink)
 
 void deliverDeferred() noexcept
 {
-    // Swapped out first: a sink that logs again appends to a fresh list.
-    std::vector<Line> lines;
-    lines.swap(deferred);
-    for (const Line& line : lines)
+    // Taken out first: a sink that logs again starts a fresh list.
+    const std::unique_ptr<std::vector<Line>> lines(std::exchange(deferred, nullptr));
+    if (!lines)
+        return;
+    for (const Line& line : *lines)
         deliver(line);
 }
 
