@@ -176,18 +176,6 @@ class HooksUnlocked : public testing::TestWithParam<Setup> {};
 
 TEST_P(HooksUnlocked, NoHookAndNoLogLineRunsUnderALockAndParkedCallsResumeAnywhere)
 {
-#if defined(__SANITIZE_THREAD__)
-    constexpr bool tsan = true;
-#elif defined(__has_feature)
-    constexpr bool tsan = __has_feature(thread_sanitizer);
-#else
-    constexpr bool tsan = false;
-#endif
-    // clang 14's ThreadSanitizer runtime fails its own check (tsan_rtl_proc.cpp:46) when a fiber
-    // resumes on another host thread; its fiber API is not known to support that here. The
-    // one-host-thread variants run under TSan; the migrating ones under ASan and without.
-    if (tsan && GetParam().hostThreads > 1)
-        GTEST_SKIP() << "ThreadSanitizer's runtime cannot follow fibers that change host threads";
     std::string why;
     auto server = TlsPeer::start(testServerOptions(TlsPeer::Kind::Python), &why);
     ASSERT_TRUE(server) << why;

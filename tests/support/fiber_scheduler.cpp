@@ -58,12 +58,16 @@ namespace {
 
 thread_local HostContext tlsHost;
 
-/// The calling host thread's context. Not inlined, and behind a compiler barrier, so a fiber that
-/// migrated reads its new host thread's, not an address computed before the switch.
+/// The calling host thread's context, looked up anew on every call. Compilers take a
+/// thread_local's address as constant within a function (clang 14 even propagates it out of a
+/// non-inlined function that returns it), so a fiber that migrated would go on using the host
+/// thread it parked on. Not inlined, and the address laundered through an empty asm that the
+/// optimiser cannot see through.
 [[gnu::noinline]] HostContext& host()
 {
-    asm volatile("" ::: "memory");
-    return tlsHost;
+    HostContext* context = &tlsHost;
+    asm volatile("" : "+r"(context)::"memory");
+    return *context;
 }
 
 }  // namespace
