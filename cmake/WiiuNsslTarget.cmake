@@ -47,6 +47,10 @@ function(wiiu_nssl_target_defaults target)
   if(WIIU_NSSL_WERROR)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:${WIIU_NSSL_WERROR_FLAG}>)
   endif()
+  if(MSVC)
+    # Fiber-safe thread_locals, as common/fiber_safe_tls.h makes them for the other compilers.
+    target_compile_options(${target} PRIVATE /GT)
+  endif()
   if(WIN32)
     # Windows 10 APIs (WSAPoll, inet_pton); no min/max macros or the rest of <windows.h>.
     target_compile_definitions(${target} PRIVATE _WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)

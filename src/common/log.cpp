@@ -14,6 +14,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "common/fiber_safe_tls.h"
 #include "common/module_lock.h"
 
 namespace wiiu::log {
@@ -37,7 +38,12 @@ struct Line {
 // A pointer, not a vector: MinGW's emulated TLS may free a thread's block before that thread's
 // thread_local destructors run, so one with a destructor crashes at thread exit there. The list
 // lives only while its thread holds a module lock, so a thread ends with none.
-thread_local std::vector<Line>* deferred = nullptr;
+thread_local std::vector<Line>* deferredHere = nullptr;
+
+WIIU_NOINLINE std::vector<Line>*& deferred()
+{
+    return *opaqueAddress(&deferredHere);
+}
 
 void deliver(const Line& line) noexcept
 {
@@ -86,9 +92,10 @@ protected:
             deliver(line);
             return;
         }
-        if (!deferred)
-            deferred = new std::vector<Line>;
-        deferred->push_back(std::move(line));
+        std::vector<Line>*& lines = deferred();
+        if (!lines)
+            lines = new std::vector<Line>;
+        lines->push_back(std::move(line));
     }
     void flush_() override {}
 
@@ -172,7 +179,7 @@ void setSink(Sink sink)
 void deliverDeferred() noexcept
 {
     // Taken out first: a sink that logs again starts a fresh list.
-    const std::unique_ptr<std::vector<Line>> lines(std::exchange(deferred, nullptr));
+    const std::unique_ptr<std::vector<Line>> lines(std::exchange(deferred(), nullptr));
     if (!lines)
         return;
     for (const Line& line : *lines)

@@ -12,8 +12,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -284,6 +286,38 @@ TEST(HooksUnlocked, EveryLockOfTheModuleIsAModuleMutex)
             if (text.str().find(raw) != std::string::npos)
                 offenders += entry.path().string() + " uses " + raw + "\n";
     }
+    EXPECT_EQ(offenders, "");
+}
+
+// A fiber that waited may go on on another host thread: every thread_local of the module is
+// reached through opaqueAddress() (common/fiber_safe_tls.h), never by its name.
+TEST(HooksUnlocked, EveryThreadLocalOfTheModuleIsLookedUpAnew)
+{
+    namespace fs = std::filesystem;
+    const std::regex declaration(R"(^\s*(static\s+)?thread_local\s[^=;{]*?(\w+)\s*(=|;|\{))");
+    std::string offenders;
+    int found = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(fs::path(WIIU_NSSL_SOURCE_DIR) / "src")) {
+        if (!entry.is_regular_file())
+            continue;
+        std::ifstream in(entry.path());
+        std::ostringstream text;
+        text << in.rdbuf();
+        const std::string all = text.str();
+        std::istringstream lines(all);
+        for (std::string line; std::getline(lines, line);) {
+            std::smatch m;
+            if (!std::regex_search(line, m, declaration))
+                continue;
+            ++found;
+            const std::string name = m[2];
+            const std::regex use("\\b" + name + "\\b");
+            const auto uses = std::distance(std::sregex_iterator(all.begin(), all.end(), use), std::sregex_iterator());
+            if (all.find("opaqueAddress(&" + name + ")") == std::string::npos || uses != 2)
+                offenders += entry.path().string() + ": " + name + " is not reached only through opaqueAddress()\n";
+        }
+    }
+    EXPECT_GE(found, 3);  // the lock count, the host-call depth, the deferred log lines
     EXPECT_EQ(offenders, "");
 }
 

@@ -1,5 +1,7 @@
 #include "support/fiber_scheduler.h"
 
+#include "common/fiber_safe_tls.h"
+
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -58,16 +60,11 @@ namespace {
 
 thread_local HostContext tlsHost;
 
-/// The calling host thread's context, looked up anew on every call. Compilers take a
-/// thread_local's address as constant within a function (clang 14 even propagates it out of a
-/// non-inlined function that returns it), so a fiber that migrated would go on using the host
-/// thread it parked on. Not inlined, and the address laundered through an empty asm that the
-/// optimiser cannot see through.
-[[gnu::noinline]] HostContext& host()
+/// The calling host thread's context, looked up anew on every call as the module's own
+/// thread_locals are (common/fiber_safe_tls.h): a fiber may have migrated since the last.
+WIIU_NOINLINE HostContext& host()
 {
-    HostContext* context = &tlsHost;
-    asm volatile("" : "+r"(context)::"memory");
-    return *context;
+    return *opaqueAddress(&tlsHost);
 }
 
 }  // namespace

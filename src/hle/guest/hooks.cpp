@@ -1,4 +1,5 @@
 #include <wiiu_nssl/hooks.h>
+#include "common/fiber_safe_tls.h"
 #include "hle/guest/caller.h"
 #include "hle/guest/interrupt.h"
 
@@ -65,23 +66,28 @@ namespace {
 
 // Per host thread: a bridge call runs on the emulator's host thread from start to end, without
 // fibers, so the depth never travels with a guest thread.
-thread_local int hostCallDepth = 0;
+thread_local int hostCallDepthHere = 0;
+
+WIIU_NOINLINE int& hostCallDepth()
+{
+    return *opaqueAddress(&hostCallDepthHere);
+}
 
 }  // namespace
 
 HostCallerScope::HostCallerScope()
 {
-    ++hostCallDepth;
+    ++hostCallDepth();
 }
 
 HostCallerScope::~HostCallerScope()
 {
-    --hostCallDepth;
+    --hostCallDepth();
 }
 
 Caller currentCaller()
 {
-    return hostCallDepth > 0 ? Caller::HostThread : Caller::GuestThread;
+    return hostCallDepth() > 0 ? Caller::HostThread : Caller::GuestThread;
 }
 
 std::optional<std::uint32_t> EmbeddingHooks::callGuest(GuestThreadId, std::uint32_t, std::span<const std::uint32_t>)
