@@ -25,11 +25,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-enum class WaitStyle { Park, PollThenSleep };
-
 std::string styleName(const testing::TestParamInfo<WaitStyle>& info)
 {
-    return info.param == WaitStyle::Park ? "Park" : "PollThenSleep";
+    return waitStyleName(info.param);
 }
 
 /// The emulator side: one host thread, its fibers, and hooks of the chosen style.

@@ -25,7 +25,6 @@
 
 #include <wiiu_nssl/guest_heap.h>
 #include <wiiu_nssl/log.h>
-#include <wiiu_nssl/polling_wait.h>
 #include "common/module_lock.h"
 #include "support/fiber_scheduler.h"
 #include "support/loopback_listener.h"
@@ -39,8 +38,6 @@ using nssl::NsslError;
 
 namespace {
 
-enum class WaitStyle { Park, PollThenSleep };
-
 struct Setup {
     WaitStyle style;
     std::size_t hostThreads;
@@ -48,7 +45,7 @@ struct Setup {
 
 std::string setupName(const testing::TestParamInfo<Setup>& info)
 {
-    return std::string(info.param.style == WaitStyle::Park ? "Park" : "PollThenSleep") +
+    return waitStyleName(info.param.style) +
            (info.param.hostThreads == 1 ? "OnOneHostThread" : "OnThreeHostThreads");
 }
 
@@ -95,11 +92,7 @@ public:
     int wait(std::span<guest::WaitItem> items, guest::Deadline deadline) override
     {
         watch_.note("wait");
-        if (!scheduler_.inFiber())
-            return EmbeddingHooks::wait(items, deadline);
-        if (style_ == WaitStyle::Park)
-            return scheduler_.park(items, deadline);
-        return guest::pollThenSleep(items, deadline, [this](auto d) { scheduler_.sleepFor(d); });
+        return waitInStyle(scheduler_, style_, items, deadline);
     }
     std::chrono::system_clock::time_point now() override
     {
@@ -141,38 +134,6 @@ public:
         log::setSink(nullptr);
     }
 };
-
-/// A TLS echo of `size` bytes over its own guest buffers, as guest thread `thread`; 0, or the
-/// first failing call's result.
-std::int32_t echoFlow(NsslGuest& g, std::int32_t ctx, std::uint16_t port, guest::GuestThreadId thread,
-                      std::uint32_t size)
-{
-    auto call = [&](std::string_view name, std::initializer_list<std::uint32_t> args) {
-        return g.nssl(name, args, thread);
-    };
-    const std::int32_t fd = call("socket", {2, 1, 6});
-    if (fd < 0 || call("connect", {u(fd), g.sockaddr(port), 16}) != 0)
-        return -100;
-    const std::int32_t conn = call("NSSLCreateConnection", {u(ctx), g.putText("localhost"), 9, 7, u(fd), 1});
-    if (conn < 0)
-        return conn;
-    std::string sent(size, '\0');
-    for (std::uint32_t i = 0; i < size; ++i)
-        sent[i] = static_cast<char>('a' + (thread + i * 7) % 26);
-    const auto out = g.putText(sent);
-    const auto in = g.alloc(size);
-    const auto word = g.alloc(4);
-    if (std::int32_t r = call("NSSLWrite", {u(conn), out, size, word}); r != 0)
-        return r;
-    for (std::uint32_t got = 0; got < size; got += g.readBe32(word))
-        if (std::int32_t r = call("NSSLRead", {u(conn), in + got, size - got, word}); r != 0)
-            return r;
-    if (std::memcmp(g.host(in), sent.data(), size) != 0)
-        return -200;
-    if (std::int32_t r = call("NSSLDestroyConnection", {u(conn)}); r != 0)
-        return r;
-    return call("socketclose", {u(fd)});
-}
 
 class HooksUnlocked : public testing::TestWithParam<Setup> {};
 

@@ -2,6 +2,8 @@
 
 #include "common/fiber_safe_tls.h"
 
+#include <wiiu_nssl/polling_wait.h>
+
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -80,6 +83,8 @@ struct FiberScheduler::Fiber {
     void* tsanFiber = nullptr;
     void* fakeStack = nullptr;
     int parkedOn = -1;  ///< the host thread it last parked on; -1: never parked
+    bool byWake = false;  ///< parked in parkUntilWoken(): only wake() makes it runnable
+    bool woken = false;   ///< a wake() that came while it was not parked there
     // While parked:
     std::span<guest::WaitItem> items;
     guest::Deadline deadline;
@@ -179,6 +184,9 @@ void FiberScheduler::resume(Fiber& f)
     std::lock_guard lock(mutex_);
     if (f.leaving == Fiber::Leaving::Done) {
         f.state = Fiber::State::Done;
+    } else if (f.byWake && std::exchange(f.woken, false)) {
+        f.state = Fiber::State::Runnable;  // woken before it was parked: it goes on
+        f.parkedOn = h.id;
     } else {
         f.state = Fiber::State::Parked;
         f.parkedOn = h.id;
@@ -217,9 +225,57 @@ int FiberScheduler::park(std::span<guest::WaitItem> items, guest::Deadline deadl
     return f.ready;
 }
 
+std::string waitStyleName(WaitStyle style)
+{
+    return style == WaitStyle::Park ? "Park" : "PollThenSleep";
+}
+
+int waitInStyle(FiberScheduler& scheduler, WaitStyle style, std::span<guest::WaitItem> items, guest::Deadline deadline)
+{
+    if (!scheduler.inFiber())
+        return guest::DefaultHooks().wait(items, deadline);
+    if (style == WaitStyle::Park)
+        return scheduler.park(items, deadline);
+    return guest::pollThenSleep(items, deadline, [&scheduler](auto d) { scheduler.sleepFor(d); });
+}
+
 void FiberScheduler::sleepFor(std::chrono::nanoseconds duration)
 {
     park({}, Clock::now() + duration);
+}
+
+std::uint64_t FiberScheduler::currentFiber() const
+{
+    return reinterpret_cast<std::uintptr_t>(host().current);
+}
+
+void FiberScheduler::parkUntilWoken()
+{
+    Fiber& f = *host().current;
+    {
+        std::lock_guard lock(mutex_);
+        f.byWake = true;
+    }
+    park({}, std::nullopt);
+    std::lock_guard lock(mutex_);
+    f.byWake = false;
+}
+
+void FiberScheduler::wake(std::uint64_t fiber)
+{
+    std::lock_guard lock(mutex_);
+    for (auto& f : fibers_) {
+        if (reinterpret_cast<std::uintptr_t>(f.get()) != fiber)
+            continue;
+        if (f->state == Fiber::State::Parked && f->byWake) {
+            f->ready = 0;
+            f->state = Fiber::State::Runnable;
+            changed_.notify_all();
+        } else if (f->state != Fiber::State::Done) {
+            f->woken = true;
+        }
+        return;  // a fiber that is gone is ignored, as the adapter's contract asks
+    }
 }
 
 void FiberScheduler::pollParked(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds most)

@@ -54,6 +54,16 @@ public:
     int park(std::span<guest::WaitItem> items, guest::Deadline deadline);
     /// Parks for `duration` (OSSleepTicks).
     void sleepFor(std::chrono::nanoseconds duration);
+    /// The calling fiber, as wake() names it.
+    std::uint64_t currentFiber() const;
+    /// Parks until wake() names this fiber; a wake that came since the fiber last ran makes it go
+    /// on at once (an event, as decaf's OSEvent or Cemu's resume queue keep it).
+    void parkUntilWoken();
+
+    // --- any host thread -------------------------------------------------------------------------
+    /// Makes fiber `fiber` (currentFiber()) runnable: now if it waits in parkUntilWoken(), else
+    /// as soon as it parks there next.
+    void wake(std::uint64_t fiber);
 
     // --- the scheduler's view ----------------------------------------------------------------
     std::size_t live() const;        ///< fibers not finished
@@ -92,6 +102,14 @@ private:
     std::size_t resumesOnParkingThread_ = 0;
     std::vector<std::unique_ptr<Fiber>> fibers_;
 };
+
+/// The two ways emulators wait in a blocking HLE call (the header's comment above).
+enum class WaitStyle { Park, PollThenSleep };
+std::string waitStyleName(WaitStyle style);
+
+/// What an emulator's wait() does in `style`: park the calling fiber, or poll once and sleep it
+/// for 2 ms; outside a fiber (a host thread) the default poll.
+int waitInStyle(FiberScheduler& scheduler, WaitStyle style, std::span<guest::WaitItem> items, guest::Deadline deadline);
 
 /// The park style as an emulator's hooks: wait() parks the calling fiber (the default poll when
 /// called outside one).

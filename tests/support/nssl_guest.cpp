@@ -152,4 +152,34 @@ std::string NsslGuest::echo(std::int32_t conn, std::string_view text)
     return back;
 }
 
+std::int32_t echoFlow(NsslGuest& g, std::int32_t ctx, std::uint16_t port, guest::GuestThreadId thread,
+                      std::uint32_t size)
+{
+    auto call = [&](std::string_view name, std::initializer_list<std::uint32_t> args) {
+        return g.nssl(name, args, thread);
+    };
+    const std::int32_t fd = call("socket", {2, 1, 6});
+    if (fd < 0 || call("connect", {u(fd), g.sockaddr(port), 16}) != 0)
+        return -100;
+    const std::int32_t conn = call("NSSLCreateConnection", {u(ctx), g.putText("localhost"), 9, 7, u(fd), 1});
+    if (conn < 0)
+        return conn;
+    std::string sent(size, '\0');
+    for (std::uint32_t i = 0; i < size; ++i)
+        sent[i] = static_cast<char>('a' + (thread + i * 7) % 26);
+    const auto out = g.putText(sent);
+    const auto in = g.alloc(size);
+    const auto word = g.alloc(4);
+    if (std::int32_t r = call("NSSLWrite", {u(conn), out, size, word}); r != 0)
+        return r;
+    for (std::uint32_t got = 0; got < size; got += g.readBe32(word))
+        if (std::int32_t r = call("NSSLRead", {u(conn), in + got, size - got, word}); r != 0)
+            return r;
+    if (std::memcmp(g.host(in), sent.data(), size) != 0)
+        return -200;
+    if (std::int32_t r = call("NSSLDestroyConnection", {u(conn)}); r != 0)
+        return r;
+    return call("socketclose", {u(fd)});
+}
+
 }  // namespace wiiu::test

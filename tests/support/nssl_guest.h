@@ -83,4 +83,9 @@ private:
     guest::GuestAddress ioWord_ = 0;
 };
 
+/// A TLS echo of `size` bytes over its own guest buffers, as guest thread `thread`; 0, or the
+/// first failing call's result.
+std::int32_t echoFlow(NsslGuest& g, std::int32_t ctx, std::uint16_t port, guest::GuestThreadId thread,
+                      std::uint32_t size);
+
 }  // namespace wiiu::test
