@@ -61,12 +61,19 @@ struct CallFrame {
 class ProcessHandle {
 public:
     const std::shared_ptr<ProcessState>& state() const { return state_; }
+    /// The guest memory the process shares, for calls that do not pass their own; null when the
+    /// emulator passes it with every call. Each call holds a share of it too.
+    const std::shared_ptr<GuestMemory>& memory() const { return memory_; }
 
 protected:
-    explicit ProcessHandle(std::shared_ptr<ProcessState> state) : state_(std::move(state)) {}
+    explicit ProcessHandle(std::shared_ptr<ProcessState> state, std::shared_ptr<GuestMemory> memory = nullptr)
+        : state_(std::move(state)), memory_(std::move(memory))
+    {
+    }
     ~ProcessHandle() = default;
 
     std::shared_ptr<ProcessState> state_;
+    std::shared_ptr<GuestMemory> memory_;
 };
 
 /// An export's stable position in the import table (ImportTable::find).

@@ -57,6 +57,9 @@ public:
     /// No exception leaves: one thrown by the export (out of memory, a hook, Asio) becomes the
     /// export's failure result through its entry's `fail`, and the call still counts as made.
     bool call(ExportIndex index, const ProcessHandle& process, GuestMemory& memory, CallFrame& frame) const;
+    /// The same in the guest memory the process shares (ProcessHandle::memory()), of which the
+    /// call holds a share too. Refused (false) and logged when the process shares none.
+    bool call(ExportIndex index, const ProcessHandle& process, CallFrame& frame) const;
 
     const ExportEntry& entry(ExportIndex index) const { return entries_.at(index); }
     /// Every export, in index order: entries()[i] is the export whose ExportIndex is i, so a

@@ -2,9 +2,14 @@
 // (title). Create one at title start (RPL map), destroy it at title end (unmap, "close game").
 //
 // Teardown contract (docs/embedding.md, "Ending a process"):
-// - shutdown() and the destructor are bounded in time and never wait for a guest call: they end
-//   every wait, close every host socket and TLS connection, wipe secrets (session keys, master
-//   secrets, client keys) and stop the libraries; later calls get the libraries' errors.
+// - shutdown(), abandon() and the destructor are bounded in time and never wait for a guest call:
+//   they end every wait, close every host socket and TLS connection, wipe secrets (session keys,
+//   master secrets, client keys) and stop the libraries; later calls get the libraries' errors.
+// - shutdown() (what the destructor does) is for a process whose guest OS still runs: the hooks
+//   stay in use, and the state's end gives the guest heap its blocks back through guestFree.
+//   abandon() is for after the emulator's scheduler stopped (no guest thread will run again, the
+//   guest heap may be gone): from its first instruction no hook is called again, by anyone, and
+//   no guest memory is freed (the blocks go with the title's heap).
 // - Each guest call holds a share of the process's state (ProcessState) while it runs, so a call
 //   that is suspended in the emulator's wait() hook and resumed after the Process was destroyed
 //   returns at once (NSSL_ERROR_IO_ERROR, or -1 with SO_EABORTED) without touching freed memory,
@@ -46,7 +51,12 @@ public:
     /// it are gone, so glue may drop its own reference when the title ends. Not null.
     explicit Process(std::shared_ptr<guest::EmbeddingHooks> hooks,
                      std::shared_ptr<const certstore::CertStore> store = nullptr, nssl::Config config = {});
-    /// shutdown(), then gives up this object's share of the state.
+    /// The same with guest memory the process shares too: calls may then omit it
+    /// (ImportTable::call(index, process, frame)), and it lives until the Process and every call
+    /// into it are gone. Neither may be null.
+    Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<guest::GuestMemory> memory,
+            std::shared_ptr<const certstore::CertStore> store = nullptr, nssl::Config config = {});
+    /// shutdown() (nothing more after abandon()), then gives up this object's share of the state.
     ~Process();
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -56,6 +66,14 @@ public:
     /// libraries' errors. Call it from any thread, including one of the process's own fibers.
     void shutdown();
     bool isShutDown() const;
+    /// Ends the process after the emulator's scheduler stopped ("after the scheduler": Cemu's
+    /// ShutdownTitle, decaf's exit, which never unloads nsysnet): shutdown() without any hook.
+    /// It calls no hook, frees no guest memory and waits for nothing, and no later work of the
+    /// process (its destruction, a call resumed anyway, the nlibcurl bridge) reaches a hook
+    /// either: such a call gets the libraries' errors. Idempotent; after shutdown() it still
+    /// keeps the hooks from being called again.
+    void abandon();
+    bool isAbandoned() const;
 
     /// Sockets the emulator owns (docs/embedding.md, "Sharing sockets with the emulator").
     /// adoptSocket: the host socket becomes the lowest free guest descriptor; from then on the

@@ -8,8 +8,8 @@ namespace wiiu {
 
 ProcessState::ProcessState(std::shared_ptr<guest::EmbeddingHooks> owned, guest::EmbeddingHooks& hooks,
                            std::shared_ptr<const certstore::CertStore> store, nssl::Config config)
-    : ownedHooks_(std::move(owned)), hooks_(hooks), sockets_(hooks),
-      nssl_(std::move(config), std::move(store), sockets_, hooks)
+    : ownedHooks_(std::move(owned)), hooks_(hooks), gate_(hooks), sockets_(gate_),
+      nssl_(std::move(config), std::move(store), sockets_, gate_)
 {
 }
 
@@ -26,6 +26,12 @@ void ProcessState::shutdown()
     // at once); then end every socket wait and close every host socket.
     nssl_.shutdown();
     sockets_.teardown();
+}
+
+void ProcessState::abandon()
+{
+    gate_.close();
+    shutdown();
 }
 
 bool ProcessState::firstFailureOf(guest::ExportIndex index)
@@ -46,6 +52,13 @@ Process::Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<c
 {
 }
 
+Process::Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<guest::GuestMemory> memory,
+                 std::shared_ptr<const certstore::CertStore> store, nssl::Config config)
+    : ProcessHandle(std::make_shared<ProcessState>(hooks, *hooks, std::move(store), std::move(config)),
+                    std::move(memory))
+{
+}
+
 Process::~Process()
 {
     state_->shutdown();
@@ -59,6 +72,16 @@ void Process::shutdown()
 bool Process::isShutDown() const
 {
     return state_->isShutDown();
+}
+
+void Process::abandon()
+{
+    state_->abandon();
+}
+
+bool Process::isAbandoned() const
+{
+    return state_->isAbandoned();
 }
 
 Expected<std::int32_t, nsysnet::SoError> Process::adoptSocket(NativeSocket hostSocket)

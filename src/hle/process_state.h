@@ -12,6 +12,7 @@
 #include "hle/guest/call.h"
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/nssl_config.h>
+#include "hle/hook_gate.h"
 #include "hle/nssl/service.h"
 #include "hle/nsysnet/socket_table.h"
 #include "common/module_lock.h"
@@ -27,6 +28,7 @@ public:
     ProcessState(const ProcessState&) = delete;
     ProcessState& operator=(const ProcessState&) = delete;
 
+    /// The emulator's hooks (the libraries call them through a gate that abandon() closes).
     guest::EmbeddingHooks& hooks() const { return hooks_; }
     nsysnet::SocketTable& sockets() { return sockets_; }
     nssl::Service& nssl() { return nssl_; }
@@ -34,6 +36,10 @@ public:
     /// Process::shutdown(): bounded, idempotent, never waits through the hooks.
     void shutdown();
     bool isShutDown() const { return shutDown_.load(); }
+    /// Process::abandon(): shutdown() with the hooks' gate closed first, so neither the
+    /// teardown nor anything the process does afterwards reaches the emulator.
+    void abandon();
+    bool isAbandoned() const { return gate_.closed(); }
 
     /// True the first time this process reports export `index` failing (not implemented, or the
     /// host failed under it): such failures are logged once per process, not on every call.
@@ -42,6 +48,7 @@ public:
 private:
     std::shared_ptr<guest::EmbeddingHooks> ownedHooks_;  // first: destroyed after everything that uses them
     guest::EmbeddingHooks& hooks_;
+    HookGate gate_;  // what the libraries below call instead of hooks_
     std::atomic<bool> shutDown_{false};
 
     // The socket table is the FIRST library member so it is destroyed LAST: the NSSL service

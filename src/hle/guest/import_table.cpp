@@ -98,6 +98,16 @@ bool ImportTable::call(ExportIndex index, const ProcessHandle& process, GuestMem
     return true;
 }
 
+bool ImportTable::call(ExportIndex index, const ProcessHandle& process, CallFrame& frame) const
+{
+    const std::shared_ptr<GuestMemory> memory = process.memory();  // lives as long as the call
+    if (!memory) {
+        log::guest().error("import table: a call without guest memory for a process that shares none");
+        return false;
+    }
+    return call(index, process, *memory, frame);
+}
+
 void ImportTable::recover(Call& call, CallFailure why) noexcept
 {
     const ExportEntry& entry = call.exportEntry();
