@@ -97,6 +97,8 @@ public:
 
     void signal();
     bool signalled() const;
+    /// Lowers the signal again (for a signal reused as a doorbell; the module's own stay raised).
+    void clear();
     NativeSocket handle() const { return read_; }
 
 private:

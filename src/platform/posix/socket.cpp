@@ -152,6 +152,13 @@ bool WakeSignal::signalled() const
     return ::poll(&p, 1, 0) > 0;
 }
 
+void WakeSignal::clear()
+{
+    std::uint64_t drained[8];  // an eventfd gives its count in one read; a pipe what was written
+    while (::read(fd(read_), drained, sizeof drained) > 0)
+        ;
+}
+
 HostLookup lookupHost(const std::string& name)
 {
     addrinfo hints{};

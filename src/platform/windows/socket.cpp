@@ -166,6 +166,13 @@ bool WakeSignal::signalled() const
     return ::WSAPoll(&p, 1, 0) > 0;
 }
 
+void WakeSignal::clear()
+{
+    char drained[64];
+    while (signalled() && ::recv(sock(read_), drained, sizeof drained, 0) > 0)
+        ;
+}
+
 HostLookup lookupHost(const std::string& name)
 {
     ensureWinsock();
