@@ -17,6 +17,7 @@
 #include <wiiu_nssl/nsysnet_errors.h> // SO_E* codes (socket adopt/detach)
 #include <wiiu_nssl/nssl_errors.h>    // NSSL_ERROR_* codes, what every NSSL export returns
 #include <wiiu_nssl/inspection.h>     // inspect(): open contexts, connections (why one failed), sockets
+#include <wiiu_nssl/park_and_wake.h>  // a wait hook for emulators that park guest threads and wake them
 #include <wiiu_nssl/polling_wait.h>   // a wait hook for emulators that poll, then sleep the guest thread
 #include <wiiu_nssl/portable_store.h> // the portable store dump_certs writes
 #include <wiiu_nssl/process.h>        // Process: one guest process's libraries
