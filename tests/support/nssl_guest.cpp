@@ -1,6 +1,7 @@
 #include "support/nssl_guest.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <stdexcept>
 
@@ -180,6 +181,17 @@ std::int32_t echoFlow(NsslGuest& g, std::int32_t ctx, std::uint16_t port, guest:
     if (std::int32_t r = call("NSSLDestroyConnection", {u(conn)}); r != 0)
         return r;
     return call("socketclose", {u(fd)});
+}
+
+std::int32_t selectThatTimesOut(NsslGuest& g, std::uint16_t port, guest::GuestThreadId thread)
+{
+    const std::int32_t fd = g.nssl("socket", {2, 1, 6}, thread);
+    g.nssl("connect", {u(fd), g.sockaddr(port), 16}, thread);
+    const auto set = g.put(guest::be32(1u << fd));
+    const auto timeout = g.put(std::array{guest::be32(0u), guest::be32(30000u)});
+    const std::int32_t result = g.nssl("select", {u(fd + 1), set.address, 0, 0, timeout.address}, thread);
+    g.nssl("socketclose", {u(fd)}, thread);
+    return result;
 }
 
 }  // namespace wiiu::test

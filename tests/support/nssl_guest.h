@@ -87,5 +87,8 @@ private:
 /// first failing call's result.
 std::int32_t echoFlow(NsslGuest& g, std::int32_t ctx, std::uint16_t port, guest::GuestThreadId thread,
                       std::uint32_t size);
+/// A select for reading on a fresh socket connected to 127.0.0.1:port that sends nothing, with a
+/// 30 ms timeout, as guest thread `thread`: its result (0 when it timed out).
+std::int32_t selectThatTimesOut(NsslGuest& g, std::uint16_t port, guest::GuestThreadId thread);
 
 }  // namespace wiiu::test
