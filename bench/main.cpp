@@ -55,6 +55,7 @@ int main(int argc, char** argv)
     registerFloorRow();
     registerMemoryRow();
     registerStoreRow();
+    registerWakeRow();
 
     int n = static_cast<int>(rest.size());
     benchmark::Initialize(&n, rest.data());
