@@ -130,7 +130,9 @@ TEST_P(AfterTheScheduler, AbandonCallsNoHookFreesNoGuestMemoryAndClosesEverySock
         ++blocking;
         result[Select] = g->nssl("select", {u(fd + 1), set.address, 0, 0, 0}, 3);  // no timeout
     });
-    ASSERT_TRUE(scheduler.runUntil([&] { return blocking == Count && scheduler.parked() == Count; }));
+    // A fiber switches away only inside a wait hook, and done() is asked while no fiber runs: once
+    // all three counted, each is inside its blocking call, parked or (poll style) due to look again.
+    ASSERT_TRUE(scheduler.runUntil([&] { return blocking == Count; }));
     const std::size_t blocks = hooks->heap().blocksInUse();
     ASSERT_GT(blocks, 0u) << "gethostbyname left no block in the guest heap";
 
