@@ -18,7 +18,11 @@ guest::ExportIndex NsslBenchGuest::index(const char* library, const char* name) 
     return *i;
 }
 
-NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv(ProcessSettings{nullptr, std::move(config), nullptr, nullptr})
+NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv([&] {
+          ProcessSettings settings;
+          settings.nssl = std::move(config);
+          return settings;
+      }())
 {
     socketLibInit_ = index("nsysnet", "socket_lib_init");
     socket_ = index("nsysnet", "socket");

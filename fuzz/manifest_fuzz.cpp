@@ -57,7 +57,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 {
     Folder& f = Folder::instance();
     writeFile(f.dir / wiiu::certstore::kManifestFile, data, size);
-    (void)wiiu::certstore::loadPortableStore(f.dir);
-    (void)wiiu::certstore::loadPortableStore(f.dir, {.deepCheck = true});
+    for (bool deep : {false, true}) {
+        // The partial load agrees with the strict one: it takes everything the strict load
+        // takes, and reports every entry the strict load would have refused the store for.
+        const auto strict = wiiu::certstore::loadPortableStore(f.dir, {.deepCheck = deep});
+        wiiu::certstore::LoadReport report;
+        const auto partial = wiiu::certstore::loadPortableStore(f.dir, report, {.deepCheck = deep});
+        if (strict && (!partial || !report.complete() || (*partial)->size() != (*strict)->size()))
+            std::abort();
+        if (partial && report.count(wiiu::certstore::EntryStatus::Loaded) != (*partial)->size())
+            std::abort();
+    }
     return 0;
 }

@@ -31,9 +31,42 @@ struct ClientExport {
     std::span<const std::uint8_t> keyDer;
 };
 
+/// What became of one certificate a console dump or a portable store names.
+enum class EntryStatus {
+    Loaded,
+    Missing,        ///< its certificate or key file is not there
+    Undecryptable,  ///< encrypted, and otp.bin is missing, unusable, or not this console's
+    Corrupt,        ///< there, but not what it should be (truncated, not DER, key not its certificate's)
+};
+/// "loaded", "missing", "undecryptable", "corrupt".
+std::string_view entryStatusName(EntryStatus status);
+
 /// A load or parse failure, with the file (and line, field) it concerns in `message`.
 struct LoadError {
     std::string message;
+    EntryStatus status = EntryStatus::Corrupt;  ///< what it makes of the entry it concerns
+};
+
+/// One certificate's line in a LoadReport.
+struct EntryReport {
+    std::int32_t id = 0;
+    std::string name;  ///< the console's name where known, else the file's
+    EntryStatus status = EntryStatus::Loaded;
+    std::string reason;  ///< empty when loaded; else the file (and line) and what is wrong
+};
+
+/// What a load that takes what it can found: one line per certificate the source names, in
+/// its order, and the problems of the source itself (a metadata line that cannot be read, a
+/// missing metadata file). What an emulator shows in its settings next to "certificates".
+struct LoadReport {
+    std::vector<EntryReport> entries;
+    std::vector<std::string> notes;
+
+    std::size_t count(EntryStatus status) const;
+    /// Every certificate loaded and nothing to note.
+    bool complete() const;
+    /// "11 loaded, 1 missing, 5 undecryptable, 0 corrupt".
+    std::string summary() const;
 };
 
 class CertStore {

@@ -17,8 +17,20 @@ Expected<std::filesystem::path, LoadError> findContentFolder(const std::filesyst
 
 /// Parses the metadata (or falls back to the known-ID table when the file is missing), reads
 /// every certificate, decrypts every key with otp.bin and checks each key against its
-/// certificate. Any problem is an error naming the file; nothing partial is returned.
+/// certificate. Any problem is an error naming the file; nothing partial is returned
+/// (what `dump_certs --verify` checks).
 Expected<std::shared_ptr<const CertStore>, LoadError> readConsoleDump(const std::filesystem::path& mlcOrContent,
                                                                       const std::filesystem::path& otpBin);
+
+/// The same, taking what it can from a dump that is not complete, as users' dumps often are:
+/// every certificate that loads is in the store, and `report` says for each one the dump names
+/// whether it loaded or why not (missing file, undecryptable without the right otp.bin,
+/// corrupt). A metadata line that cannot be read is noted and skipped; the known IDs it may
+/// have named come from the known table when their files are there. Without a usable otp.bin
+/// the certificates that are not encrypted still load. Refused only when `mlcOrContent` is no
+/// dump at all (findContentFolder) or the metadata file cannot be read.
+Expected<std::shared_ptr<const CertStore>, LoadError> readConsoleDump(const std::filesystem::path& mlcOrContent,
+                                                                      const std::filesystem::path& otpBin,
+                                                                      LoadReport& report);
 
 }  // namespace wiiu::certstore

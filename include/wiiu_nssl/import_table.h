@@ -34,6 +34,14 @@ struct CallFailure {
 /// error) and reports it. Must not throw: it runs where an exception already stopped the export.
 using FailFunction = void (*)(Call&, CallFailure) noexcept;
 
+/// Which part of the module serves an export. An emulator that keeps its own nsysnet (a Process
+/// made with a SocketProvider, <wiiu_nssl/socket_provider.h>) registers the Nssl part only, and
+/// its own socket exports stay as they are.
+enum class ExportPart {
+    Nssl,     ///< NSSL* of nsysnet.rpl and nn_nets2.rpl
+    Sockets,  ///< every other export: sockets, the resolver, byte order, network configuration
+};
+
 struct ExportEntry {
     std::string library;  ///< "nsysnet", "nn_nets2" (without ".rpl")
     std::string name;     ///< the export's symbol name, e.g. "NSSLRead"
@@ -41,6 +49,7 @@ struct ExportEntry {
     bool implemented = false;  ///< false: the function logs once per process and returns a documented error
     FailFunction fail = nullptr;  ///< the documented failure; null: r3 = -1, logged on every failure
     log::Channel channel = log::Channel::guest;  ///< where traces and failures of this export are logged
+    ExportPart part = ExportPart::Sockets;
 };
 
 struct ExportList;  // the module's registration (src/hle/guest/export_list.h)

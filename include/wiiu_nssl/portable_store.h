@@ -24,8 +24,16 @@ struct PortableLoadOptions {
     bool deepCheck = false;
 };
 
-/// Loads `<dir>/manifest.json` and its files. Errors name the manifest field or the file.
+/// Loads `<dir>/manifest.json` and its files. Errors name the manifest field or the file; any
+/// problem refuses the whole store.
 Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const std::filesystem::path& dir,
+                                                                        PortableLoadOptions options = {});
+/// The same, taking what it can: an entry whose files are missing or corrupt (or, with
+/// deepCheck, whose key is not its certificate's) is left out and `report` says why; refused
+/// only when the manifest itself cannot be read. An emulator loads this way at start and shows
+/// the report in its settings.
+Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const std::filesystem::path& dir,
+                                                                        LoadReport& report,
                                                                         PortableLoadOptions options = {});
 
 struct PortableWriteOptions {

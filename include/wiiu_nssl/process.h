@@ -30,6 +30,7 @@
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/nssl_config.h>
 #include <wiiu_nssl/nsysnet_errors.h>
+#include <wiiu_nssl/socket_provider.h>
 
 namespace wiiu::certstore {
 class CertStore;
@@ -55,6 +56,12 @@ public:
     /// (ImportTable::call(index, process, frame)), and it lives until the Process and every call
     /// into it are gone. Neither may be null.
     Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<guest::GuestMemory> memory,
+            std::shared_ptr<const certstore::CertStore> store = nullptr, nssl::Config config = {});
+    /// NSSL alone, over the emulator's own sockets (<wiiu_nssl/socket_provider.h>): the module's
+    /// nsysnet is off (its socket exports, ExportPart::Sockets, are the emulator's to serve and
+    /// answer SO_ELIBNOTREADY here), and NSSLCreateConnection borrows the host socket `sockets`
+    /// gives for the guest descriptor. `sockets` and `hooks` are shared like the hooks above.
+    Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<SocketProvider> sockets,
             std::shared_ptr<const certstore::CertStore> store = nullptr, nssl::Config config = {});
     /// shutdown() (nothing more after abandon()), then gives up this object's share of the state.
     ~Process();
@@ -84,6 +91,14 @@ public:
     /// non-blocking mode; the caller owns it. Waits on it end, and an NSSL connection over it
     /// fails its next call with NSSL_ERROR_IO_ERROR. SO_EBADF for a descriptor that is not open.
     Expected<NativeSocket, nsysnet::SoError> detachSocket(std::int32_t fd);
+
+    /// With a SocketProvider: the guest is closing `fd`. Call it from your socketclose before
+    /// the host socket is closed; NSSL connections over it stop touching it at once and their
+    /// calls answer NSSL_ERROR_IO_ERROR (a descriptor number reused later is never used).
+    /// Without one it does nothing (the module's socketclose does the same itself).
+    void guestSocketClosing(std::int32_t fd);
+    /// False for a Process made with a SocketProvider.
+    bool servesSockets() const;
 
     guest::EmbeddingHooks& hooks() const;
     // What the process holds (contexts, connections, sockets): wiiu::inspect(), <wiiu_nssl/inspection.h>.

@@ -21,3 +21,4 @@
 #include <wiiu_nssl/polling_wait.h>   // a wait hook for emulators that poll, then sleep the guest thread
 #include <wiiu_nssl/portable_store.h> // the portable store dump_certs writes
 #include <wiiu_nssl/process.h>        // Process: one guest process's libraries
+#include <wiiu_nssl/socket_provider.h> // NSSL alone over the emulator's own sockets

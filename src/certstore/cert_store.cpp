@@ -1,6 +1,7 @@
 #include <wiiu_nssl/cert_store.h>
 
 #include <algorithm>
+#include <string>
 
 #include "certstore/known_certs.h"
 
@@ -18,6 +19,39 @@ std::string_view exportErrorName(ExportError e)
     case ExportError::WrongEncoding: return "wrong certificate encoding";
     }
     return "?";
+}
+
+std::string_view entryStatusName(EntryStatus status)
+{
+    switch (status) {
+    case EntryStatus::Loaded: return "loaded";
+    case EntryStatus::Missing: return "missing";
+    case EntryStatus::Undecryptable: return "undecryptable";
+    case EntryStatus::Corrupt: return "corrupt";
+    }
+    return "?";
+}
+
+std::size_t LoadReport::count(EntryStatus status) const
+{
+    return static_cast<std::size_t>(
+        std::count_if(entries.begin(), entries.end(), [status](const EntryReport& e) { return e.status == status; }));
+}
+
+bool LoadReport::complete() const
+{
+    return notes.empty() && count(EntryStatus::Loaded) == entries.size();
+}
+
+std::string LoadReport::summary() const
+{
+    std::string text;
+    for (EntryStatus status : {EntryStatus::Loaded, EntryStatus::Missing, EntryStatus::Undecryptable, EntryStatus::Corrupt}) {
+        if (!text.empty())
+            text += ", ";
+        text += std::to_string(count(status)) + " " + std::string(entryStatusName(status));
+    }
+    return text;
 }
 
 Expected<std::shared_ptr<const CertStore>, LoadError> CertStore::create(std::vector<Entry> entries)

@@ -29,7 +29,7 @@ Expected<Buffer, LoadError> readWhole(const fs::path& path, Make make)
 {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
-        if (!fs::exists(path, ec)) return fail(LoadError{platform::utf8(path) + ": file is missing"});
+        if (!fs::exists(path, ec)) return fail(LoadError{platform::utf8(path) + ": file is missing", EntryStatus::Missing});
         return fail(LoadError{platform::utf8(path) + ": not a regular file"});
     }
     auto size = fs::file_size(path, ec);

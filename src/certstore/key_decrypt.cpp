@@ -8,9 +8,9 @@
 namespace wiiu::certstore {
 namespace {
 
-LoadError err(std::string_view name, std::string_view what)
+LoadError err(std::string_view name, std::string_view what, EntryStatus status = EntryStatus::Corrupt)
 {
-    return {std::string(name) + ": " + std::string(what)};
+    return {std::string(name) + ": " + std::string(what), status};
 }
 
 // Wipes the expanded AES key schedule when decryption is done, on every path.
@@ -84,7 +84,7 @@ Expected<SecretBytes, LoadError> decryptPrivateKey(std::span<const std::uint8_t>
         looksLikeKey = view.size() >= inner + 3 && view[inner] == 0x02 && view[inner + 1] == 0x01 &&
                        view[inner + 2] == 0x00;
     }
-    if (!looksLikeKey) return fail(err(name, "decrypted key is not DER (wrong otp.bin?)"));
+    if (!looksLikeKey) return fail(err(name, "decrypted key is not DER (wrong otp.bin?)", EntryStatus::Undecryptable));
 
     if (derSize && *derSize != *length)
         return fail(err(name, "RAW_E1_SIZE says " + std::to_string(*derSize) + " bytes but the decrypted DER key has " +

@@ -236,7 +236,8 @@ bool isContainedRelativePath(std::string_view path)
     return true;
 }
 
-Expected<std::vector<MetadataRecord>, LoadError> parseMetadata(std::string_view text, std::string_view fileName)
+Expected<std::vector<MetadataRecord>, LoadError> parseMetadata(std::string_view text, std::string_view fileName,
+                                                               std::vector<std::string>* skipped)
 {
     std::vector<MetadataRecord> records;
     int lineNo = 0;
@@ -245,11 +246,17 @@ Expected<std::vector<MetadataRecord>, LoadError> parseMetadata(std::string_view 
         std::string_view line = trim(raw);  // also drops a '\r' of CRLF files
         if (line.empty() || line.front() == '#') continue;
         auto rec = LineParser(fileName, lineNo).parse(line);
-        if (!rec) return fail(rec.error());
-        auto dup = std::find_if(records.begin(), records.end(), [&](const MetadataRecord& o) { return o.id == rec->id; });
-        if (dup != records.end())
-            return fail(LoadError{std::string(fileName) + ":" + std::to_string(lineNo) + ": ID " + std::to_string(rec->id) +
-                                  " already defined on line " + std::to_string(dup->line)});
+        if (rec) {
+            auto dup = std::find_if(records.begin(), records.end(), [&](const MetadataRecord& o) { return o.id == rec->id; });
+            if (dup != records.end())
+                rec = fail(LoadError{std::string(fileName) + ":" + std::to_string(lineNo) + ": ID " +
+                                     std::to_string(rec->id) + " already defined on line " + std::to_string(dup->line)});
+        }
+        if (!rec) {
+            if (!skipped) return fail(rec.error());
+            skipped->push_back(rec.error().message);
+            continue;
+        }
         records.push_back(std::move(*rec));
     }
     return records;

@@ -25,8 +25,10 @@ struct MetadataRecord {
 };
 
 /// Parses the whole file. `fileName` only appears in error messages ("<fileName>:<line>: ...").
-Expected<std::vector<MetadataRecord>, LoadError> parseMetadata(std::string_view text,
-                                                               std::string_view fileName);
+/// With `skipped`, a line that cannot be read (or repeats an ID) is left out and its error
+/// appended there, instead of failing the whole file.
+Expected<std::vector<MetadataRecord>, LoadError> parseMetadata(std::string_view text, std::string_view fileName,
+                                                               std::vector<std::string>* skipped = nullptr);
 
 /// True when `path` is relative and stays inside its base folder: no root, no "..", no '\\'.
 bool isContainedRelativePath(std::string_view path);

@@ -142,7 +142,8 @@ Expected<Entry, LoadError> ManifestReader::entry(const json& obj, const std::str
     certName = platform::utf8(*certPath);
     WIIU_TRY(der, readFileBytes(*certPath));
     if (pki::toHex(pki::sha1(*der)) != *sha1)
-        return fail(LoadError{platform::utf8(*certPath) + ": SHA-1 differs from " + where + ".sha1 (file corrupt or replaced)"});
+        return fail(LoadError{platform::utf8(*certPath) + ": SHA-1 differs from " + where + ".sha1 (file corrupt or replaced)",
+                              EntryStatus::Corrupt});
     e.certDer = std::move(*der);
 
     auto key = obj.find("key");
@@ -156,10 +157,22 @@ Expected<Entry, LoadError> ManifestReader::entry(const json& obj, const std::str
     return e;
 }
 
-}  // namespace
+/// The report's line for manifest entry `obj`: its ID and name as far as the manifest gives them.
+EntryReport reportLine(const json& obj, const Expected<Entry, LoadError>& e)
+{
+    if (e) return {e->id, e->name, EntryStatus::Loaded, {}};
+    EntryReport line{0, {}, e.error().status, e.error().message};
+    if (obj.is_object()) {
+        if (auto id = obj.find("id"); id != obj.end() && id->is_number_integer()) line.id = id->get<std::int32_t>();
+        if (auto name = obj.find("name"); name != obj.end() && name->is_string()) line.name = name->get<std::string>();
+    }
+    return line;
+}
 
-Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const fs::path& dir,
-                                                                        PortableLoadOptions options)
+/// The store. Without a report every problem refuses it; with one, each entry that cannot be
+/// loaded is reported and left out, and only a manifest that cannot be read is refused.
+Expected<std::shared_ptr<const CertStore>, LoadError> load(const fs::path& dir, PortableLoadOptions options,
+                                                           LoadReport* report)
 {
     ManifestReader reader(dir);
     WIIU_TRY(bytes, readFileBytes(dir / kManifestFile));
@@ -178,16 +191,33 @@ Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const fs
     for (std::size_t i = 0; i < list->size(); ++i) {
         const std::string where = "$.entries[" + std::to_string(i) + "]";
         std::string certName, keyName;
-        WIIU_TRY(e, reader.entry((*list)[i], where, certName, keyName));
-        if (options.deepCheck) {
-            if (auto ok = checkEntry(*e, certName, keyName); !ok) return fail(ok.error());
+        auto e = reader.entry((*list)[i], where, certName, keyName);
+        if (e && options.deepCheck) {
+            if (auto ok = checkEntry(*e, certName, keyName); !ok) e = fail(ok.error());
         }
-        entries.push_back(std::move(*e));
+        if (!e && !report) return fail(e.error());
+        if (report) report->entries.push_back(reportLine((*list)[i], e));
+        if (e) entries.push_back(std::move(*e));
     }
     auto store = CertStore::create(std::move(entries));
     if (!store) return fail(LoadError{platform::utf8(dir / kManifestFile) + ": " + store.error().message});
     log::certstore().debug("loaded {} certificates from {}", (*store)->size(), platform::utf8(dir));
     return store;
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const fs::path& dir,
+                                                                        PortableLoadOptions options)
+{
+    return load(dir, options, nullptr);
+}
+
+Expected<std::shared_ptr<const CertStore>, LoadError> loadPortableStore(const fs::path& dir, LoadReport& report,
+                                                                        PortableLoadOptions options)
+{
+    report = {};
+    return load(dir, options, &report);
 }
 
 }  // namespace wiiu::certstore

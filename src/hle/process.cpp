@@ -7,9 +7,12 @@
 namespace wiiu {
 
 ProcessState::ProcessState(std::shared_ptr<guest::EmbeddingHooks> owned, guest::EmbeddingHooks& hooks,
-                           std::shared_ptr<const certstore::CertStore> store, nssl::Config config)
+                           std::shared_ptr<const certstore::CertStore> store, nssl::Config config,
+                           std::shared_ptr<SocketProvider> provider)
     : ownedHooks_(std::move(owned)), hooks_(hooks), gate_(hooks), sockets_(gate_),
-      nssl_(std::move(config), std::move(store), sockets_, gate_)
+      borrowed_(provider ? std::make_unique<nssl::BorrowedSockets>(std::move(provider)) : nullptr),
+      nssl_(std::move(config), std::move(store),
+            borrowed_ ? static_cast<nssl::SocketSource&>(*borrowed_) : tableSockets_, gate_)
 {
 }
 
@@ -25,6 +28,8 @@ void ProcessState::shutdown()
     // TLS first, while the sockets can still carry close_notify (sent only if the socket takes it
     // at once); then end every socket wait and close every host socket.
     nssl_.shutdown();
+    if (borrowed_)
+        borrowed_->closeAll();  // the emulator's sockets stay open: they were only lent
     sockets_.teardown();
 }
 
@@ -32,6 +37,12 @@ void ProcessState::abandon()
 {
     gate_.close();
     shutdown();
+}
+
+void ProcessState::guestSocketClosing(std::int32_t fd)
+{
+    if (borrowed_)
+        borrowed_->closing(fd);
 }
 
 bool ProcessState::firstFailureOf(guest::ExportIndex index)
@@ -56,6 +67,13 @@ Process::Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<g
                  std::shared_ptr<const certstore::CertStore> store, nssl::Config config)
     : ProcessHandle(std::make_shared<ProcessState>(hooks, *hooks, std::move(store), std::move(config)),
                     std::move(memory))
+{
+}
+
+Process::Process(std::shared_ptr<guest::EmbeddingHooks> hooks, std::shared_ptr<SocketProvider> sockets,
+                 std::shared_ptr<const certstore::CertStore> store, nssl::Config config)
+    : ProcessHandle(std::make_shared<ProcessState>(hooks, *hooks, std::move(store), std::move(config),
+                                                   std::move(sockets)))
 {
 }
 
@@ -92,6 +110,16 @@ Expected<std::int32_t, nsysnet::SoError> Process::adoptSocket(NativeSocket hostS
 Expected<NativeSocket, nsysnet::SoError> Process::detachSocket(std::int32_t fd)
 {
     return state_->sockets().detach(fd);
+}
+
+void Process::guestSocketClosing(std::int32_t fd)
+{
+    state_->guestSocketClosing(fd);
+}
+
+bool Process::servesSockets() const
+{
+    return state_->servesSockets();
 }
 
 guest::EmbeddingHooks& Process::hooks() const

@@ -1,5 +1,5 @@
 // The state of one guest process that its calls share (<wiiu_nssl/process.h> explains why): the socket
-// table, the NSSL service and the once-per-process failure reports. Exports reach it through
+// table (or the emulator's sockets), the NSSL service and the once-per-process failure reports. Exports reach it through
 // Call::process(); the emulator holds a Process, which owns one share.
 #pragma once
 
@@ -13,6 +13,8 @@
 #include <wiiu_nssl/hooks.h>
 #include <wiiu_nssl/nssl_config.h>
 #include "hle/hook_gate.h"
+#include <wiiu_nssl/socket_provider.h>
+#include "hle/nssl/borrowed_sockets.h"
 #include "hle/nssl/service.h"
 #include "hle/nsysnet/socket_table.h"
 #include "common/module_lock.h"
@@ -22,8 +24,10 @@ namespace wiiu {
 class ProcessState {
 public:
     /// `owned`: the hooks when the process shares them (null when the emulator keeps them alive).
+    /// `provider`: the emulator's sockets for NSSL; null: the module's own nsysnet serves them.
     ProcessState(std::shared_ptr<guest::EmbeddingHooks> owned, guest::EmbeddingHooks& hooks,
-                 std::shared_ptr<const certstore::CertStore> store, nssl::Config config);
+                 std::shared_ptr<const certstore::CertStore> store, nssl::Config config,
+                 std::shared_ptr<SocketProvider> provider = nullptr);
     ~ProcessState();
     ProcessState(const ProcessState&) = delete;
     ProcessState& operator=(const ProcessState&) = delete;
@@ -32,6 +36,10 @@ public:
     guest::EmbeddingHooks& hooks() const { return hooks_; }
     nsysnet::SocketTable& sockets() { return sockets_; }
     nssl::Service& nssl() { return nssl_; }
+    /// False when the emulator's own nsysnet serves the sockets (a SocketProvider).
+    bool servesSockets() const { return !borrowed_; }
+    /// Process::guestSocketClosing: NSSL connections over `fd` stop using it.
+    void guestSocketClosing(std::int32_t fd);
 
     /// Process::shutdown(): bounded, idempotent, never waits through the hooks.
     void shutdown();
@@ -54,6 +62,8 @@ private:
     // The socket table is the FIRST library member so it is destroyed LAST: the NSSL service
     // (declared after it) holds handles to its sockets.
     nsysnet::SocketTable sockets_;
+    std::unique_ptr<nssl::BorrowedSockets> borrowed_;  // with a SocketProvider
+    nssl::TableSockets tableSockets_{sockets_};
     nssl::Service nssl_;
 
     ModuleMutex reportedMutex_;

@@ -5,6 +5,7 @@
 // library includes no system socket header.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -34,6 +35,14 @@ int lastSocketError();
 int openStream(NativeSocket& out);
 /// Makes a socket non-blocking on the host; 0 or the host error.
 int setNonBlocking(NativeSocket s);
+/// The host error says nothing could move now (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
+bool wouldBlock(int hostError);
+/// One receive / send that never blocks, whatever the socket's own mode (a socket the emulator
+/// lends keeps the mode it gave it): POSIX passes MSG_DONTWAIT; Windows has no such flag and
+/// polls first, so a send on a blocking Windows socket may still wait until the data fits.
+/// The bytes moved go to `moved` (0 from a receive: the peer closed); returns 0 or the host error.
+int receiveNow(NativeSocket s, std::span<std::uint8_t> buffer, std::size_t& moved);
+int sendNow(NativeSocket s, std::span<const std::uint8_t> data, std::size_t& moved);
 /// Closes a socket no Asio object owns.
 void closeSocket(NativeSocket s);
 

@@ -69,7 +69,10 @@ TEST(Teardown, SharedHooksLiveUntilTheLastCallParkedPastTheProcessReturns)
     FiberScheduler scheduler;
     auto hooks = std::make_shared<ParkingHooks>(scheduler);
     const std::weak_ptr<guest::EmbeddingHooks> alive = hooks;
-    auto g = std::make_unique<NsslGuest>(GuestEnv::ProcessSettings{testCertStore(), {}, nullptr, hooks});
+    GuestEnv::ProcessSettings settings;
+    settings.store = testCertStore();
+    settings.sharedHooks = hooks;
+    auto g = std::make_unique<NsslGuest>(std::move(settings));
     hooks.reset();  // the glue keeps no reference: the process shares them
     const std::int32_t ctx = g->context(0, pkiBytes("root.der"));
     bool reading = false;

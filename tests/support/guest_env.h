@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -42,6 +43,12 @@ public:
         guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
         /// Hooks the first process shares, and only it (the env keeps no reference); before `hooks`.
         std::shared_ptr<guest::EmbeddingHooks> sharedHooks;
+        /// The emulator's sockets: every process is NSSL-only over them (the env's hooks, shared
+        /// without ownership, unless `sharedHooks` is set).
+        std::shared_ptr<SocketProvider> emulatorSockets;
+        /// With emulatorSockets: the emulator's socket + connect to 127.0.0.1:port (guest
+        /// descriptor or -1), which NsslGuest uses instead of the module's socket exports.
+        std::function<std::int32_t(std::uint16_t port, bool nonBlocking)> emulatorConnect;
     };
     static ProcessSettings withHooks(guest::EmbeddingHooks& hooks)
     {
@@ -155,6 +162,14 @@ private:
     const guest::ImportTable& table_;
     std::unique_ptr<Process> makeProcess()
     {
+        if (settings_.emulatorSockets) {
+            std::shared_ptr<guest::EmbeddingHooks> hooks = std::exchange(settings_.sharedHooks, nullptr);
+            if (!hooks)
+                hooks = std::shared_ptr<guest::EmbeddingHooks>(std::shared_ptr<void>(),
+                                                               settings_.hooks ? settings_.hooks : &hooks_);
+            return std::make_unique<Process>(std::move(hooks), settings_.emulatorSockets, settings_.store,
+                                             settings_.nssl);
+        }
         if (settings_.sharedHooks)
             return std::make_unique<Process>(std::exchange(settings_.sharedHooks, nullptr), settings_.store,
                                              settings_.nssl);

@@ -47,11 +47,17 @@ std::shared_ptr<const certstore::CertStore> testCertStore()
 
 NsslGuest::NsslGuest(nssl::Config config, std::shared_ptr<const certstore::CertStore> store,
                      guest::EmbeddingHooks* hooks)
-    : NsslGuest(ProcessSettings{std::move(store), std::move(config), hooks, nullptr})
+    : NsslGuest([&] {
+          ProcessSettings settings;
+          settings.store = std::move(store);
+          settings.nssl = std::move(config);
+          settings.hooks = hooks;
+          return settings;
+      }())
 {
 }
 
-NsslGuest::NsslGuest(ProcessSettings settings) : GuestEnv(std::move(settings))
+NsslGuest::NsslGuest(ProcessSettings settings) : GuestEnv(settings), emulatorConnect_(settings.emulatorConnect)
 {
     ioBuffer_ = alloc(kIoBufferSize);
     ioWord_ = alloc(4);
@@ -68,6 +74,8 @@ guest::GuestAddress NsslGuest::sockaddr(std::uint16_t port)
 
 std::int32_t NsslGuest::tcpConnect(std::uint16_t port, bool nonBlocking)
 {
+    if (emulatorConnect_)
+        return emulatorConnect_(port, nonBlocking);
     nssl("socket_lib_init");
     const std::int32_t fd = nssl("socket", {2, 1, 6});
     if (fd < 0)

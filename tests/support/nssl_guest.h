@@ -44,7 +44,8 @@ public:
     }
     static std::int32_t code(nssl::NsslError e) { return nssl::code(e); }
 
-    /// socket_lib_init + socket + connect to 127.0.0.1:port; the guest descriptor (or -1).
+    /// socket_lib_init + socket + connect to 127.0.0.1:port; the guest descriptor (or -1). In an
+    /// NSSL-only process (ProcessSettings::emulatorSockets), the emulator's socket instead.
     std::int32_t tcpConnect(std::uint16_t port, bool nonBlocking = false);
     /// A guest sockaddr_in for 127.0.0.1:port.
     guest::GuestAddress sockaddr(std::uint16_t port);
@@ -79,6 +80,7 @@ public:
     guest::GuestAddress ioWord() const { return ioWord_; }
 
 private:
+    std::function<std::int32_t(std::uint16_t, bool)> emulatorConnect_;
     guest::GuestAddress ioBuffer_ = 0;
     guest::GuestAddress ioWord_ = 0;
 };

@@ -169,7 +169,8 @@ std::unique_ptr<TlsPeer> TlsPeer::start(const Options& options, std::string* why
         std::unique_ptr<TlsPeer> peer(new TlsPeer());
         peer->port_ = freePort();
         if (!peer->launch(buildArgv(options, peer->port_), why)) return nullptr;
-        if (peer->waitListening(std::chrono::seconds(5), why)) return peer;
+        // Generous: a Python peer on a loaded 2-core machine has taken over 5 s to listen.
+        if (peer->waitListening(std::chrono::seconds(15), why)) return peer;
     }
     return nullptr;
 }

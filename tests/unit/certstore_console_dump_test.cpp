@@ -182,3 +182,160 @@ TEST(certstore_console_dump, PathTraversalIsRefused)
     writeText(meta, "ID=100;TYPE=1;PATHS=" + (root / "otp.bin").string() + "\n");
     EXPECT_THAT(loadError(root), HasSubstr("PATHS leaves the content folder"));
 }
+
+// --- a dump that is not complete: take what loads, report the rest ------------------------
+
+namespace {
+
+struct Partial {
+    std::shared_ptr<const CertStore> store;
+    LoadReport report;
+};
+
+Partial loadPartly(const fs::path& root, const fs::path& otp = {})
+{
+    Partial p;
+    auto r = readConsoleDump(root / "mlc", otp.empty() ? root / "otp.bin" : otp, p.report);
+    EXPECT_TRUE(r) << r.error().message;
+    if (r)
+        p.store = *r;
+    return p;
+}
+
+const EntryReport* line(const LoadReport& report, std::int32_t id)
+{
+    for (const EntryReport& e : report.entries)
+        if (e.id == id)
+            return &e;
+    return nullptr;
+}
+
+std::vector<std::int32_t> idsOf(const CertStore& store)
+{
+    std::vector<std::int32_t> ids;
+    for (const Entry& e : store.entries())
+        ids.push_back(e.id);
+    return ids;
+}
+
+}  // namespace
+
+TEST(certstore_console_dump_partial, ACompleteDumpReportsEveryEntryLoaded)
+{
+    const fs::path& root = pristineDump();
+    Partial p = loadPartly(root);
+    ASSERT_TRUE(p.store);
+    EXPECT_EQ(p.store->size(), 11u);
+    EXPECT_TRUE(p.report.complete()) << p.report.summary();
+    EXPECT_EQ(p.report.summary(), "11 loaded, 0 missing, 0 undecryptable, 0 corrupt");
+    ASSERT_NE(line(p.report, 102), nullptr);
+    EXPECT_EQ(line(p.report, 102)->name, "NINTENDO_CA_G3");
+    EXPECT_EQ(line(p.report, 102)->status, EntryStatus::Loaded);
+    EXPECT_EQ(line(p.report, 102)->reason, "");
+}
+
+TEST(certstore_console_dump_partial, MissingFilesLeaveTheirEntriesOutAndTheRestLoads)
+{
+    TempDir tmp;
+    fs::path root = copyDump(tmp);
+    fs::remove(contentOf(root) / "ccerts/WIIU_WOOD_1_RSA_KEY.aes");
+    fs::remove(contentOf(root) / "scerts/CACERT_NINTENDO_CA.der");
+    Partial p = loadPartly(root);
+    ASSERT_TRUE(p.store);
+    EXPECT_EQ(idsOf(*p.store), (std::vector<std::int32_t>{1, 3, 4, 7, 101, 102, 105, 1001, 1004}));
+    EXPECT_FALSE(p.report.complete());
+    EXPECT_EQ(p.report.summary(), "9 loaded, 2 missing, 0 undecryptable, 0 corrupt");
+    ASSERT_NE(line(p.report, 6), nullptr);
+    EXPECT_EQ(line(p.report, 6)->status, EntryStatus::Missing);
+    EXPECT_THAT(line(p.report, 6)->reason, HasSubstr("ccerts/WIIU_WOOD_1_RSA_KEY.aes: file is missing"));
+    EXPECT_EQ(line(p.report, 100)->status, EntryStatus::Missing);
+    EXPECT_EQ(line(p.report, 100)->name, "NINTENDO_CA");
+    // The loaded entries are whole: a client key decrypted and matching its certificate.
+    EXPECT_TRUE(p.store->exportClientCertificate(1));
+    // The strict load still refuses the same dump.
+    EXPECT_THAT(loadError(root), HasSubstr("file is missing"));
+}
+
+TEST(certstore_console_dump_partial, AWrongOtpLeavesTheClientKeysUndecryptableAndTheCasLoaded)
+{
+    TempDir tmp;
+    fs::path root = copyDump(tmp);
+    auto otp = readBytes(root / "otp.bin");
+    for (std::size_t i = 0x120; i < 0x130; ++i) otp[i] ^= 0x5A;
+    writeBytes(root / "otp.bin", otp);
+    Partial p = loadPartly(root);
+    ASSERT_TRUE(p.store);
+    EXPECT_EQ(idsOf(*p.store), (std::vector<std::int32_t>{100, 101, 102, 105, 1001, 1004}));
+    EXPECT_EQ(p.report.summary(), "6 loaded, 0 missing, 5 undecryptable, 0 corrupt");
+    for (std::int32_t id : {1, 3, 4, 6, 7}) {
+        ASSERT_NE(line(p.report, id), nullptr) << id;
+        EXPECT_EQ(line(p.report, id)->status, EntryStatus::Undecryptable) << id;
+        EXPECT_THAT(line(p.report, id)->reason, HasSubstr("wrong otp.bin?")) << id;
+    }
+    EXPECT_THAT(loadError(root), HasSubstr("decrypted key is not DER (wrong otp.bin?)"));
+}
+
+TEST(certstore_console_dump_partial, WithoutAnOtpTheCertificatesThatAreNotEncryptedStillLoad)
+{
+    const fs::path& root = pristineDump();
+    for (const fs::path& otp : {root / "nonexistent.bin", root / "mlc"}) {
+        Partial p = loadPartly(root, otp);
+        ASSERT_TRUE(p.store);
+        EXPECT_EQ(p.report.summary(), "6 loaded, 0 missing, 5 undecryptable, 0 corrupt") << otp;
+        ASSERT_NE(line(p.report, 3), nullptr);
+        EXPECT_THAT(line(p.report, 3)->reason, HasSubstr(otp.filename().string())) << otp;
+    }
+}
+
+TEST(certstore_console_dump_partial, ATruncatedMetadataFileLosesOnlyItsCutLine)
+{
+    TempDir tmp;
+    fs::path root = copyDump(tmp);
+    fs::path meta = contentOf(root) / "certstore_metadata.txt";
+    std::string text = readText(meta);
+    // Cut in the middle of the last line (ID 7's): "ID=7;TYPE=2;ENC".
+    const auto last = text.rfind("ID=7;");
+    ASSERT_NE(last, std::string::npos);
+    text.resize(last + 15);
+    writeText(meta, text);
+    Partial p = loadPartly(root);
+    ASSERT_TRUE(p.store);
+    // The cut line is noted; 7, which it named, and 8, which the metadata never named, come
+    // from the known table as they would without any metadata (their files are OLIVE's and
+    // WOOD's), and say so.
+    ASSERT_EQ(p.report.notes.size(), 3u);
+    EXPECT_THAT(p.report.notes[0], HasSubstr("certstore_metadata.txt:"));
+    EXPECT_THAT(p.report.notes[1], HasSubstr("ID 7 ("));
+    EXPECT_THAT(p.report.notes[2], HasSubstr("ID 8 ("));
+    ASSERT_NE(line(p.report, 7), nullptr);
+    EXPECT_EQ(line(p.report, 7)->status, EntryStatus::Loaded);
+    EXPECT_TRUE(p.store->find(7)->permissions.titleIds.empty());  // the known table's unrestricted permissions
+    EXPECT_FALSE(p.report.complete());
+    EXPECT_EQ(idsOf(*p.store), (std::vector<std::int32_t>{1, 3, 4, 6, 7, 8, 100, 101, 102, 105, 1001, 1004}));
+    EXPECT_EQ(p.report.count(EntryStatus::Loaded), p.store->size());
+    EXPECT_THAT(loadError(root), HasSubstr("certstore_metadata.txt:"));
+}
+
+TEST(certstore_console_dump_partial, ACorruptCertificateIsReportedAsCorrupt)
+{
+    TempDir tmp;
+    fs::path root = copyDump(tmp);
+    fs::path file = contentOf(root) / "scerts/CACERT_NINTENDO_CA_G2.der";
+    auto der = readBytes(file);
+    der.resize(der.size() / 2);
+    writeBytes(file, der);
+    Partial p = loadPartly(root);
+    ASSERT_TRUE(p.store);
+    EXPECT_EQ(p.report.summary(), "10 loaded, 0 missing, 0 undecryptable, 1 corrupt");
+    EXPECT_EQ(line(p.report, 101)->status, EntryStatus::Corrupt);
+    EXPECT_THAT(line(p.report, 101)->reason, HasSubstr("CACERT_NINTENDO_CA_G2.der: not a DER X.509 certificate"));
+}
+
+TEST(certstore_console_dump_partial, AFolderThatIsNoDumpIsStillRefused)
+{
+    const fs::path& root = pristineDump();
+    LoadReport report;
+    auto r = readConsoleDump(root / "work", root / "otp.bin", report);
+    ASSERT_FALSE(r);
+    EXPECT_THAT(r.error().message, HasSubstr("neither an MLC folder"));
+}

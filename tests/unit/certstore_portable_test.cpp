@@ -158,6 +158,56 @@ TEST(certstore_portable, DeepCheckFindsASwappedKey)
     EXPECT_THAT(deep.error().message, HasSubstr("1_WIIU_COMMON_1_KEY.der: private key does not match"));
 }
 
+TEST(certstore_portable, APartialLoadTakesEveryEntryThatLoadsAndReportsTheRest)
+{
+    TempDir tmp;
+    fs::path out = writtenStore(tmp);
+    fs::remove(out / "102_NINTENDO_CA_G3.der");
+    auto der = readBytes(out / "1001_BALTIMORE_CYBERTRUST_ROOT_CA.der");
+    der[40] ^= 1;
+    writeBytes(out / "1001_BALTIMORE_CYBERTRUST_ROOT_CA.der", der);
+    editManifest(out, [](auto& d) { d["entries"][0]["groups"] = "one"; });
+    const std::string firstId = std::to_string(nlohmann::json::parse(readText(out / kManifestFile))["entries"][0]["id"].get<int>());
+
+    LoadReport report;
+    auto store = loadPortableStore(out, report);
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_EQ((*store)->size(), 8u);
+    EXPECT_EQ((*store)->find(102), nullptr);
+    EXPECT_EQ((*store)->find(1001), nullptr);
+    EXPECT_NE((*store)->find(100), nullptr);
+    EXPECT_EQ(report.summary(), "8 loaded, 1 missing, 0 undecryptable, 2 corrupt");
+    ASSERT_EQ(report.entries.size(), 11u);
+    EXPECT_EQ(std::to_string(report.entries[0].id), firstId);  // named although its entry is refused
+    EXPECT_EQ(report.entries[0].status, EntryStatus::Corrupt);
+    EXPECT_THAT(report.entries[0].reason, HasSubstr("$.entries[0].groups: expected an unsigned integer"));
+    for (const EntryReport& line : report.entries) {
+        if (line.id == 102) {
+            EXPECT_EQ(line.status, EntryStatus::Missing);
+            EXPECT_EQ(line.name, "NINTENDO_CA_G3");
+        }
+        if (line.id == 1001)
+            EXPECT_THAT(line.reason, HasSubstr("SHA-1 differs"));
+    }
+    // A manifest that cannot be read is still refused, and the strict load refuses the store.
+    EXPECT_THAT(loadError(out), HasSubstr("$.entries[0].groups"));
+    writeText(out / kManifestFile, "{ not json");
+    EXPECT_FALSE(loadPortableStore(out, report));
+}
+
+TEST(certstore_portable, APartialDeepCheckLeavesOutOnlyTheSwappedKey)
+{
+    TempDir tmp;
+    fs::path out = writtenStore(tmp);
+    fs::copy_file(out / "6_WIIU_WOOD_1_KEY.der", out / "1_WIIU_COMMON_1_KEY.der", fs::copy_options::overwrite_existing);
+    LoadReport report;
+    auto store = loadPortableStore(out, report, {.deepCheck = true});
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_EQ((*store)->find(1), nullptr);
+    EXPECT_NE((*store)->find(6), nullptr);
+    EXPECT_EQ(report.summary(), "10 loaded, 0 missing, 0 undecryptable, 1 corrupt");
+}
+
 // Every known ID filled with the fixture's certificates: the size of a real console's store.
 TEST(certstore_portable, LoadTimeOfAFullSizeStore)
 {

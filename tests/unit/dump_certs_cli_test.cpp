@@ -90,6 +90,31 @@ TEST(dump_certs_cli, BadInputNamesTheFileAndWritesNothing)
     EXPECT_THAT(m.err, HasSubstr("scerts/GLOBALSIGN_ROOT_CA.der: file is missing"));
 }
 
+TEST(dump_certs_cli, PartialWritesWhatLoadsAndListsTheRest)
+{
+    REQUIRE_DUMP_CERTS();
+    TempDir tmp;
+    fs::path root = copyDump(tmp);
+    fs::path out = tmp.path() / "store";
+    fs::remove(contentOf(root) / "scerts/GLOBALSIGN_ROOT_CA.der");
+    fs::remove(contentOf(root) / "ccerts/WIIU_ACCOUNT_1_RSA_KEY.aes");
+    auto r = runDumpCerts(dumpArgs(root, out) + " --partial");
+    EXPECT_EQ(r.exitCode, 3) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("9 certificates written to"));
+    EXPECT_THAT(r.err, HasSubstr("partial: 9 loaded, 2 missing, 0 undecryptable, 0 corrupt"));
+    EXPECT_THAT(r.err, HasSubstr("left out: 1004 GLOBALSIGN_ROOT_CA: missing: "));
+    EXPECT_THAT(r.err, HasSubstr("left out: 3 WIIU_ACCOUNT_1: missing: "));
+    // What was written is whole: --verify checks every certificate and key of it.
+    EXPECT_EQ(runDumpCerts("--verify " + quote(out)).exitCode, 0);
+    // A complete dump with --partial is a plain success.
+    EXPECT_EQ(runDumpCerts(dumpArgs(pristineDump(), tmp.path() / "whole") + " --partial").exitCode, 0);
+    // Without an otp.bin the CAs, which are not encrypted, are still written.
+    auto noOtp = runDumpCerts("--mlc " + quote(root / "mlc") + " --otp " + quote(root / "nothing.bin") + " --out " +
+                             quote(tmp.path() / "none") + " --partial");
+    EXPECT_EQ(noOtp.exitCode, 3) << noOtp.err;
+    EXPECT_THAT(noOtp.err, HasSubstr("partial: 5 loaded, 2 missing, 4 undecryptable, 0 corrupt"));
+}
+
 TEST(dump_certs_cli, VerifyReportsACorruptStore)
 {
     REQUIRE_DUMP_CERTS();

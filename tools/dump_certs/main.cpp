@@ -1,7 +1,8 @@
 // dump_certs: turns a Wii U console dump (certificate title + otp.bin) into the portable store
 // an emulator loads, and verifies such a store.
 //
-// Exit codes: 0 success, 1 usage error, 2 bad input (missing/corrupt file, wrong key, ...).
+// Exit codes: 0 success, 1 usage error, 2 bad input (missing/corrupt file, wrong key, ...),
+// 3 with --partial: a store written without the certificates the dump could not give.
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -20,6 +21,7 @@ namespace {
 
 constexpr int kExitUsage = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitPartial = 3;
 
 constexpr const char* kFooter = R"(Where the files are on a console dump:
   --mlc  The console's MLC (internal storage) as dumped, e.g. by the homebrew "dumpling"
@@ -30,6 +32,8 @@ constexpr const char* kFooter = R"(Where the files are on a console dump:
          The content/ folder itself is accepted too.
   --otp  otp.bin, the console's 1024-byte OTP dump (dumpling, or the Aroma/Mocha OTP dump).
          The client keys (*_RSA_KEY.aes) are encrypted with the key at its offset 0x120.
+  --partial  A dump that is not complete (files missing, another console's otp.bin, a cut
+         metadata file): write what loads and list on stderr what was left out and why.
 
   --public-cas [BUNDLE]  Without a console: the console's commercial CAs that are public roots,
          taken from a PEM bundle (default /etc/ssl/certs/ca-certificates.crt, package
@@ -42,12 +46,12 @@ Examples:
   dump_certs --verify ~/.local/share/wiiu_certs --json
 
 The output folder contains private keys of your console: keep it to yourself.
-Exit codes: 0 ok, 1 usage error, 2 bad input.)";
+Exit codes: 0 ok, 1 usage error, 2 bad input, 3 written without some certificates (--partial).)";
 
 struct Options {
     std::string mlc, otp, out, verify;
     std::optional<std::string> publicCas;  ///< the bundle; set (maybe to the default) when given
-    bool force = false, json = false, strict = false;
+    bool force = false, json = false, strict = false, partial = false;
 };
 
 int report(const wiiu::dump_certs::Report& r, const Options& o)
@@ -71,12 +75,15 @@ int failWith(const Options& o, const std::string& mode, const std::string& messa
 using StoreResult = wiiu::Expected<std::shared_ptr<const wiiu::certstore::CertStore>, wiiu::certstore::LoadError>;
 
 // The console dump, the public CAs of the bundle, or the dump with the public CAs it lacks.
-StoreResult readStore(const Options& o)
+// With --partial, `left` says what the dump could not give.
+StoreResult readStore(const Options& o, wiiu::certstore::LoadReport& left)
 {
     using namespace wiiu::certstore;
     std::shared_ptr<const CertStore> console;
     if (!o.mlc.empty()) {
-        auto dumped = readConsoleDump(wiiu::platform::pathFromUtf8(o.mlc), wiiu::platform::pathFromUtf8(o.otp));
+        const auto mlc = wiiu::platform::pathFromUtf8(o.mlc);
+        const auto otp = wiiu::platform::pathFromUtf8(o.otp);
+        auto dumped = o.partial ? readConsoleDump(mlc, otp, left) : readConsoleDump(mlc, otp);
         if (!dumped) return wiiu::fail(dumped.error());
         console = *dumped;
     }
@@ -100,14 +107,24 @@ int runDump(const Options& o)
     std::error_code ec;
     if (!o.force && std::filesystem::exists(out, ec))
         return failWith(o, "dump", o.out + ": already exists (use --force to replace it)");
-    auto store = readStore(o);
+    wiiu::certstore::LoadReport left;
+    auto store = readStore(o, left);
     if (!store) return failWith(o, "dump", store.error().message);
+    if ((*store)->size() == 0) return failWith(o, "dump", o.mlc + ": no certificate could be loaded");
     auto written = wiiu::certstore::writePortableStore(**store, out, {.replace = o.force});
     if (!written) return failWith(o, "dump", written.error().message);
     // Read back what was written: the user learns now, not at the emulator's start.
     auto check = wiiu::certstore::loadPortableStore(out, {.deepCheck = true});
     if (!check) return failWith(o, "dump", "written store does not load back: " + check.error().message);
-    return report(wiiu::dump_certs::buildReport(**check, "dump", o.out), o);
+    const int rc = report(wiiu::dump_certs::buildReport(**check, "dump", o.out), o);
+    if (rc != 0 || left.complete()) return rc;
+    std::cerr << "partial: " << left.summary() << "\n";
+    for (const auto& line : left.entries)
+        if (line.status != wiiu::certstore::EntryStatus::Loaded)
+            std::cerr << "  left out: " << line.id << " " << line.name << ": " << entryStatusName(line.status) << ": "
+                      << line.reason << "\n";
+    for (const auto& note : left.notes) std::cerr << "  note: " << note << "\n";
+    return kExitPartial;
 }
 
 int runVerify(const Options& o)
@@ -137,6 +154,9 @@ int main(int argc, char** argv)
                           ->expected(0, 1);
     app.add_flag("--json", o.json, "Machine-readable output on stdout");
     app.add_flag("--strict", o.strict, "Treat a SHA-1 that differs from the known fingerprint as an error");
+    auto* partial = app.add_flag("--partial", o.partial,
+                                 "Write what an incomplete dump gives; list what was left out (exit code 3)");
+    partial->needs(mlc);
     mlc->needs(otp, out);
     otp->needs(mlc);
     publicCas->needs(out);

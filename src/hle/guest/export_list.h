@@ -21,6 +21,7 @@ struct ExportDef {
 /// An exports file's list, registered as a whole: every export of it is known to the import
 /// table, implemented or not, so the coverage report needs no second list of names.
 struct ExportList {
+    ExportPart part;
     std::string_view library;         ///< "nsysnet", "nn_nets2"
     log::Channel channel;             ///< where its traces go
     FailFunction fail;                ///< failure result of its exports (not implemented, host failure)

@@ -61,7 +61,8 @@ void ImportTable::add(const ExportList& list)
              .function = e.function ? e.function : notImplemented,
              .implemented = e.function != nullptr,
              .fail = e.fail ? e.fail : list.fail,
-             .channel = list.channel});
+             .channel = list.channel,
+             .part = list.part});
 }
 
 std::optional<ExportIndex> ImportTable::find(std::string_view library, std::string_view name) const

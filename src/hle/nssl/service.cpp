@@ -3,7 +3,6 @@
 #include "hle/nssl/service.h"
 
 #include "common/log.h"
-#include "hle/nsysnet/socket_table.h"
 
 namespace wiiu::nssl {
 
@@ -13,7 +12,7 @@ constexpr std::uint32_t kKnownOptions = tls::verify::All;
 
 }  // namespace
 
-Service::Service(Config config, std::shared_ptr<const certstore::CertStore> store, nsysnet::SocketTable& sockets,
+Service::Service(Config config, std::shared_ptr<const certstore::CertStore> store, SocketSource& sockets,
                  guest::EmbeddingHooks& hooks)
     : config_(std::move(config)), store_(std::move(store)), sockets_(sockets), hooks_(hooks),
       contexts_(config_.maxContexts), connections_(config_.maxConnections), sessions_(config_.maxSessions)
@@ -134,8 +133,8 @@ Result<ConnectionHandle> Service::createConnection(ContextHandle ctx, std::strin
     auto context = contextFor(ctx);
     if (!context)
         return fail(context.error());
-    auto socket = sockets_.find(socketFd);
-    if (!socket || !socket->isStream())
+    auto transport = sockets_.open(socketFd);
+    if (!transport)
         return fail(NsslError::INVALID_FD);
     if (options & ~kKnownOptions) {
         static std::once_flag once;
@@ -144,7 +143,7 @@ Result<ConnectionHandle> Service::createConnection(ContextHandle ctx, std::strin
         });
     }
     auto connection = std::make_shared<Connection>(
-        *context, std::make_shared<SocketTransport>(std::move(socket)), std::move(host),
+        *context, std::move(transport), std::move(host),
         options & kKnownOptions, blocking, ConnectionEnvironment{config_, hooks_, teardown_});
     std::lock_guard lock(mutex_);
     // NSSLFinish or NSSLDestroyContext may have run since the lookup: a connection inserted now

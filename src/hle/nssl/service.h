@@ -27,10 +27,6 @@
 #include "common/module_lock.h"
 #include "tls/chain_verify.h"
 
-namespace wiiu::nsysnet {
-class SocketTable;
-}
-
 namespace wiiu::nssl {
 
 /// NSSLAddServerPKIGroups' two counts.
@@ -46,7 +42,9 @@ inline constexpr std::int32_t kKeyTypeDer = 0;
 
 class Service {
 public:
-    Service(Config config, std::shared_ptr<const certstore::CertStore> store, nsysnet::SocketTable& sockets,
+    /// `sockets`: where NSSLCreateConnection finds the guest socket it names (the module's
+    /// nsysnet table, or the emulator's sockets); outlives the service.
+    Service(Config config, std::shared_ptr<const certstore::CertStore> store, SocketSource& sockets,
             guest::EmbeddingHooks& hooks);
     ~Service();
     Service(const Service&) = delete;
@@ -153,7 +151,7 @@ private:
 
     Config config_;
     std::shared_ptr<const certstore::CertStore> store_;
-    nsysnet::SocketTable& sockets_;
+    SocketSource& sockets_;
     guest::EmbeddingHooks& hooks_;
     guest::Interrupt teardown_;  ///< signalled by the destructor: wakes every blocked call
 

@@ -1,8 +1,10 @@
-// The TLS engine's byte pipe over a guest socket: the nsysnet host socket the guest's descriptor
-// maps to, shared with the socket table. When the guest closes the descriptor, the host socket is
-// closed under us and every call here fails cleanly.
+// The TLS engine's byte pipe over a guest socket, and where NSSL finds guest sockets: the
+// module's own nsysnet table, or the emulator's sockets through its SocketProvider (borrowed,
+// hle/nssl/borrowed_sockets.h). When the guest closes the descriptor every call here fails
+// cleanly and closeSignal() ends the waits on it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include <wiiu_nssl/hooks.h>
@@ -10,32 +12,42 @@
 #include "hle/guest/interrupt.h"
 
 namespace wiiu::nsysnet {
-class HostSocket;
+class SocketTable;
 }
 
 namespace wiiu::nssl {
 
-class SocketTransport final : public tls::Transport {
+class SocketTransport : public tls::Transport {
 public:
-    explicit SocketTransport(std::shared_ptr<nsysnet::HostSocket> socket);
-
-    IoResult receive(std::span<std::uint8_t> buffer) override;
-    IoResult send(std::span<const std::uint8_t> data) override;
-
     enum class Link { Connected, Connecting, NotConnected, Failed, Closed };
     /// Where the TCP connection stands; completes a pending non-blocking connect if it can.
-    Link link();
+    virtual Link link() = 0;
     /// The guest made the socket itself non-blocking (SO_NBIO / SO_NONBLOCK).
-    bool guestNonBlocking() const;
+    virtual bool guestNonBlocking() const = 0;
     /// The transport can no longer carry our close_notify (shut down for writing, or closed).
-    bool shutForWriting() const;
+    virtual bool shutForWriting() const = 0;
 
     /// What to wait on for readability/writability, and the signal that the guest closed it.
-    guest::WaitItem waitItem(bool readable, bool writable) const;
-    const guest::Interrupt& closeSignal() const;
+    virtual guest::WaitItem waitItem(bool readable, bool writable) const = 0;
+    virtual const guest::Interrupt& closeSignal() const = 0;
+};
+
+/// Where NSSLCreateConnection finds the guest socket it names.
+class SocketSource {
+public:
+    virtual ~SocketSource() = default;
+    /// A transport over guest TCP socket `fd`; null when `fd` is not an open stream socket.
+    virtual std::shared_ptr<SocketTransport> open(std::int32_t fd) = 0;
+};
+
+/// The module's own nsysnet: the host socket the descriptor maps to, shared with the table.
+class TableSockets final : public SocketSource {
+public:
+    explicit TableSockets(nsysnet::SocketTable& table) : table_(table) {}
+    std::shared_ptr<SocketTransport> open(std::int32_t fd) override;
 
 private:
-    std::shared_ptr<nsysnet::HostSocket> socket_;
+    nsysnet::SocketTable& table_;
 };
 
 }  // namespace wiiu::nssl

@@ -76,6 +76,30 @@ bool connectInProgress(int hostError)
     return hostError == EINPROGRESS || hostError == EAGAIN || hostError == EALREADY;
 }
 
+bool wouldBlock(int hostError)
+{
+    return hostError == EAGAIN || hostError == EWOULDBLOCK;
+}
+
+int receiveNow(NativeSocket s, std::span<std::uint8_t> buffer, std::size_t& moved)
+{
+    const ssize_t n = ::recv(fd(s), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    moved = n > 0 ? static_cast<std::size_t>(n) : 0;
+    return n < 0 ? errno : 0;
+}
+
+int sendNow(NativeSocket s, std::span<const std::uint8_t> data, std::size_t& moved)
+{
+#ifdef MSG_NOSIGNAL
+    constexpr int noSignal = MSG_NOSIGNAL;
+#else
+    constexpr int noSignal = 0;  // macOS: SO_NOSIGPIPE is the socket owner's to set
+#endif
+    const ssize_t n = ::send(fd(s), data.data(), data.size(), MSG_DONTWAIT | noSignal);
+    moved = n > 0 ? static_cast<std::size_t>(n) : 0;
+    return n < 0 ? errno : 0;
+}
+
 int shutdown(NativeSocket s, bool read, bool write)
 {
     const int how = read && write ? SHUT_RDWR : (read ? SHUT_RD : SHUT_WR);

@@ -71,6 +71,46 @@ void closeSocket(NativeSocket s)
     ::closesocket(sock(s));
 }
 
+bool wouldBlock(int hostError)
+{
+    return hostError == WSAEWOULDBLOCK;
+}
+
+namespace {
+
+/// Whether `s` can move data now without blocking (or has an error that the call will report).
+bool readyNow(NativeSocket s, bool write)
+{
+    WSAPOLLFD fd{sock(s), static_cast<short>(write ? POLLWRNORM : POLLRDNORM), 0};
+    return ::WSAPoll(&fd, 1, 0) > 0 && fd.revents != 0;
+}
+
+}  // namespace
+
+int receiveNow(NativeSocket s, std::span<std::uint8_t> buffer, std::size_t& moved)
+{
+    moved = 0;
+    if (!readyNow(s, false))
+        return WSAEWOULDBLOCK;
+    const int n = ::recv(sock(s), reinterpret_cast<char*>(buffer.data()), static_cast<int>(buffer.size()), 0);
+    if (n == SOCKET_ERROR)
+        return ::WSAGetLastError();
+    moved = static_cast<std::size_t>(n);
+    return 0;
+}
+
+int sendNow(NativeSocket s, std::span<const std::uint8_t> data, std::size_t& moved)
+{
+    moved = 0;
+    if (!readyNow(s, true))
+        return WSAEWOULDBLOCK;
+    const int n = ::send(sock(s), reinterpret_cast<const char*>(data.data()), static_cast<int>(data.size()), 0);
+    if (n == SOCKET_ERROR)
+        return ::WSAGetLastError();
+    moved = static_cast<std::size_t>(n);
+    return 0;
+}
+
 bool connectInProgress(int hostError)
 {
     // A non-blocking Winsock connect answers WSAEWOULDBLOCK where POSIX says EINPROGRESS.

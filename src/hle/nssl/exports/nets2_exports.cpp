@@ -71,7 +71,7 @@ void registerNets2Exports(guest::ImportTableBuilder& table)
         WIIU_EXPORT(NSSLContextGetFlags),
         WIIU_EXPORT(NSSLContextSetMode),
     };
-    table.add({"nn_nets2", log::Channel::nssl, failure::nssl, kExports});
+    table.add({guest::ExportPart::Nssl, "nn_nets2", log::Channel::nssl, failure::nssl, kExports});
 }
 
 }  // namespace wiiu::nssl

@@ -409,7 +409,7 @@ void registerExports(guest::ImportTableBuilder& table)
         WIIU_NOT_IMPLEMENTED("NSSLEncrypt"),
         WIIU_NOT_IMPLEMENTED("NSSLNSECEncrypt"),
     };
-    table.add({"nsysnet", log::Channel::nssl, failure::nssl, kExports});
+    table.add({guest::ExportPart::Nssl, "nsysnet", log::Channel::nssl, failure::nssl, kExports});
     registerNets2Exports(table);
 }
 

@@ -219,7 +219,7 @@ void registerAddrinfoExports(guest::ImportTableBuilder& table)
         WIIU_EXPORT(dns_abort_by_hname),
         WIIU_EXPORT(clear_resolver_cache),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -15,6 +15,10 @@ using guest::Call;
 std::int32_t socket_lib_init(Call& call)
 {
     SocketCall net(call);
+    if (!call.process().servesSockets())
+        return net.fail(SoError::SO_ELIBNOTREADY,
+                        "this process's sockets are the emulator's (a Process made with a SocketProvider): "
+                        "register only the module's NSSL exports (ExportPart::Nssl)");
     net.table().initialize();
     return net.ok();
 }
@@ -55,7 +59,7 @@ void registerExports(guest::ImportTableBuilder& table)
         WIIU_NOT_IMPLEMENTED("get_nssl_rm_fd"),
         WIIU_NOT_IMPLEMENTED("SOGetProxyConfig"),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
     registerSocketExports(table);
     registerIoExports(table);
     registerInetExports(table);

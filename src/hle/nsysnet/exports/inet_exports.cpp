@@ -136,7 +136,7 @@ void registerInetExports(guest::ImportTableBuilder& table)
         WIIU_EXPORT_AS("ntohl", networkOrder32),
         WIIU_EXPORT_AS("ntohs", networkOrder16),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -399,7 +399,7 @@ void registerIoExports(guest::ImportTableBuilder& table)
         WIIU_EXPORT(sendto_multi),
         WIIU_EXPORT(sendto_multi_ex),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -104,7 +104,7 @@ void registerNetconfExports(guest::ImportTableBuilder& table)
         WIIU_NOT_IMPLEMENTED("WDWpsStartAsync"),
         WIIU_NOT_IMPLEMENTED("WDWpsStop"),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kNsysnet});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kNsysnet});
     static constexpr guest::ExportDef kNets2[] = {
         WIIU_NOT_IMPLEMENTED("icmp_cancel"),
         WIIU_NOT_IMPLEMENTED("icmp_close_handle"),
@@ -113,7 +113,7 @@ void registerNetconfExports(guest::ImportTableBuilder& table)
         WIIU_NOT_IMPLEMENTED("icmp_ping"),
         WIIU_NOT_IMPLEMENTED("somemopt"),
     };
-    table.add({"nn_nets2", log::Channel::nsysnet, failure::minusOne, kNets2});
+    table.add({guest::ExportPart::Sockets, "nn_nets2", log::Channel::nsysnet, failure::minusOne, kNets2});
 }
 
 }  // namespace wiiu::nsysnet

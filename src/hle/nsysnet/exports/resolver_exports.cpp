@@ -277,7 +277,7 @@ void registerResolverExports(guest::ImportTableBuilder& table)
         WIIU_EXPORT_FAILING(getnameinfo, failure::eai),
         WIIU_EXPORT(set_resolver_allocator),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet

@@ -226,7 +226,7 @@ void registerSocketExports(guest::ImportTableBuilder& table)
         WIIU_EXPORT(setsockopt),
         WIIU_EXPORT(getsockopt),
     };
-    table.add({"nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
+    table.add({guest::ExportPart::Sockets, "nsysnet", log::Channel::nsysnet, failure::minusOne, kExports});
 }
 
 }  // namespace wiiu::nsysnet
