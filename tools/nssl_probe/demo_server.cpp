@@ -3,7 +3,6 @@
 #include <chrono>
 #include <stdexcept>
 
-#include <boost/asio/connect.hpp>
 #include <fmt/format.h>
 
 namespace wiiu::probe {
