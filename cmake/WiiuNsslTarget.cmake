@@ -35,11 +35,17 @@ if(WIIU_NSSL_TSAN)
 endif()
 
 # Every target of the project, libraries, tools and tests: the module's internals (src/ and the
-# third-party libraries, src/CMakeLists.txt), its warnings, and its platform definitions.
-# WIIU_NSSL_MSVC_RUNTIME_LIBRARY: for a parent that sets MSVC_RUNTIME_LIBRARY per target rather
-# than CMAKE_MSVC_RUNTIME_LIBRARY (which the module's targets follow by themselves).
+# third-party libraries, src/CMakeLists.txt) and wiiu_nssl_build_settings.
 function(wiiu_nssl_target_defaults target)
   target_link_libraries(${target} PRIVATE wiiu_nssl_internals)
+  wiiu_nssl_build_settings(${target})
+endfunction()
+
+# The project's warnings and platform definitions without the internals: for a program that, as
+# an emulator would, sees only the public headers (nssl-probe), so that a private include fails
+# to compile. WIIU_NSSL_MSVC_RUNTIME_LIBRARY: for a parent that sets MSVC_RUNTIME_LIBRARY per
+# target rather than CMAKE_MSVC_RUNTIME_LIBRARY (which the module's targets follow by themselves).
+function(wiiu_nssl_build_settings target)
   if(WIIU_NSSL_MSVC_RUNTIME_LIBRARY)
     set_property(TARGET ${target} PROPERTY MSVC_RUNTIME_LIBRARY "${WIIU_NSSL_MSVC_RUNTIME_LIBRARY}")
   endif()

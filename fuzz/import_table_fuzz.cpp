@@ -37,6 +37,7 @@
 #include <wiiu_nssl/guest_memory.h>
 #include <wiiu_nssl/hooks.h>
 #include "hle/nssl/errors.h"
+#include "hle/process_state.h"
 #include <wiiu_nssl/nsysnet_errors.h>
 #include <wiiu_nssl/process.h>
 #include "support/bearssl_server.h"
@@ -232,7 +233,7 @@ bool refused(const guest::ExportEntry& e, std::uint32_t result, Process& process
         return static_cast<std::int32_t>(result) == nssl::code(nssl::NsslError::INVALID_ARG);
     if (e.fail != failure::minusOne || static_cast<std::int32_t>(result) != -1)
         return false;
-    const auto error = process.sockets().lastErrors().get(thread);
+    const auto error = process.state()->sockets().lastErrors().get(thread);
     return error == nsysnet::SoError::SO_EFAULT || error == nsysnet::SoError::SO_EINVAL;
 }
 

@@ -85,7 +85,11 @@ fs::path siblingName(const fs::path& out, std::string_view tag)
     std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
     fs::path name = ".";  // path arithmetic, so a name the ANSI code page cannot spell survives on Windows
     name += out.filename();
-    name += "." + std::string(tag) + "-" + suffix;
+    // Appended piece by piece: GCC 12 at -O3 misreads "." + std::string(...) as an overlapping
+    // copy (-Wrestrict, GCC bug 105329), which a Release build with WIIU_NSSL_WERROR would stop on.
+    std::string tail = ".";
+    tail.append(tag).append("-").append(suffix);
+    name += tail;
     return out.parent_path() / name;
 }
 

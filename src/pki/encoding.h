@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include <wiiu_nssl/certificate.h>
 #include "pki/x509.h"
 
 namespace wiiu::pki {
@@ -16,9 +17,7 @@ namespace wiiu::pki {
 /// any matching block gives an empty list. Text between blocks is ignored (as OpenSSL does).
 Expected<std::vector<Bytes>, ParseError> decodePem(std::string_view text, std::string_view label = {});
 
-/// DER as is, or the first PEM block of `data` when it looks like PEM text (starts with
-/// "-----BEGIN " after optional whitespace). PEM text without a matching block is an error.
-Expected<Bytes, ParseError> derFromDerOrPem(ByteView data, std::string_view label = {});
+// derFromDerOrPem: public, <wiiu_nssl/certificate.h>.
 
 /// PEM text of one block: "-----BEGIN <label>-----", base64 in 64-column lines, END line.
 std::string encodePem(std::string_view label, ByteView der);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <wiiu_nssl/certificate.h>  // ParseError
 #include <wiiu_nssl/expected.h>
 
 namespace wiiu::pki {
@@ -15,12 +16,6 @@ using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 /// Seconds since 1970-01-01T00:00:00Z. 64-bit: X.509 GeneralizedTime reaches year 9999.
 using UnixTime = std::int64_t;
-
-/// Why some DER input was refused, and where.
-struct ParseError {
-    std::string what;         ///< e.g. "truncated length", "trailing bytes after certificate"
-    std::size_t offset = 0;   ///< byte offset into the input at which it went wrong
-};
 
 enum class KeyType { Rsa, Ec, Other };
 

@@ -12,7 +12,7 @@
 
 #include <wiiu_nssl/nsysnet_errors.h>
 
-#include "hle/nsysnet/structs.h"
+#include <wiiu_nssl/nsysnet_structs.h>
 #include "support/guest_env.h"
 
 namespace wiiu::test {

@@ -19,7 +19,7 @@ constexpr std::int32_t kDemoRootId = 100;   // a group 0x1 ID, as the console's 
 constexpr std::int32_t kDemoClientId = 7;
 
 certstore::Entry storeEntry(std::int32_t id, std::string name, certstore::Kind kind, std::uint32_t groups,
-                            pki::Bytes cert, pki::Bytes key = {})
+                            Bytes cert, Bytes key = {})
 {
     certstore::Entry e;
     e.id = id;

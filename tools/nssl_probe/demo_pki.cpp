@@ -5,15 +5,14 @@
 #include <initializer_list>
 #include <stdexcept>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
-
-#include "pki/encoding.h"
 
 namespace wiiu::probe {
 
 namespace {
 
-using Bytes = pki::Bytes;
+using Bytes = std::vector<std::uint8_t>;
 
 // --- A minimal DER writer: just the shapes a certificate needs. ---
 
@@ -77,10 +76,7 @@ Bytes name(const std::string& cn)
 /// UTCTime (years 1950..2049, which covers any demo run).
 Bytes utcTime(std::chrono::system_clock::time_point t)
 {
-    const std::string iso = pki::formatTime(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
-    // "YYYY-MM-DDTHH:MM:SSZ" -> "YYMMDDHHMMSSZ"
-    const std::string s = iso.substr(2, 2) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2) +
-                          iso.substr(14, 2) + iso.substr(17, 2) + "Z";
+    const std::string s = fmt::format("{:%y%m%d%H%M%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(t)));
     return tlv(0x17, Bytes(s.begin(), s.end()));
 }
 
@@ -133,6 +129,7 @@ DemoCert issue(Rng& rng, const Profile& p, const DemoCert* issuer, const std::st
 {
     DemoCert cert;
     cert.key = generateKey(rng);
+    cert.subject = name(p.subject);
     const DemoKey& signer = issuer ? *issuer->key : *cert.key;
 
     Bytes serial = rng.bytes(8);
@@ -160,7 +157,7 @@ DemoCert issue(Rng& rng, const Profile& p, const DemoCert* issuer, const std::st
         add(extension(kOidExtKeyUsage, false, seq({kOidClientAuth})));
 
     const Bytes tbs = seq({tlv(0xa0, raw({0x02, 0x01, 0x02})), tlv(0x02, serial), seq({kOidEcdsaSha256}),
-                           name(issuerName), validity, name(p.subject), spki, tlv(0xa3, tlv(0x30, exts))});
+                           name(issuerName), validity, cert.subject, spki, tlv(0xa3, tlv(0x30, exts))});
 
     std::uint8_t hash[32];
     br_sha256_context sha;
@@ -182,7 +179,7 @@ DemoKey::~DemoKey()
     std::memset(skBuf, 0, sizeof skBuf);  // a demo key, but keys are wiped all the same
 }
 
-pki::Bytes DemoKey::sec1Der() const
+Bytes DemoKey::sec1Der() const
 {
     const std::size_t n = br_encode_ec_raw_der(nullptr, &sk, &pk);
     Bytes out(n);

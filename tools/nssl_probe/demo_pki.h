@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/bearssl.h"
-#include "pki/types.h"
+#include "bearssl_api.h"
 
 namespace wiiu::probe {
 
@@ -25,11 +24,12 @@ struct DemoKey {
     ~DemoKey();
 
     /// SEC1 ECPrivateKey DER (what NSSLSetClientPKIExternal and the store take).
-    pki::Bytes sec1Der() const;
+    std::vector<std::uint8_t> sec1Der() const;
 };
 
 struct DemoCert {
-    pki::Bytes der;
+    std::vector<std::uint8_t> der;
+    std::vector<std::uint8_t> subject;  ///< DER of its subject Name (a BearSSL trust anchor's dn)
     std::unique_ptr<DemoKey> key;
 };
 

@@ -1,10 +1,9 @@
 #include "demo_server.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
-
-#include "pki/x509.h"
 
 namespace wiiu::probe {
 
@@ -13,7 +12,7 @@ struct DemoServer::State {
     br_ssl_session_cache_lru cache{};
     unsigned char cacheStore[16 * 1024]{};
     // Client authentication: the CA as a trust anchor.
-    pki::Bytes caSubject;
+    std::vector<std::uint8_t> caSubject;
     br_x509_trust_anchor anchor{};
 };
 
@@ -21,15 +20,30 @@ namespace {
 
 namespace asio = boost::asio;
 
+// A silent client must not hold the demo up: every receive waits at most this long.
+constexpr auto kReceiveTimeout = std::chrono::seconds(5);
+
 int recvCallback(void* ctx, unsigned char* buf, std::size_t len)
 {
     auto& socket = *static_cast<asio::ip::tcp::socket*>(ctx);
-    // A silent client must not hold the demo up: every receive waits at most 5 s.
-    platform::PollEntry readable{.socket = static_cast<platform::NativeSocket>(socket.native_handle()), .read = true};
-    if (platform::poll({&readable, 1}, 5000) == 0)
-        return -1;
+    auto& io = static_cast<asio::io_context&>(socket.get_executor().context());
+    // Asio's blocking calls take no timeout: the receive is asynchronous, run for at most the
+    // timeout on this (the server's) thread, and cancelled if it has not completed by then.
+    bool done = false;
     boost::system::error_code ec;
-    const std::size_t n = socket.receive(asio::buffer(buf, len), 0, ec);
+    std::size_t n = 0;
+    socket.async_receive(asio::buffer(buf, len), [&](const boost::system::error_code& e, std::size_t got) {
+        done = true;
+        ec = e;
+        n = got;
+    });
+    io.restart();
+    io.run_for(kReceiveTimeout);
+    if (!done) {
+        socket.cancel();
+        io.run();  // the cancelled handler
+        return -1;
+    }
     return ec || n == 0 ? -1 : static_cast<int>(n);  // EOF or error
 }
 
@@ -49,11 +63,9 @@ DemoServer::DemoServer(Options options) : options_(std::move(options)), state_(s
         state_->chain.push_back({der.data(), der.size()});
     br_ssl_session_cache_lru_init(&state_->cache, state_->cacheStore, sizeof state_->cacheStore);
     if (options_.clientCa) {
-        auto ca = pki::parseCertificate(options_.clientCa->der);
-        if (!ca)
-            throw std::runtime_error("demo server: client CA does not parse");
-        state_->caSubject = ca->subject;
-        const DemoKey& key = *options_.clientCa->key;
+        const DemoCert& ca = *options_.clientCa;
+        const DemoKey& key = *ca.key;
+        state_->caSubject = ca.subject;
         state_->anchor.dn = {state_->caSubject.data(), state_->caSubject.size()};
         state_->anchor.flags = BR_X509_TA_CA;
         state_->anchor.pkey.key_type = BR_KEYTYPE_EC;
@@ -67,8 +79,6 @@ DemoServer::DemoServer(Options options) : options_(std::move(options)), state_(s
     if (!ec)
         acceptor_.listen(8, ec);
     if (!ec)
-        acceptor_.non_blocking(true, ec);  // run() accepts only what poll said is there
-    if (!ec)
         port_ = acceptor_.local_endpoint(ec).port();
     if (ec)
         throw std::runtime_error("demo server: cannot listen on 127.0.0.1: " + ec.message());
@@ -77,7 +87,14 @@ DemoServer::DemoServer(Options options) : options_(std::move(options)), state_(s
 
 DemoServer::~DemoServer()
 {
-    stop_.signal();
+    // run() waits in a blocking accept, which nothing portable interrupts from another thread:
+    // it is woken by a connection of its own, which it recognises by the flag. A connection to
+    // a listening socket on the loopback interface does not fail.
+    stopping_ = true;
+    asio::io_context io;
+    asio::ip::tcp::socket wake(io);
+    boost::system::error_code ec;
+    wake.connect({asio::ip::address_v4::loopback(), port_}, ec);
     if (thread_.joinable())
         thread_.join();
 }
@@ -85,21 +102,13 @@ DemoServer::~DemoServer()
 void DemoServer::run()
 {
     for (;;) {
-        platform::PollEntry fds[2] = {
-            {.socket = static_cast<platform::NativeSocket>(acceptor_.native_handle()), .read = true},
-            {.socket = stop_.handle(), .read = true}};
-        platform::poll(fds, -1);
-        if (fds[1].readReady || fds[1].failed)
-            return;
-        if (!fds[0].readReady)
-            continue;
         asio::ip::tcp::socket socket(io_);
         boost::system::error_code ec;
         acceptor_.accept(socket, ec);
-        if (ec)
-            continue;
-        socket.non_blocking(false, ec);  // blocking I/O; recvCallback bounds each receive
-        serve(socket);
+        if (stopping_)
+            return;
+        if (!ec)
+            serve(socket);  // blocking sends; recvCallback bounds each receive
     }
 }
 

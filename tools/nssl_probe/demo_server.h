@@ -1,6 +1,7 @@
 // The demo's TLS server: BearSSL on its own thread, 127.0.0.1 on a free port, serving one
 // connection at a time. It answers an HTTP request with a short page, keeps a session cache
-// (so reconnects resume) and can require a client certificate from given CAs.
+// (so reconnects resume) and can require a client certificate from given CAs. A test peer, not
+// part of the module: it uses BearSSL and Boost.Asio directly, as any server would.
 #pragma once
 
 #include <atomic>
@@ -14,14 +15,13 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "demo_pki.h"
-#include "platform/socket.h"
 
 namespace wiiu::probe {
 
 class DemoServer {
 public:
     struct Options {
-        std::vector<pki::Bytes> chain;     ///< leaf first
+        std::vector<std::vector<std::uint8_t>> chain;  ///< leaf first
         const DemoKey* key = nullptr;      ///< the leaf's key
         const DemoCert* clientCa = nullptr;  ///< non-null: require a client certificate it issued
         std::string name;                  ///< for the page and log lines
@@ -47,7 +47,7 @@ private:
     std::unique_ptr<State> state_;
     boost::asio::io_context io_;
     boost::asio::ip::tcp::acceptor acceptor_{io_};
-    wiiu::platform::WakeSignal stop_;
+    std::atomic<bool> stopping_{false};  ///< the next connection accepted is the destructor's wake-up
     std::uint16_t port_ = 0;
     std::atomic<int> handshakes_{0};
     std::thread thread_;

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "pki/encoding.h"
-#include "platform/file.h"
+#include <wiiu_nssl/certificate.h>
+#include <wiiu_nssl/utf8_path.h>
 
 namespace wiiu::probe {
 
@@ -39,12 +39,12 @@ std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d)
 
 }  // namespace
 
-Input<pki::Bytes> readDerFile(const std::string& path, const std::string& label)
+Input<Bytes> readDerFile(const std::string& path, const std::string& label)
 {
     std::ifstream in(platform::pathFromUtf8(path), std::ios::binary);
     if (!in)
         return error(fmt::format("{}: cannot open ({})", path, std::strerror(errno)));
-    pki::Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
         return error(fmt::format("{}: read error", path));
     if (data.empty())

@@ -8,9 +8,10 @@
 #include <vector>
 
 #include <wiiu_nssl/expected.h>
-#include "pki/types.h"
 
 namespace wiiu::probe {
+
+using Bytes = std::vector<std::uint8_t>;  ///< DER, as the guest calls take it
 
 struct InputError {
     std::string message;
@@ -20,7 +21,7 @@ template <class T>
 using Input = Expected<T, InputError>;
 
 /// A certificate, key or CRL file as DER; PEM is decoded (first block with `label`, or any).
-Input<pki::Bytes> readDerFile(const std::string& path, const std::string& label = {});
+Input<Bytes> readDerFile(const std::string& path, const std::string& label = {});
 /// "100,101" -> {100, 101}.
 Input<std::vector<std::int32_t>> parseIdList(const std::string& text);
 /// Decimal or 0x-hex unsigned number.

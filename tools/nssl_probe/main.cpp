@@ -10,11 +10,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <wiiu_nssl/log.h>
 #include <wiiu_nssl/portable_store.h>
-#include "common/log.h"
+#include <wiiu_nssl/utf8_path.h>
 #include "demo.h"
 #include "inputs.h"
-#include "platform/file.h"
 #include "probe.h"
 #include "report.h"
 #include "transfer.h"
@@ -226,8 +226,8 @@ int run(int argc, char** argv)
         return code == 0 ? kExitOk : kExitUsage;
     }
     if (o.trace) {
-        log::nssl().set_level(spdlog::level::trace);
-        log::nsysnet().set_level(spdlog::level::trace);
+        log::setLevel(log::Channel::nssl, log::Level::trace);
+        log::setLevel(log::Channel::nsysnet, log::Level::trace);
     }
     if (o.demo) {
         if (!o.connect.empty())

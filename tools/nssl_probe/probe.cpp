@@ -8,10 +8,8 @@
 
 #include <wiiu_nssl/inspection.h>
 #include <wiiu_nssl/nssl_errors.h>
+#include <wiiu_nssl/nssl_structs.h>
 
-#include "hle/nssl/structs.h"
-#include "pki/encoding.h"
-#include "pki/x509.h"
 #include "socket_steps.h"
 #include "transfer.h"
 
@@ -348,18 +346,11 @@ private:
 
 }  // namespace
 
-PeerCert describeCertificate(const pki::Bytes& der)
+PeerCert describeCertificate(const Bytes& der)
 {
-    PeerCert p;
-    p.sha256 = pki::toHex(pki::sha256(der));
-    if (auto cert = pki::parseCertificate(der)) {
-        p.subject = cert->subjectText();
-        p.issuer = cert->issuerText();
-        p.notBefore = pki::formatTime(cert->notBefore);
-        p.notAfter = pki::formatTime(cert->notAfter);
-    } else {
+    PeerCert p = pki::summarizeCertificate(der);
+    if (!p.parsed)
         p.subject = "(unparsable certificate)";
-    }
     return p;
 }
 

@@ -12,9 +12,10 @@
 #include <vector>
 
 #include <wiiu_nssl/cert_store.h>
-#include "guest_process.h"
+#include <wiiu_nssl/certificate.h>
 #include <wiiu_nssl/nssl_config.h>
-#include "pki/types.h"
+#include "guest_process.h"
+#include "inputs.h"
 #include "transfer.h"
 
 namespace wiiu::probe {
@@ -24,11 +25,11 @@ struct ProbeSettings {
     std::shared_ptr<const certstore::CertStore> store;
     std::vector<std::int32_t> caIds;
     std::uint32_t groups = 0;
-    std::vector<pki::Bytes> caFiles;
-    std::vector<pki::Bytes> crls;
+    std::vector<Bytes> caFiles;
+    std::vector<Bytes> crls;
     bool crlCheck = false;
     std::optional<std::int32_t> clientId;
-    pki::Bytes clientCert, clientKey;
+    Bytes clientCert, clientKey;
     std::uint32_t verify = 7;
     std::int32_t version = 0;
     nssl::Config config;
@@ -43,9 +44,9 @@ struct ProbeSettings {
     std::chrono::seconds ioTimeout{10};  ///< select / blocking-call bound
 };
 
-struct PeerCert {
-    std::string subject, issuer, notBefore, notAfter, sha256;
-};
+/// A peer certificate as reports show it; an unparsable one has the subject
+/// "(unparsable certificate)".
+using PeerCert = pki::CertificateSummary;
 
 /// What one connection did.
 struct ConnectionReport {
@@ -85,6 +86,6 @@ struct ProbeObserver {
 
 ProbeReport runProbe(const ProbeSettings& settings, const ProbeObserver& observer = {});
 
-PeerCert describeCertificate(const pki::Bytes& der);
+PeerCert describeCertificate(const Bytes& der);
 
 }  // namespace wiiu::probe

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <span>
 
-#include "common/bearssl.h"
+#include "bearssl_api.h"
 
 namespace wiiu::probe {
 

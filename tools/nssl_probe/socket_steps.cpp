@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <wiiu_nssl/nsysnet_errors.h>
-#include "hle/nsysnet/structs.h"
+#include <wiiu_nssl/nsysnet_structs.h>
 #include "probe.h"
 
 namespace wiiu::probe {

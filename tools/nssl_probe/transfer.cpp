@@ -9,9 +9,9 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "pki/encoding.h"
-#include "platform/file.h"
+#include <wiiu_nssl/utf8_path.h>
 
 namespace wiiu::probe {
 
@@ -122,7 +122,7 @@ std::string Received::sha256() const
     Sha256 copy = sha_;
     if (scope_ == Scope::Undecided)  // ended before its first bytes told what they are: all of it
         copy.update(asBytes(kept_));
-    return pki::toHex(copy.digest());
+    return fmt::format("{:02x}", fmt::join(copy.digest(), ""));
 }
 
 std::string Received::statusLine() const

@@ -9,7 +9,7 @@
 #include "hle/export_failures.h"
 #include "hle/guest/marshal.h"
 #include "hle/nssl/service.h"
-#include "hle/nssl/structs.h"
+#include <wiiu_nssl/nssl_structs.h>
 #include "hle/process_state.h"
 
 namespace wiiu::nssl {

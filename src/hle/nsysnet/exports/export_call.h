@@ -17,7 +17,7 @@
 #include "hle/guest/call.h"
 #include "hle/nsysnet/endpoint.h"
 #include "hle/nsysnet/socket_table.h"
-#include "hle/nsysnet/structs.h"
+#include <wiiu_nssl/nsysnet_structs.h>
 #include "hle/process_state.h"
 
 namespace wiiu::nsysnet {

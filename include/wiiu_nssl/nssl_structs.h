@@ -1,6 +1,8 @@
 // NSSL's structures in guest memory (big-endian), as the exports write them and a host tool
-// making guest calls reads them back.
+// making guest calls, or an emulator's debug view, reads them back.
 #pragma once
+
+#include <wiiu_nssl/language.h>
 
 #include <wiiu_nssl/endian.h>
 

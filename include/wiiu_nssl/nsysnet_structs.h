@@ -1,6 +1,9 @@
 // The guest's big-endian socket structures (wiiu-nssl-facts §7.7), declared as plain structs of
-// be<> fields so GuestMemory can view them in place.
+// be<> fields so GuestMemory can view them in place: what the exports read and write, and what a
+// host tool making guest calls, or an emulator's debug view, puts into guest memory or reads back.
 #pragma once
+
+#include <wiiu_nssl/language.h>
 
 #include <array>
 #include <cstddef>
