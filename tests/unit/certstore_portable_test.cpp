@@ -186,8 +186,9 @@ TEST(certstore_portable, APartialLoadTakesEveryEntryThatLoadsAndReportsTheRest)
             EXPECT_EQ(line.status, EntryStatus::Missing);
             EXPECT_EQ(line.name, "NINTENDO_CA_G3");
         }
-        if (line.id == 1001)
+        if (line.id == 1001) {
             EXPECT_THAT(line.reason, HasSubstr("SHA-1 differs"));
+        }
     }
     // A manifest that cannot be read is still refused, and the strict load refuses the store.
     EXPECT_THAT(loadError(out), HasSubstr("$.entries[0].groups"));
