@@ -1,6 +1,7 @@
 #include "hle/nssl/borrowed_sockets.h"
 
 #include <atomic>
+#include <mutex>
 
 #include "hle/nsysnet/error_map.h"
 #include "hle/nsysnet/host_socket.h"
@@ -17,6 +18,7 @@ public:
 
     IoResult receive(std::span<std::uint8_t> buffer) override
     {
+        std::lock_guard lock(io_);
         if (cutOff())
             return closedByGuest();
         std::size_t moved = 0;
@@ -28,6 +30,7 @@ public:
 
     IoResult send(std::span<const std::uint8_t> data) override
     {
+        std::lock_guard lock(io_);
         if (cutOff())
             return closedByGuest();
         std::size_t moved = 0;
@@ -37,6 +40,7 @@ public:
 
     Link link() override
     {
+        std::lock_guard lock(io_);
         if (cutOff())
             return Link::Closed;
         platform::Ipv4 peer;
@@ -65,9 +69,14 @@ public:
     const guest::Interrupt& closeSignal() const override { return closed_; }
 
     std::int32_t fd() const { return fd_; }
+    /// After this returns no call here touches the host socket again: one that was inside a
+    /// system call on it has left (they never block), so the emulator may close it now.
     void cut()
     {
-        cut_.store(true);
+        {
+            std::lock_guard lock(io_);
+            cut_.store(true);
+        }
         closed_.signal();
     }
 
@@ -89,6 +98,7 @@ private:
     std::shared_ptr<SocketProvider> provider_;
     const std::int32_t fd_;
     const platform::NativeSocket socket_;
+    ModuleMutex io_;  // a system call on socket_ against cut(); no hook runs under it
     std::atomic<bool> cut_{false};
     guest::Interrupt closed_;
 };
