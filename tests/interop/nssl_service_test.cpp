@@ -21,7 +21,7 @@ constexpr std::uint32_t kLoopback = 0x7F000001;
 class NsslService : public ::testing::Test {
 protected:
     explicit NsslService(Config config = smallLimits())
-        : sockets(hooks), service(config, test::testCertStore(), sockets, hooks)
+        : sockets(hooks), service(config, test::testCertStore(), tableSockets, hooks)
     {
     }
     static Config smallLimits()
@@ -72,6 +72,7 @@ protected:
 
     guest::DefaultHooks hooks;
     nsysnet::SocketTable sockets;
+    TableSockets tableSockets{sockets};  // where the service finds the sockets
     Service service;
     std::unique_ptr<BearSslServer> server;
 };

@@ -38,17 +38,17 @@ public:
 
     /// What the emulator hands a new Process.
     struct ProcessSettings {
-        std::shared_ptr<const certstore::CertStore> store;
-        nssl::Config nssl;
+        std::shared_ptr<const certstore::CertStore> store = nullptr;
+        nssl::Config nssl = {};
         guest::EmbeddingHooks* hooks = nullptr;  ///< null: the env's DefaultHooks (must outlive the env)
         /// Hooks the first process shares, and only it (the env keeps no reference); before `hooks`.
-        std::shared_ptr<guest::EmbeddingHooks> sharedHooks;
+        std::shared_ptr<guest::EmbeddingHooks> sharedHooks = nullptr;
         /// The emulator's sockets: every process is NSSL-only over them (the env's hooks, shared
         /// without ownership, unless `sharedHooks` is set).
-        std::shared_ptr<SocketProvider> emulatorSockets;
+        std::shared_ptr<SocketProvider> emulatorSockets = nullptr;
         /// With emulatorSockets: the emulator's socket + connect to 127.0.0.1:port (guest
         /// descriptor or -1), which NsslGuest uses instead of the module's socket exports.
-        std::function<std::int32_t(std::uint16_t port, bool nonBlocking)> emulatorConnect;
+        std::function<std::int32_t(std::uint16_t port, bool nonBlocking)> emulatorConnect = nullptr;
     };
     static ProcessSettings withHooks(guest::EmbeddingHooks& hooks)
     {
