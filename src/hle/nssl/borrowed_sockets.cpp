@@ -118,41 +118,33 @@ std::shared_ptr<SocketTransport> BorrowedSockets::open(std::int32_t fd)
     return transport;
 }
 
-std::vector<std::shared_ptr<BorrowedTransport>> BorrowedSockets::takeLocked(std::int32_t fd, bool all)
+void BorrowedSockets::cut(std::optional<std::int32_t> fd)
 {
     std::vector<std::shared_ptr<BorrowedTransport>> taken;
-    for (auto it = open_.begin(); it != open_.end();) {
-        if (!all && it->first != fd) {
-            ++it;
-            continue;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = open_.begin(); it != open_.end();) {
+            if (fd && it->first != *fd) {
+                ++it;
+                continue;
+            }
+            if (auto transport = it->second.lock())
+                taken.push_back(std::move(transport));
+            it = open_.erase(it);
         }
-        if (auto transport = it->second.lock())
-            taken.push_back(std::move(transport));
-        it = open_.erase(it);
     }
-    return taken;
+    for (auto& transport : taken)  // outside the list's lock: cut() waits out a call on the socket
+        transport->cut();
 }
 
 void BorrowedSockets::closing(std::int32_t fd)
 {
-    std::vector<std::shared_ptr<BorrowedTransport>> taken;
-    {
-        std::lock_guard lock(mutex_);
-        taken = takeLocked(fd, false);
-    }
-    for (auto& transport : taken)
-        transport->cut();
+    cut(fd);
 }
 
 void BorrowedSockets::closeAll()
 {
-    std::vector<std::shared_ptr<BorrowedTransport>> taken;
-    {
-        std::lock_guard lock(mutex_);
-        taken = takeLocked(0, true);
-    }
-    for (auto& transport : taken)
-        transport->cut();
+    cut(std::nullopt);
 }
 
 }  // namespace wiiu::nssl

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <wiiu_nssl/socket_provider.h>
@@ -33,7 +34,8 @@ private:
     ModuleMutex mutex_;  // open_
     std::multimap<std::int32_t, std::weak_ptr<BorrowedTransport>> open_;
 
-    std::vector<std::shared_ptr<BorrowedTransport>> takeLocked(std::int32_t fd, bool all);
+    /// Cuts off the transports over `fd`, or every transport when there is none.
+    void cut(std::optional<std::int32_t> fd);
 };
 
 }  // namespace wiiu::nssl
