@@ -103,36 +103,47 @@ TEST_P(AfterTheScheduler, AbandonCallsNoHookFreesNoGuestMemoryAndClosesEverySock
     const std::int32_t ctx = g->context(0, pkiBytes("root.der"));
     ASSERT_GE(ctx, 0);
 
+    // Before any fiber runs: the three run on three host threads, in no set order.
+    ASSERT_EQ(g->nssl("socket_lib_init"), 0);
+
     enum { Read, Receive, Select, Count };
     std::array<std::int32_t, Count> result;
     result.fill(12345);
     std::atomic<int> blocking{0};  // fibers about to make their blocking call
+    std::atomic<int> gaveUp{0};    // fibers whose setup failed: the wait below ends at once
     scheduler.spawn("reader", [&] {
         const std::int32_t conn = g->connection(ctx, server->port(), "localhost", 7);
-        if (g->nssl("NSSLDoHandshake", {u(conn)}) != 0 || g->nssl("gethostbyname", {g->putString("localhost").address}) == 0)
+        if (g->nssl("NSSLDoHandshake", {u(conn)}) != 0 || g->nssl("gethostbyname", {g->putString("localhost").address}) == 0) {
+            ++gaveUp;
             return;
+        }
         ++blocking;
         std::string none;
         result[Read] = g->read(conn, none);
     });
     scheduler.spawn("receiver", [&] {
         const std::int32_t fd = g->nssl("socket", {2, 1, 6}, 2);
-        if (g->nssl("connect", {u(fd), g->sockaddr(listener.port), 16}, 2) != 0)
+        if (g->nssl("connect", {u(fd), g->sockaddr(listener.port), 16}, 2) != 0) {
+            ++gaveUp;
             return;
+        }
         ++blocking;
         result[Receive] = g->nssl("recv", {u(fd), g->alloc(32), 32, 0}, 2);
     });
     scheduler.spawn("selector", [&] {
         const std::int32_t fd = g->nssl("socket", {2, 1, 6}, 3);
-        if (g->nssl("connect", {u(fd), g->sockaddr(listener.port), 16}, 3) != 0)
+        if (g->nssl("connect", {u(fd), g->sockaddr(listener.port), 16}, 3) != 0) {
+            ++gaveUp;
             return;
+        }
         const auto set = g->put(guest::be32(1u << fd));
         ++blocking;
         result[Select] = g->nssl("select", {u(fd + 1), set.address, 0, 0, 0}, 3);  // no timeout
     });
     // A fiber switches away only inside a wait hook, and done() is asked while no fiber runs: once
     // all three counted, each is inside its blocking call, parked or (poll style) due to look again.
-    ASSERT_TRUE(scheduler.runUntil([&] { return blocking == Count; }));
+    ASSERT_TRUE(scheduler.runUntil([&] { return blocking + gaveUp == Count; }));
+    ASSERT_EQ(gaveUp, 0) << "a fiber's setup failed; its warning is above";
     const std::size_t blocks = hooks->heap().blocksInUse();
     ASSERT_GT(blocks, 0u) << "gethostbyname left no block in the guest heap";
 
