@@ -52,6 +52,7 @@ wiiu_nssl_test(certstore_tests
 wiiu_nssl_test(nsysnet_tests
   SOURCES ${unit}/nsysnet_service_test.cpp ${unit}/nsysnet_socket_test.cpp ${unit}/nsysnet_resolver_test.cpp
           ${unit}/nsysnet_io_test.cpp ${unit}/nsysnet_hostile_guest_test.cpp ${unit}/nsysnet_console_test.cpp
+          ${unit}/nsysnet_shared_socket_test.cpp
   LIBS wiiu_nssl LABELS unit
   EXCLUDE "SocketService.ReceiveAfterPeerReset:NsysnetIo.PeerResetIsEconnreset:NsysnetIo.TcpEchoWithExternalPython")
 # The TLS engine on a TCP transport against the in-process BearSSL server: verification results.

@@ -87,6 +87,12 @@ public:
     /// module owns it (made non-blocking; closed by the guest's socketclose or the process's end).
     /// On failure (SO_EMFILE, SO_EBADF, SO_ENOTSOCK, SO_EABORTED after shutdown) it stays yours.
     Expected<std::int32_t, nsysnet::SoError> adoptSocket(NativeSocket hostSocket);
+    /// shareSocket: the same for a socket you keep using (Cemu's nlibcurl aliases curl's sockets
+    /// this way). The module adopts its own handle to the socket (dup, WSADuplicateSocket), so the
+    /// guest's socketclose and the process's end close only that handle: your socket stays open
+    /// and connected, and is yours to close. Its mode is the socket's, so it is non-blocking
+    /// afterwards, as libcurl's sockets already are. The same failures as adoptSocket.
+    Expected<std::int32_t, nsysnet::SoError> shareSocket(NativeSocket hostSocket);
     /// detachSocket: the guest descriptor is freed and its host socket handed back open, in
     /// non-blocking mode; the caller owns it. Waits on it end, and an NSSL connection over it
     /// fails its next call with NSSL_ERROR_IO_ERROR. SO_EBADF for a descriptor that is not open.

@@ -107,6 +107,11 @@ Expected<std::int32_t, nsysnet::SoError> Process::adoptSocket(NativeSocket hostS
     return state_->sockets().adopt(hostSocket);
 }
 
+Expected<std::int32_t, nsysnet::SoError> Process::shareSocket(NativeSocket hostSocket)
+{
+    return state_->sockets().share(hostSocket);
+}
+
 Expected<NativeSocket, nsysnet::SoError> Process::detachSocket(std::int32_t fd)
 {
     return state_->sockets().detach(fd);

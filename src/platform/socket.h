@@ -45,6 +45,10 @@ int receiveNow(NativeSocket s, std::span<std::uint8_t> buffer, std::size_t& move
 int sendNow(NativeSocket s, std::span<const std::uint8_t> data, std::size_t& moved);
 /// Closes a socket no Asio object owns.
 void closeSocket(NativeSocket s);
+/// A second handle to the same socket (POSIX dup, not inherited; Windows WSADuplicateSocket into
+/// this process), into `out`; returns 0 or the host error. Closing one handle leaves the socket
+/// open for the other; the socket's mode and options are the same through both.
+int duplicateSocket(NativeSocket s, NativeSocket& out);
 
 int bind(NativeSocket s, Ipv4 local);
 /// One non-blocking connect step: 0 (connected), or the host error.

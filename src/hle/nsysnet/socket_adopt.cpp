@@ -1,6 +1,7 @@
 // Sockets the emulator owns: an open host socket taken over as a guest descriptor, and a
 // descriptor's host socket handed back (Process::adoptSocket / detachSocket). Ownership moves
 // whole: after adopt the table closes the socket; after detach nothing here touches it again.
+// Sharing (Process::shareSocket) adopts a second handle, so the emulator's own one stays open.
 #include <boost/asio/error.hpp>
 
 #include "hle/nsysnet/error_map.h"
@@ -100,6 +101,19 @@ Expected<std::int32_t, SoError> SocketTable::adopt(platform::NativeSocket hostSo
         return static_cast<std::int32_t>(i) + kFirstDescriptor;
     }
     return fail(SoError::SO_EMFILE);  // checked first: a full table never takes the socket
+}
+
+Expected<std::int32_t, SoError> SocketTable::share(platform::NativeSocket hostSocket)
+{
+    if (hostSocket == platform::invalidSocket)
+        return fail(SoError::SO_EBADF);
+    platform::NativeSocket copy = platform::invalidSocket;
+    if (const int err = platform::duplicateSocket(hostSocket, copy); err != 0)
+        return fail(soErrorFromErrno(err));
+    auto fd = adopt(copy);
+    if (!fd)
+        platform::closeSocket(copy);  // adopt leaves a refused socket untouched: the copy is ours
+    return fd;
 }
 
 Expected<platform::NativeSocket, SoError> SocketTable::detach(std::int32_t fd)

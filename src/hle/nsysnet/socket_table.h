@@ -103,6 +103,8 @@ public:
     /// an open host socket becomes the lowest free descriptor (the table owns it from then on;
     /// on failure it stays the caller's), and a descriptor's host socket is handed back open.
     Expected<std::int32_t, SoError> adopt(platform::NativeSocket hostSocket);
+    /// The same for a socket the caller keeps: the table adopts a second handle to it.
+    Expected<std::int32_t, SoError> share(platform::NativeSocket hostSocket);
     Expected<platform::NativeSocket, SoError> detach(std::int32_t fd);
     /// Descriptors in use, ascending.
     std::vector<std::int32_t> descriptors() const;

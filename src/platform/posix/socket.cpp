@@ -71,6 +71,15 @@ void closeSocket(NativeSocket s)
     ::close(fd(s));
 }
 
+int duplicateSocket(NativeSocket s, NativeSocket& out)
+{
+    const int copy = ::fcntl(fd(s), F_DUPFD_CLOEXEC, 0);
+    if (copy < 0)
+        return errno;
+    out = copy;
+    return 0;
+}
+
 bool connectInProgress(int hostError)
 {
     return hostError == EINPROGRESS || hostError == EAGAIN || hostError == EALREADY;

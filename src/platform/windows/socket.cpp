@@ -71,6 +71,21 @@ void closeSocket(NativeSocket s)
     ::closesocket(sock(s));
 }
 
+int duplicateSocket(NativeSocket s, NativeSocket& out)
+{
+    ensureWinsock();
+    WSAPROTOCOL_INFOW info;
+    if (::WSADuplicateSocketW(sock(s), ::GetCurrentProcessId(), &info) != 0)
+        return ::WSAGetLastError();
+    // Overlapped, as Asio opens its sockets, so the module's I/O completion port takes it.
+    const SOCKET copy = ::WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+                                     WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (copy == INVALID_SOCKET)
+        return ::WSAGetLastError();
+    out = static_cast<NativeSocket>(copy);
+    return 0;
+}
+
 bool wouldBlock(int hostError)
 {
     return hostError == WSAEWOULDBLOCK;
