@@ -29,9 +29,6 @@ enum class SignatureAlgorithm {
     EcdsaSha512,
 };
 
-/// OpenSSL's name for it, e.g. "sha256WithRSAEncryption"; "unknown" for Unknown.
-std::string_view signatureAlgorithmName(SignatureAlgorithm alg);
-
 /// Maps signature AlgorithmIdentifier OID content octets; Unknown when not in the table.
 SignatureAlgorithm signatureAlgorithmFromOid(ByteView oid);
 

@@ -21,12 +21,6 @@ bool Context::addCa(pki::Bytes der, std::int32_t certId)
     return true;
 }
 
-std::size_t Context::caCount() const
-{
-    std::lock_guard lock(mutex_);
-    return cas_.size();
-}
-
 std::vector<ContextCa> Context::cas() const
 {
     std::lock_guard lock(mutex_);
@@ -76,12 +70,6 @@ void Context::addCrl(pki::Crl crl)
     auto next = std::make_shared<std::vector<pki::Crl>>(*crls_);
     next->push_back(std::move(crl));
     crls_ = std::move(next);
-}
-
-std::size_t Context::crlCount() const
-{
-    std::lock_guard lock(mutex_);
-    return crls_->size();
 }
 
 ContextSnapshot Context::snapshot()

@@ -40,7 +40,6 @@ public:
     /// Adds a CA (DER, already checked to decode as an anchor), from the store when `certId` is
     /// not -1. The same certificate twice is kept once. Returns false if it was already there.
     bool addCa(pki::Bytes der, std::int32_t certId = -1);
-    std::size_t caCount() const;
     /// The guest's CAs in the order added, and Config::extraTrustedCas (fixed at creation).
     std::vector<ContextCa> cas() const;
     const std::vector<pki::Bytes>& overlayCas() const { return overlay_; }
@@ -54,7 +53,6 @@ public:
     std::int32_t mode() const;
     void setMode(std::int32_t mode);
     void addCrl(pki::Crl crl);
-    std::size_t crlCount() const;
 
     /// The trust store (guest CAs + the configured overlay) and everything else a handshake
     /// needs. The trust store is rebuilt only when the CA set changed since the last snapshot.

@@ -142,11 +142,8 @@ public:
     /// Waits until `socket` may be readable/writable, the deadline passes, or the socket or the
     /// process is closed (guest::waitFor, so an emulator's wait() hook can yield to its scheduler).
     WaitResult waitFor(HostSocket& socket, bool read, bool write, guest::Deadline deadline);
-    /// Signalled when the process is torn down; include it in any custom wait.
-    const guest::Interrupt& teardownSignal() const { return teardown_; }
     /// Begins teardown: signals every waiter and closes every socket (idempotent).
     void teardown();
-    bool tearingDown() const { return teardown_.signalled(); }
 
     /// Counts a guest call inside the table, so destruction waits for it to leave.
     class CallScope {
