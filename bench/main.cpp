@@ -56,6 +56,7 @@ int main(int argc, char** argv)
     registerMemoryRow();
     registerStoreRow();
     registerWakeRow();
+    registerFiberRows();
 
     int n = static_cast<int>(rest.size());
     benchmark::Initialize(&n, rest.data());

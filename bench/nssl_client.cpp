@@ -18,9 +18,10 @@ guest::ExportIndex NsslBenchGuest::index(const char* library, const char* name) 
     return *i;
 }
 
-NsslBenchGuest::NsslBenchGuest(nssl::Config config) : GuestEnv([&] {
+NsslBenchGuest::NsslBenchGuest(nssl::Config config, std::shared_ptr<guest::EmbeddingHooks> hooks) : GuestEnv([&] {
           ProcessSettings settings;
           settings.nssl = std::move(config);
+          settings.sharedHooks = std::move(hooks);
           return settings;
       }())
 {
@@ -101,16 +102,18 @@ void NsslBenchGuest::close(const Conn& c)
         call32(socketClose_, {u(c.fd)});
 }
 
-std::uint32_t NsslBenchGuest::read(std::int32_t conn, std::uint32_t max)
+std::uint32_t NsslBenchGuest::readInto(std::int32_t conn, guest::GuestAddress buffer, guest::GuestAddress count,
+                                       std::uint32_t max)
 {
-    if (call32(read_, {u(conn), io_, max < kIoSize ? max : kIoSize, word_}) != 0)
+    if (call32(read_, {u(conn), buffer, max < kIoSize ? max : kIoSize, count}) != 0)
         return 0;
-    return readBe32(word_);
+    return readBe32(count);
 }
 
-bool NsslBenchGuest::write(std::int32_t conn, std::uint32_t len)
+bool NsslBenchGuest::writeFrom(std::int32_t conn, guest::GuestAddress buffer, guest::GuestAddress count,
+                               std::uint32_t len)
 {
-    return call32(write_, {u(conn), io_, len < kIoSize ? len : kIoSize, word_}) == 0;
+    return call32(write_, {u(conn), buffer, len < kIoSize ? len : kIoSize, count}) == 0;
 }
 
 }  // namespace wiiu::bench

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include <wiiu_nssl/nssl_config.h>
@@ -14,7 +15,8 @@ namespace wiiu::bench {
 
 class NsslBenchGuest : public test::GuestEnv {
 public:
-    explicit NsslBenchGuest(nssl::Config config = {});
+    /// `hooks`: the emulator's (a fiber scheduler's waiting); null for the default blocking ones.
+    explicit NsslBenchGuest(nssl::Config config = {}, std::shared_ptr<guest::EmbeddingHooks> hooks = nullptr);
 
     /// NSSLInit, socket_lib_init, NSSLCreateContext(0), NSSLAddServerPKIExternal(caDer).
     std::int32_t createContext(const std::vector<std::uint8_t>& caDer);
@@ -32,9 +34,13 @@ public:
     void close(const Conn& c);
 
     /// One NSSLRead of at most `max` bytes into the guest I/O buffer; bytes read, 0 on error.
-    std::uint32_t read(std::int32_t conn, std::uint32_t max);
+    std::uint32_t read(std::int32_t conn, std::uint32_t max) { return readInto(conn, io_, word_, max); }
+    /// The same into a guest buffer of the caller's (kIoSize bytes) and a guest word for the
+    /// count, so guest threads reading at once never share memory.
+    std::uint32_t readInto(std::int32_t conn, guest::GuestAddress buffer, guest::GuestAddress count, std::uint32_t max);
     /// One blocking NSSLWrite of `len` bytes of the guest I/O buffer; false on error.
-    bool write(std::int32_t conn, std::uint32_t len);
+    bool write(std::int32_t conn, std::uint32_t len) { return writeFrom(conn, io_, word_, len); }
+    bool writeFrom(std::int32_t conn, guest::GuestAddress buffer, guest::GuestAddress count, std::uint32_t len);
     /// The guest I/O buffer (kIoSize bytes) as a host pointer, to fill before write().
     std::byte* ioHost() { return host(io_); }
     static constexpr std::uint32_t kIoSize = 64 * 1024;

@@ -192,6 +192,25 @@ def main():
     rows.append([f"5 load + context + groups 7 ({int(added[0]) if added else '?'} CAs) (ms)",
                  mmm(ctx_ms, "{:.2f}"), "", "", "", "(no target)", "info"])
 
+    # 7. guest threads as fibers on three host threads (issue 29), against blocking raw BearSSL
+    # on host threads (the same engine): what the fibers and the waiting cost, in wall time.
+    mib_s = lambda b: b["bytes"] / MIB / seconds(b, "real_time")
+    blocking = series("fibers_download/blocking_raw_bearssl", mib_s)
+    for style, label, limit in (("park_and_wake", "park-and-wake", 0.90), ("poll_then_sleep_1ms", "poll 1 ms", None)):
+        rate_fib = series(f"fibers_download/{style}", mib_s)
+        share = paired(rate_fib, blocking, lambda x, y: x / y)
+        met = None if not share else ("PASS" if statistics.median(share) >= limit else "MISS") if limit else "info"
+        rows.append([f"7 download, 3 guest threads as fibers, {label} (MiB/s)", mmm(rate_fib, "{:.0f}"),
+                     "blocking " + mmm(blocking, "{:.0f}"), "", mmm(share, "{:.2f}") + "x blocking raw",
+                     f">= {limit:.2f}x blocking raw" if limit else "(no target)", met or "n/a"])
+    hs_blocking = series("fibers_handshake/blocking_raw_bearssl", wall)
+    for style, label in (("park_and_wake", "park-and-wake"), ("poll_then_sleep_1ms", "poll 1 ms")):
+        hs = series(f"fibers_handshake/{style}", wall)
+        rows.append([f"7 full handshake wall, guest thread as a fiber, {label} (us)", mmm(hs, "{:.0f}"),
+                     "blocking " + mmm(hs_blocking, "{:.0f}"), "",
+                     mmm(paired(hs, hs_blocking, lambda x, y: x / y), "{:.2f}") + "x blocking raw", "(no target)",
+                     "info"])
+
     header = ["row (min / median / max)", "NSSL (import table)", "raw BearSSL", "OpenSSL 3", "NSSL vs baseline",
               "target", "result"]
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
