@@ -21,13 +21,11 @@
 #include <thread>
 #include <vector>
 
-#include <wiiu_nssl/park_and_wake.h>
-#include <wiiu_nssl/polling_wait.h>
 #include "common.h"
+#include "fiber_waiting.h"
 #include "nssl_client.h"
 #include "raw_bearssl.h"
 #include "rows.h"
-#include "support/fiber_scheduler.h"
 
 namespace wiiu::bench {
 
@@ -35,7 +33,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kGuestThreads = 3;
-constexpr auto kNap = std::chrono::milliseconds(1);
 constexpr auto kLimit = std::chrono::minutes(10);
 
 /// Each guest thread's part of the download.
@@ -46,20 +43,10 @@ std::uint64_t downloadShare()
 
 enum class Waiting { Park, Poll };
 
-std::shared_ptr<guest::EmbeddingHooks> hooksFor(Waiting waiting, test::FiberScheduler& scheduler)
-{
-    if (waiting == Waiting::Park)
-        return std::make_shared<guest::ParkAndWakeHooks>(guest::GuestThreadParking{
-            .current = [&scheduler] { return scheduler.currentFiber(); },
-            .park = [&scheduler](guest::GuestThreadId) { scheduler.parkUntilWoken(); },
-            .wake = [&scheduler](guest::GuestThreadId fiber) { scheduler.wake(fiber); }});
-    return std::make_shared<guest::PollingHooks>([&scheduler](auto d) { scheduler.sleepFor(d); }, kNap);
-}
-
 /// One guest process whose guest threads are fibers on kGuestThreads host threads.
 struct FiberGuests {
     explicit FiberGuests(Waiting waiting)
-        : scheduler(1u << 20, kGuestThreads), guest({}, hooksFor(waiting, scheduler)),
+        : scheduler(1u << 20, kGuestThreads), guest({}, fiberHooks(waiting == Waiting::Park, scheduler)),
           ctx(guest.createContext(readFile(pkiFile("root.der"))))
     {
     }
@@ -225,12 +212,13 @@ void registerFiberRows()
     wallMs(benchmark::RegisterBenchmark("fibers_download/poll_then_sleep_1ms",
                                         [](benchmark::State& s) { fiberDownload(s, Waiting::Poll); }));
     wallMs(benchmark::RegisterBenchmark("fibers_download/blocking_raw_bearssl", blockingDownload));
-    for (auto [name, waiting] : {std::pair{"park_and_wake", Waiting::Park}, std::pair{"poll_then_sleep_1ms", Waiting::Poll}})
-        benchmark::RegisterBenchmark((std::string("fibers_handshake/") + name).c_str(),
-                                     [waiting](benchmark::State& s) { fiberHandshakes(s, waiting); })
+    for (const auto& style : {std::pair{"park_and_wake", Waiting::Park}, std::pair{"poll_then_sleep_1ms", Waiting::Poll}}) {
+        benchmark::RegisterBenchmark((std::string("fibers_handshake/") + style.first).c_str(),
+                                     [waiting = style.second](benchmark::State& s) { fiberHandshakes(s, waiting); })
             ->Iterations(1)
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
+    }
     benchmark::RegisterBenchmark("fibers_handshake/blocking_raw_bearssl", blockingHandshakes)
         ->Iterations(1)
         ->UseManualTime()

@@ -19,10 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include <wiiu_nssl/park_and_wake.h>
-#include <wiiu_nssl/polling_wait.h>
+#include "fiber_waiting.h"
 #include "rows.h"
-#include "support/fiber_scheduler.h"
 #include "support/guest_env.h"
 
 namespace wiiu::bench {
@@ -30,17 +28,6 @@ namespace wiiu::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kNap = std::chrono::milliseconds(1);
-
-std::shared_ptr<guest::EmbeddingHooks> hooksFor(bool park, test::FiberScheduler& scheduler)
-{
-    if (park)
-        return std::make_shared<guest::ParkAndWakeHooks>(guest::GuestThreadParking{
-            .current = [&scheduler] { return scheduler.currentFiber(); },
-            .park = [&scheduler](guest::GuestThreadId) { scheduler.parkUntilWoken(); },
-            .wake = [&scheduler](guest::GuestThreadId fiber) { scheduler.wake(fiber); }});
-    return std::make_shared<guest::PollingHooks>([&scheduler](auto d) { scheduler.sleepFor(d); }, kNap);
-}
 
 /// A listening socket on 127.0.0.1 and the connection the guest makes to it.
 struct Peer {
@@ -69,7 +56,7 @@ void wakeLatency(benchmark::State& state, bool park)
 {
     Peer peer;
     test::FiberScheduler scheduler(1u << 20, 3);
-    test::GuestEnv env(test::GuestEnv::ProcessSettings{nullptr, {}, nullptr, hooksFor(park, scheduler)});
+    test::GuestEnv env(test::GuestEnv::ProcessSettings{nullptr, {}, nullptr, fiberHooks(park, scheduler)});
     const guest::GuestAddress sockaddr = env.alloc(16);
     env.memory().store(guest::GuestPtr<guest::be16>{sockaddr}, guest::be16(std::uint16_t{2}));
     env.memory().store(guest::GuestPtr<guest::be16>{sockaddr + 2}, guest::be16(peer.port));
@@ -93,7 +80,7 @@ void wakeLatency(benchmark::State& state, bool park)
     peer.conn = ::accept(peer.listener, nullptr, nullptr);
 
     std::mt19937 random(29);
-    std::uniform_int_distribution<int> phase(0, static_cast<int>(std::chrono::microseconds(kNap).count()));
+    std::uniform_int_distribution<int> phase(0, static_cast<int>(std::chrono::microseconds(kPollingNap).count()));
     std::vector<double> samples;
     for (auto _ : state) {
         while (!connected || scheduler.parked() == 0)
