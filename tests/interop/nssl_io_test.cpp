@@ -18,9 +18,11 @@ using nssl::NsslError;
 namespace {
 
 std::unique_ptr<BearSslServer> startServer(BearSslServer::Behavior behavior, std::string payload = {},
-                                           std::size_t bulk = 0, bool slowReader = false)
+                                           std::size_t bulk = 0, bool slowReader = false,
+                                           std::chrono::milliseconds answerDelay = {})
 {
     BearSslServer::Options o;
+    o.answerDelay = answerDelay;
     o.chain = {pkiBytes("server.der"), pkiBytes("int.der")};
     o.key = pkiBytes("server.key.der");
     o.behavior = behavior;
@@ -44,7 +46,10 @@ std::int32_t selectOne(NsslGuest& g, std::int32_t fd, bool forRead)
 TEST(NsslNonBlocking, SelectLoopHandshakesAndMoves16MiBBothWays)
 {
     constexpr std::size_t kBytes = 16u << 20;
-    auto server = startServer(BearSslServer::Behavior::Bulk, {}, kBytes, /*slowReader=*/true);
+    // The server answers 100 ms late, so the handshake surely meets WANT_READ (under TSan a
+    // slowed client could otherwise find every answer already there).
+    auto server = startServer(BearSslServer::Behavior::Bulk, {}, kBytes, /*slowReader=*/true,
+                              std::chrono::milliseconds(100));
     ASSERT_TRUE(server);
     NsslGuest g;
     const std::int32_t ctx = g.context(0, pkiBytes("root.der"));

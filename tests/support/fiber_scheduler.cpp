@@ -86,6 +86,7 @@ struct FiberScheduler::Fiber {
     bool byWake = false;  ///< parked in parkUntilWoken(): only wake() makes it runnable
     bool woken = false;   ///< a wake() that came while it was not parked there
     // While parked:
+    std::uint64_t parks = 0;  ///< counts park() calls, so a poll knows the park it looked at
     std::span<guest::WaitItem> items;
     guest::Deadline deadline;
     int ready = 0;
@@ -216,11 +217,16 @@ void FiberScheduler::switchToScheduler()
 int FiberScheduler::park(std::span<guest::WaitItem> items, guest::Deadline deadline)
 {
     Fiber& f = *host().current;
+    // Written while the fiber runs; its host thread publishes them under the lock when it marks
+    // the fiber Parked.
     f.leaving = Fiber::Leaving::Parked;
+    ++f.parks;
     f.items = items;
     f.deadline = deadline;
     f.ready = 0;
     switchToScheduler();
+    // A poll that looked at this park may still be reading the items: clear them under its lock.
+    std::lock_guard lock(mutex_);
     f.items = {};
     return f.ready;
 }
@@ -280,15 +286,21 @@ void FiberScheduler::wake(std::uint64_t fiber)
 
 void FiberScheduler::pollParked(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds most)
 {
-    // Parked fibers stay parked while the lock is released: only this poller and drain() wake
-    // them, and their items belong to them until they run again.
-    std::vector<Fiber*> parked;
+    // The lock is released while polling: a fiber parked in parkUntilWoken() may be woken, run
+    // and even park again meanwhile. Only fibers still in the park looked at get results, and
+    // each park's items are copied out and back at the positions they had.
+    struct Looked {
+        Fiber* fiber;
+        std::uint64_t park;
+        std::size_t items;
+    };
+    std::vector<Looked> parked;
     std::vector<guest::WaitItem> all;
     auto wake = Clock::now() + most;
     for (auto& f : fibers_) {
         if (f->state != Fiber::State::Parked)
             continue;
-        parked.push_back(f.get());
+        parked.push_back({f.get(), f->parks, f->items.size()});
         all.insert(all.end(), f->items.begin(), f->items.end());
         if (f->deadline)
             wake = std::min(wake, *f->deadline);
@@ -299,16 +311,20 @@ void FiberScheduler::pollParked(std::unique_lock<std::mutex>& lock, std::chrono:
     lock.lock();
     const auto now = Clock::now();
     std::size_t at = 0;
-    for (Fiber* f : parked) {
+    for (const Looked& l : parked) {
+        Fiber* f = l.fiber;
+        const std::size_t first = std::exchange(at, at + l.items);
+        if (f->state != Fiber::State::Parked || f->parks != l.park)
+            continue;  // woken meanwhile: its items are its own again
         int ready = 0;
-        for (guest::WaitItem& item : f->items) {
-            item.readReady = all[at].readReady;
-            item.writeReady = all[at].writeReady;
-            item.failed = all[at].failed;
+        for (std::size_t i = 0; i < l.items; ++i) {
+            guest::WaitItem& item = f->items[i];
+            item.readReady = all[first + i].readReady;
+            item.writeReady = all[first + i].writeReady;
+            item.failed = all[first + i].failed;
             ready += item.ready() ? 1 : 0;
-            ++at;
         }
-        if (f->state == Fiber::State::Parked && (ready > 0 || (f->deadline && now >= *f->deadline))) {
+        if (ready > 0 || (f->deadline && now >= *f->deadline)) {
             f->ready = ready;
             f->state = Fiber::State::Runnable;
         }
